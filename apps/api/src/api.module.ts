@@ -1,0 +1,17 @@
+import { HarkConfig, HarkConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { TasksApiModule } from './tasks/tasks.module';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: HarkConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [HarkConfigModule.forRoot(config), DatabaseModule, TasksApiModule],
+      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+    };
+  }
+}

@@ -1,0 +1,59 @@
+import { unlink } from 'node:fs/promises';
+import { HarkConfig } from '@app/config';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { ErrorBodyDto, FieldErrorDto } from './error-body';
+
+/**
+ * The one exception filter of the api. Every error leaves as `ErrorBodyDto`; a 500 says only
+ * "Internal server error" and the details go to the log. An upload that multer already stored for
+ * a failed request is deleted, so a rejected request leaves no file behind.
+ */
+@Catch()
+@Injectable()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  constructor(private readonly config: HarkConfig) {}
+
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
+    const request = host.switchToHttp().getRequest<Request>();
+    const response = host.switchToHttp().getResponse<Response>();
+    if (request.file?.path) await unlink(request.file.path).catch(() => undefined);
+
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) {
+      this.logger.error(`${request.method} ${request.originalUrl} failed`, exception instanceof Error ? exception.stack : String(exception));
+    }
+    if (!response.headersSent) response.status(body.statusCode).json(body);
+    else response.end();
+  }
+
+  private toBody(exception: unknown): ErrorBodyDto {
+    if (!(exception instanceof HttpException)) {
+      return { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' };
+    }
+    const statusCode = exception.getStatus();
+    const raw = exception.getResponse();
+    const fields = typeof raw === 'object' && raw !== null ? (raw as { message?: unknown; details?: FieldErrorDto[] }) : {};
+    let message = typeof raw === 'string' ? raw : Array.isArray(fields.message) ? fields.message.join('; ') : String(fields.message ?? exception.message);
+    if (statusCode === HttpStatus.PAYLOAD_TOO_LARGE) {
+      message = `The file is larger than the upload limit of ${this.config.maxUploadBytes} bytes (MAX_UPLOAD_BYTES). Send a smaller file, or extract the audio track first.`;
+    }
+    return {
+      statusCode,
+      error: httpStatusName(statusCode),
+      message: statusCode >= 500 ? 'Internal server error' : message,
+      ...(fields.details && statusCode < 500 ? { details: fields.details } : {}),
+    };
+  }
+}
+
+/** `Bad Request` for 400, `Not Found` for 404, … */
+function httpStatusName(status: number): string {
+  const key = Object.entries(HttpStatus).find(([, value]) => value === status)?.[0] ?? 'ERROR';
+  return key
+    .split('_')
+    .map((word) => word.charAt(0) + word.slice(1).toLowerCase())
+    .join(' ');
+}

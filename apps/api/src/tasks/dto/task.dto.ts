@@ -1,0 +1,111 @@
+import { TASK_KINDS, TASK_PRIORITIES, TASK_SOURCES, TASK_STATUSES, type TaskEntity, type TaskResult } from '@app/tasks';
+import { ApiProperty } from '@nestjs/swagger';
+
+export class SegmentDto {
+  @ApiProperty({ example: 0 })
+  id: number;
+
+  @ApiProperty({ description: 'Start, in seconds from the start of the file.', example: 0.29 })
+  start: number;
+
+  @ApiProperty({ description: 'End, in seconds from the start of the file.', example: 2.28 })
+  end: number;
+
+  @ApiProperty({ example: 'And so, my fellow Americans,' })
+  text: string;
+}
+
+export class TranscriptDto {
+  @ApiProperty({ description: 'The whole transcript.', example: 'And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country.' })
+  text: string;
+
+  @ApiProperty({ description: 'Language used for decoding: requested or detected (null when no speech was found).', example: 'en', nullable: true, type: String })
+  language: string | null;
+
+  @ApiProperty({ description: 'Seconds of audio decoded.', example: 11 })
+  duration: number;
+
+  @ApiProperty({ type: [SegmentDto] })
+  segments: SegmentDto[];
+}
+
+/** A task as clients see it (snake_case). */
+export class TaskDto {
+  @ApiProperty({ format: 'uuid', example: '3f2b8c1e-6a1d-4a57-9a0e-2f8f4f1f9b10' })
+  id: string;
+
+  @ApiProperty({ enum: TASK_STATUSES, example: 'queued' })
+  status: string;
+
+  @ApiProperty({ enum: TASK_KINDS, example: 'transcribe' })
+  task: string;
+
+  @ApiProperty({ description: 'Requested language, or null for auto-detection.', nullable: true, type: String, example: null })
+  language: string | null;
+
+  @ApiProperty({ enum: TASK_PRIORITIES, example: 'normal' })
+  priority: string;
+
+  @ApiProperty({ enum: TASK_SOURCES, example: 'upload' })
+  source: string;
+
+  @ApiProperty({ nullable: true, type: String, example: 'talk.mp3' })
+  file_name: string | null;
+
+  @ApiProperty({ nullable: true, type: Number, example: 76447 })
+  file_size_bytes: number | null;
+
+  @ApiProperty({ description: 'Media duration in seconds (ffprobe).', nullable: true, type: Number, example: 11.09 })
+  duration: number | null;
+
+  @ApiProperty({ description: 'Percent of the audio processed (0–100).', example: 0 })
+  progress: number;
+
+  @ApiProperty({ description: 'Why the task failed (null unless failed).', nullable: true, type: String, example: null })
+  error: string | null;
+
+  @ApiProperty({ description: 'Engine and model that produced the result.', nullable: true, type: String, example: 'sherpa-onnx/whisper-tiny (int8, cpu)' })
+  engine: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  started_at: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  completed_at: string | null;
+
+  @ApiProperty({ description: 'Seconds from start to completion.', nullable: true, type: Number, example: 1.42 })
+  processing_time: number | null;
+
+  @ApiProperty({ description: 'The transcript, once completed.', nullable: true, type: TranscriptDto })
+  result: TranscriptDto | null;
+
+  static from(task: TaskEntity): TaskDto {
+    return {
+      id: task.id,
+      status: task.status,
+      task: task.task,
+      language: task.language,
+      priority: task.priority,
+      source: task.source,
+      file_name: task.fileName,
+      file_size_bytes: task.fileSizeBytes,
+      duration: task.duration,
+      progress: task.progress,
+      error: task.error,
+      engine: task.engine,
+      created_at: task.createdAt.toISOString(),
+      started_at: task.startedAt?.toISOString() ?? null,
+      completed_at: task.completedAt?.toISOString() ?? null,
+      processing_time: task.processingTime,
+      result: task.status === 'completed' && task.result ? TaskDto.transcript(task.result) : null,
+    };
+  }
+
+  /** Re-creates the transcript with keys in documented order (jsonb stores them sorted). */
+  private static transcript({ text, language, duration, segments }: TaskResult): TranscriptDto {
+    return { text, language, duration, segments: segments.map(({ id, start, end, text }) => ({ id, start, end, text })) };
+  }
+}

@@ -1,0 +1,67 @@
+import { HarkConfig } from '@app/config';
+import { TaskQueue, TaskRepository } from '@app/tasks';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+
+/** Tasks changed more recently than this are left alone (the api may be enqueueing them right now). */
+const GRACE_MS = 5000;
+const BATCH = 500;
+
+/**
+ * Keeps Redis in step with Postgres, the source of truth: every unfinished task must have a job.
+ * At start and every RECONCILE_INTERVAL_MS it re-enqueues tasks whose job Redis lost (a flush, a
+ * failover without persistence, an api that could not reach Redis) and fails tasks whose job
+ * failed without the task being told (e.g. a job that stalled too often). Safe to run in every
+ * processor at once: enqueueing is idempotent (job id = task id).
+ */
+@Injectable()
+export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(QueueReconciler.name);
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(
+    private readonly tasks: TaskRepository,
+    private readonly queue: TaskQueue,
+    private readonly config: HarkConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.tick();
+    this.timer = setInterval(() => void this.tick(), this.config.reconcileIntervalMs);
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.reconcile();
+    } catch (error) {
+      this.logger.warn(`Reconciliation skipped: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** One pass over the unfinished tasks. Returns how many were re-enqueued. */
+  async reconcile(): Promise<number> {
+    const unfinished = await this.tasks.findUnfinished(new Date(Date.now() - GRACE_MS), BATCH);
+    let enqueued = 0;
+    for (const task of unfinished) {
+      const state = await this.queue.state(task.id);
+      if (state === 'unknown') {
+        await this.queue.enqueue(task);
+        enqueued++;
+        this.logger.warn(`Task ${task.id} (${task.status}) had no job in Redis; re-enqueued`);
+      } else if (state === 'failed') {
+        const job = await this.queue.job(task.id);
+        await this.tasks.fail(task.id, job?.failedReason || 'The job failed.');
+        this.logger.warn(`Task ${task.id} marked failed from its failed job: ${job?.failedReason}`);
+      }
+    }
+    return enqueued;
+  }
+}

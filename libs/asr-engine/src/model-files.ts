@@ -1,0 +1,79 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The files of one sherpa-onnx Whisper export. Paths are absolute. */
+export interface WhisperModelFiles {
+  /** The model's name as configured (`tiny`, `base.en`, `dummy-testonly`, …). */
+  name: string;
+  dir: string;
+  encoder: string;
+  decoder: string;
+  tokens: string;
+  /** True when the int8 encoder and decoder were picked. */
+  int8: boolean;
+}
+
+/** A configured model or one of its files is missing; the message names what and where. */
+export class ModelNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelNotFoundError';
+  }
+}
+
+/** The folder name of a Whisper model in sherpa-onnx's release archives. */
+export function whisperModelFolder(name: string): string {
+  return name.startsWith('sherpa-onnx-whisper-') ? name : `sherpa-onnx-whisper-${name}`;
+}
+
+/**
+ * Finds a Whisper model under `modelsDir` in the sherpa-onnx release layout:
+ * `sherpa-onnx-whisper-<name>/<prefix>-encoder[.int8].onnx`, `<prefix>-decoder[.int8].onnx`,
+ * `<prefix>-tokens.txt` (`<prefix>` is usually `<name>`, e.g. `tiny-encoder.int8.onnx`).
+ * A folder named exactly `<name>` is accepted too. The int8 pair is preferred when both exist.
+ * @throws ModelNotFoundError naming the folder or file that is missing, and how to get it.
+ */
+export function resolveWhisperModel(modelsDir: string, name: string): WhisperModelFiles {
+  const candidates = [join(modelsDir, whisperModelFolder(name)), join(modelsDir, name)];
+  const dir = candidates.find((path) => existsSync(path));
+  const hint = `Run \`npm run models:download -- ${name}\` or set MODELS_DIR / ASR_MODEL.`;
+  if (!dir) throw new ModelNotFoundError(`Whisper model "${name}" not found: no folder ${candidates[0]}. ${hint}`);
+
+  const files = readdirSync(dir);
+  const pick = (part: 'encoder' | 'decoder', int8: boolean) =>
+    files.find((file) => file.endsWith(int8 ? `-${part}.int8.onnx` : `-${part}.onnx`));
+  const int8 = Boolean(pick('encoder', true) && pick('decoder', true));
+  const encoder = pick('encoder', int8);
+  const decoder = pick('decoder', int8);
+  const tokens = files.find((file) => file.endsWith('-tokens.txt') || file === 'tokens.txt');
+  const missing = [
+    !encoder && `${dir}/<name>-encoder[.int8].onnx`,
+    !decoder && `${dir}/<name>-decoder[.int8].onnx`,
+    !tokens && `${dir}/<name>-tokens.txt`,
+  ].filter(Boolean);
+  if (missing.length) throw new ModelNotFoundError(`Whisper model "${name}" is incomplete, missing ${missing.join(', ')}. ${hint}`);
+  return { name, dir, encoder: join(dir, encoder!), decoder: join(dir, decoder!), tokens: join(dir, tokens!), int8 };
+}
+
+/**
+ * Lists the Whisper models installed under `modelsDir` (folders `sherpa-onnx-whisper-<name>`
+ * that hold an encoder), by name.
+ */
+export function listWhisperModels(modelsDir: string): string[] {
+  if (!existsSync(modelsDir)) return [];
+  return readdirSync(modelsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name.startsWith('sherpa-onnx-whisper-'))
+    .filter((entry) => readdirSync(join(modelsDir, entry.name)).some((file) => /-encoder(\.int8)?\.onnx$/.test(file)))
+    .map((entry) => entry.name.slice('sherpa-onnx-whisper-'.length))
+    .sort();
+}
+
+/**
+ * Checks that the Silero VAD model exists.
+ * @throws ModelNotFoundError naming the path.
+ */
+export function assertVadModel(path: string): void {
+  if (!existsSync(path)) {
+    throw new ModelNotFoundError(`Silero VAD model not found at ${path}. Run \`npm run models:download\` or set VAD_MODEL.`);
+  }
+}

@@ -1,0 +1,29 @@
+/** Whisper's task: transcribe in the spoken language, or translate into English. */
+export type WhisperTask = 'transcribe' | 'translate';
+
+/** One timed piece of a transcript. Times in seconds from the start of the file. */
+export interface Segment {
+  /** 0-based position in the transcript. */
+  id: number;
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** The result of transcribing one file. */
+export interface Transcript {
+  /** All segment texts joined (with spaces, except for languages written without them). */
+  text: string;
+  /** The language used for decoding: requested, or detected on the first speech; null when no speech was found. */
+  language: string | null;
+  /** Seconds of audio that were read. */
+  duration: number;
+  segments: Segment[];
+}
+
+/** A stretch of speech found by the VAD: Float32 mono samples at 16 kHz and where they start. */
+export interface SpeechChunk {
+  /** Index of the first sample from the start of the file. */
+  start: number;
+  samples: Float32Array;
+}

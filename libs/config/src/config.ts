@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { Environment, LOG_LEVELS, type LogLevel } from './environment';
+
+/** Thrown when one or more environment variables are invalid; the message names each of them. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * The validated configuration of a Hark process. Inject it (it is provided globally by
+ * `HarkConfigModule`); never read `process.env` elsewhere.
+ */
+export class HarkConfig {
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly queuePrefix: string;
+  /** Absolute path. */
+  readonly storageDir: string;
+  /** Absolute path. */
+  readonly modelsDir: string;
+  readonly asrModel: string;
+  /** Absolute path of the Silero VAD ONNX file. */
+  readonly vadModel: string;
+  readonly asrProvider: Environment['ASR_PROVIDER'];
+  readonly asrThreads: number;
+  readonly workerConcurrency: number;
+  readonly maxUploadBytes: number;
+  readonly apiHost: string;
+  readonly apiPort: number;
+  readonly jobAttempts: number;
+  readonly jobBackoffMs: number;
+  readonly jobLockMs: number;
+  readonly jobStalledIntervalMs: number;
+  readonly reconcileIntervalMs: number;
+  readonly logLevel: Environment['LOG_LEVEL'];
+
+  constructor(env: Environment) {
+    const modelsDir = resolve(env.MODELS_DIR);
+    this.databaseUrl = env.DATABASE_URL;
+    this.redisUrl = env.REDIS_URL;
+    this.queuePrefix = env.QUEUE_PREFIX;
+    this.storageDir = resolve(env.STORAGE_DIR);
+    this.modelsDir = modelsDir;
+    this.asrModel = env.ASR_MODEL;
+    this.vadModel = isAbsolute(env.VAD_MODEL) ? env.VAD_MODEL : resolve(modelsDir, env.VAD_MODEL);
+    this.asrProvider = env.ASR_PROVIDER;
+    this.asrThreads = env.ASR_THREADS;
+    this.workerConcurrency = env.WORKER_CONCURRENCY;
+    this.maxUploadBytes = env.MAX_UPLOAD_BYTES;
+    this.apiHost = env.API_HOST;
+    this.apiPort = env.API_PORT;
+    this.jobAttempts = env.JOB_ATTEMPTS;
+    this.jobBackoffMs = env.JOB_BACKOFF_MS;
+    this.jobLockMs = env.JOB_LOCK_MS;
+    this.jobStalledIntervalMs = env.JOB_STALLED_INTERVAL_MS;
+    this.reconcileIntervalMs = env.RECONCILE_INTERVAL_MS;
+    this.logLevel = env.LOG_LEVEL;
+  }
+}
+
+function describe(error: ValidationError): string {
+  const rules = Object.values(error.constraints ?? {}).join('; ');
+  return `${error.property}=${JSON.stringify(error.value)}: ${rules}`;
+}
+
+/**
+ * Validates an environment (by default `process.env`, after loading `./.env` when it exists)
+ * and returns the typed configuration. Unset variables take the defaults of `Environment`;
+ * empty strings count as unset.
+ * @throws ConfigError naming every invalid variable at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): HarkConfig {
+  const plain = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key in new Environment() && value !== ''),
+  );
+  const parsed = plainToInstance(Environment, plain, { exposeDefaultValues: true });
+  const errors = validateSync(parsed, { forbidUnknownValues: false });
+  if (errors.length > 0) throw new ConfigError(errors.map(describe));
+  return new HarkConfig(parsed);
+}
+
+function readProcessEnv(): NodeJS.ProcessEnv {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return process.env;
+}
+
+/**
+ * `loadConfig()` for an app's `main.ts`: on invalid configuration, prints every problem to
+ * stderr and exits with status 1 before anything starts.
+ */
+export function loadConfigOrExit(): HarkConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\nSee .env.example for every variable and its default.\n`);
+    process.exit(1);
+  }
+}
+
+/** The Nest logger levels at and above `level`. */
+export function logLevelsFrom(level: LogLevel): LogLevel[] {
+  return LOG_LEVELS.slice(LOG_LEVELS.indexOf(level));
+}

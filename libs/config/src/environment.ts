@@ -1,0 +1,94 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+
+/** Log levels understood by the Nest logger, most to least verbose. */
+export const LOG_LEVELS = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** ONNX Runtime execution providers sherpa-onnx accepts for Whisper. */
+export const ASR_PROVIDERS = ['cpu', 'cuda'] as const;
+export type AsrProvider = (typeof ASR_PROVIDERS)[number];
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+
+/**
+ * Every environment variable Hark reads, with its default and its rule.
+ * `.env.example` documents the same list for operators; `loadConfig()` validates it.
+ * Property names are the variable names, so a validation error names the variable.
+ */
+export class Environment {
+  /** Postgres connection URL (source of truth for tasks). */
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/hark';
+
+  /** Redis connection URL (BullMQ transport). */
+  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Key prefix of every BullMQ queue; lets several deployments share one Redis. */
+  @IsString() @MinLength(1)
+  QUEUE_PREFIX = 'hark';
+
+  /** Directory for uploaded media (must be shared by the api and every processor). */
+  @IsString() @MinLength(1)
+  STORAGE_DIR = './storage';
+
+  /** Directory holding one folder per model in the sherpa-onnx release layout. */
+  @IsString() @MinLength(1)
+  MODELS_DIR = './models';
+
+  /** Whisper model name (`tiny`, `base`, `small.en`, … or a folder name under MODELS_DIR). */
+  @IsString() @MinLength(1)
+  ASR_MODEL = 'tiny';
+
+  /** Silero VAD model file; a relative path is resolved against MODELS_DIR. */
+  @IsString() @MinLength(1)
+  VAD_MODEL = 'silero-vad/silero_vad.onnx';
+
+  /** ONNX Runtime provider for Whisper: `cpu`, or `cuda` with a GPU build of sherpa-onnx. */
+  @IsIn(ASR_PROVIDERS)
+  ASR_PROVIDER: AsrProvider = 'cpu';
+
+  /** Intra-op threads of each Whisper recognizer. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(256)
+  ASR_THREADS = 2;
+
+  /** Jobs one processor runs at once on its device (one recognizer is loaded per slot). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  WORKER_CONCURRENCY = 1;
+
+  /** Largest accepted upload, in bytes (default 2 GiB). */
+  @Transform(toInt) @IsInt() @Min(1)
+  MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
+
+  /** Interface and port of the REST API. */
+  @IsString()
+  API_HOST = '0.0.0.0';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  API_PORT = 3000;
+
+  /** Attempts per transcription job before the task is marked failed (transient errors only). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  JOB_ATTEMPTS = 3;
+
+  /** First retry delay in ms; BullMQ doubles it on each further attempt. */
+  @Transform(toInt) @IsInt() @Min(0)
+  JOB_BACKOFF_MS = 5000;
+
+  /** BullMQ job lock in ms: a processor that stops renewing it (crash) loses the job after this. */
+  @Transform(toInt) @IsInt() @Min(1000)
+  JOB_LOCK_MS = 30000;
+
+  /** How often, in ms, processors look for stalled jobs (jobs whose lock expired). */
+  @Transform(toInt) @IsInt() @Min(1000)
+  JOB_STALLED_INTERVAL_MS = 30000;
+
+  /** How often, in ms, processors re-enqueue tasks that Postgres holds but Redis lost. */
+  @Transform(toInt) @IsInt() @Min(1000)
+  RECONCILE_INTERVAL_MS = 60000;
+
+  @IsOptional() @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'log';
+}

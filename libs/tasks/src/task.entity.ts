@@ -1,0 +1,81 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { TaskKind, TaskPriority, TaskResult, TaskSource, TaskStatus } from './task.types';
+
+const bigintAsNumber = { to: (value?: number | null) => value, from: (value?: string | null) => (value == null ? null : Number(value)) };
+
+/**
+ * A transcription task: one media file, its options, its state and, once completed, its result.
+ * Postgres holds the truth; the BullMQ job (same id) only carries the task to a processor.
+ */
+@Entity('tasks')
+@Index('IDX_tasks_status_created_at', ['status', 'createdAt'])
+export class TaskEntity {
+  /** UUID, also the BullMQ job id. */
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column({ type: 'varchar', length: 16, default: 'queued' })
+  status: TaskStatus;
+
+  @Column({ type: 'varchar', length: 16, default: 'transcribe' })
+  task: TaskKind;
+
+  /** Requested language (ISO code), or null to detect it. */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  language: string | null;
+
+  @Column({ type: 'varchar', length: 8, default: 'normal' })
+  priority: TaskPriority;
+
+  @Column({ type: 'varchar', length: 16, default: 'upload' })
+  source: TaskSource;
+
+  /** The client's file name, kept as data only. */
+  @Column({ name: 'file_name', type: 'text', nullable: true })
+  fileName: string | null;
+
+  @Column({ name: 'file_size_bytes', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  fileSizeBytes: number | null;
+
+  /** Where the media is stored (a generated name under STORAGE_DIR); never shown to clients. */
+  @Column({ name: 'media_path', type: 'text', nullable: true })
+  mediaPath: string | null;
+
+  /** Media duration in seconds, from ffprobe. */
+  @Column({ type: 'double precision', nullable: true })
+  duration: number | null;
+
+  /** 0–100. */
+  @Column({ type: 'smallint', default: 0 })
+  progress: number;
+
+  /** Processing attempts started so far. */
+  @Column({ type: 'integer', default: 0 })
+  attempts: number;
+
+  @Column({ type: 'text', nullable: true })
+  error: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  result: TaskResult | null;
+
+  /** Engine and model that produced the result, e.g. `sherpa-onnx/whisper-tiny (int8, cpu)`. */
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  engine: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+
+  @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
+  startedAt: Date | null;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt: Date | null;
+
+  /** Wall-clock seconds from start to completion of the last attempt. */
+  @Column({ name: 'processing_time', type: 'double precision', nullable: true })
+  processingTime: number | null;
+}
