@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadConfigOrExit, logLevelsFrom } from '@app/config';
+import { migrateDatabase } from '@app/database';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -10,6 +11,7 @@ import { setupSwagger } from './swagger';
 /** Starts the REST API. */
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
+  await migrateDatabase(config.databaseUrl);
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { logger: logLevelsFrom(config.logLevel) });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

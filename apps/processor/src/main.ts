@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { AsrEngine } from '@app/asr-engine';
 import { loadConfigOrExit, logLevelsFrom } from '@app/config';
+import { migrateDatabase } from '@app/database';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ProcessorModule } from './processor.module';
@@ -8,6 +9,7 @@ import { ProcessorModule } from './processor.module';
 /** Starts a processor: loads the model, then consumes the transcription queue. */
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
+  await migrateDatabase(config.databaseUrl);
   const app = await NestFactory.createApplicationContext(ProcessorModule.forRoot(config), {
     logger: logLevelsFrom(config.logLevel),
   });

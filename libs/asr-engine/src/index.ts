@@ -7,3 +7,5 @@ export { chunkToSegment, joinSegmentText, MAX_CHUNK_SECONDS, splitSpeech } from 
 export { DEFAULT_VAD_OPTIONS } from './speech-segmenter';
 export type { VadOptions } from './speech-segmenter';
 export type { Segment, SpeechChunk, Transcript, WhisperTask } from './transcript';
+export { installVadModel, installWhisperModel, ModelDownloadError } from './model-download';
+export type { DownloadProgress } from './model-download';

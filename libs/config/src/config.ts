@@ -25,6 +25,7 @@ export class HarkConfig {
   /** Absolute path. */
   readonly modelsDir: string;
   readonly asrModel: string;
+  readonly modelsBaseUrl: string;
   /** Absolute path of the Silero VAD ONNX file. */
   readonly vadModel: string;
   readonly asrProvider: Environment['ASR_PROVIDER'];
@@ -48,6 +49,7 @@ export class HarkConfig {
     this.storageDir = resolve(env.STORAGE_DIR);
     this.modelsDir = modelsDir;
     this.asrModel = env.ASR_MODEL;
+    this.modelsBaseUrl = env.MODELS_BASE_URL.replace(/\/+$/, '');
     this.vadModel = isAbsolute(env.VAD_MODEL) ? env.VAD_MODEL : resolve(modelsDir, env.VAD_MODEL);
     this.asrProvider = env.ASR_PROVIDER;
     this.asrThreads = env.ASR_THREADS;

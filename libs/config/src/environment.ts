@@ -42,6 +42,10 @@ export class Environment {
   @IsString() @MinLength(1)
   ASR_MODEL = 'tiny';
 
+  /** Where `npm run models:download` fetches model archives (sherpa-onnx's release assets). */
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false })
+  MODELS_BASE_URL = 'https://github.com/k2-fsa/sherpa-onnx/releases/download/asr-models';
+
   /** Silero VAD model file; a relative path is resolved against MODELS_DIR. */
   @IsString() @MinLength(1)
   VAD_MODEL = 'silero-vad/silero_vad.onnx';

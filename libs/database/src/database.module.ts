@@ -3,15 +3,12 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from './data-source-options';
 
-/**
- * The Postgres connection. Pending migrations are run when the connection opens, inside one
- * transaction, so a fresh database gets its schema from the first process that starts.
- */
+/** The Postgres connection. The schema comes from `migrateDatabase()`, run by each app's `main.ts`. */
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [HarkConfig],
-      useFactory: (config: HarkConfig) => ({ ...dataSourceOptions(config.databaseUrl), migrationsRun: true, migrationsTransactionMode: 'all' }),
+      useFactory: (config: HarkConfig) => dataSourceOptions(config.databaseUrl),
     }),
   ],
 })

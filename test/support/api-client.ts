@@ -1,0 +1,40 @@
+import { openAsBlob } from 'node:fs';
+import { basename } from 'node:path';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** Sends a multipart upload like `curl -F file=@path -F key=value`. */
+export async function upload(baseUrl: string, path: string | null, fields: Record<string, string> = {}, route = '/api/v1/tasks'): Promise<ApiResponse> {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(fields)) form.append(key, value);
+  if (path) form.append('file', await openAsBlob(path), basename(path));
+  const response = await fetch(`${baseUrl}${route}`, { method: 'POST', body: form });
+  return { status: response.status, body: await response.json(), headers: response.headers };
+}
+
+export async function getJson(baseUrl: string, route: string): Promise<ApiResponse> {
+  const response = await fetch(`${baseUrl}${route}`);
+  return { status: response.status, body: await response.json(), headers: response.headers };
+}
+
+/**
+ * Polls a task until its status is one of `until`, recording every progress value seen.
+ * @throws when the task does not get there within `timeoutMs`
+ */
+export async function waitForTask(baseUrl: string, id: string, until: string[] = ['completed', 'failed'], timeoutMs = 120_000): Promise<{ task: any; progress: number[]; statuses: string[] }> {
+  const deadline = Date.now() + timeoutMs;
+  const progress: number[] = [];
+  const statuses: string[] = [];
+  for (;;) {
+    const { body: task } = await getJson(baseUrl, `/api/v1/tasks/${id}`);
+    progress.push(task.progress);
+    if (statuses.at(-1) !== task.status) statuses.push(task.status);
+    if (until.includes(task.status)) return { task, progress, statuses };
+    if (Date.now() > deadline) throw new Error(`Task ${id} still ${task.status} after ${timeoutMs} ms`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}

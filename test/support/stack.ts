@@ -1,0 +1,174 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { Client } from 'pg';
+import { testModel, testModelsDir, testPostgresUrl, testRedisUrl } from './env';
+
+const ROOT = resolve(__dirname, '../..');
+
+/** A built app (`npm run build`) running as a child process, as in production. */
+export class AppProcess {
+  private output = '';
+  private exited: Promise<number | null>;
+
+  constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+  ) {
+    const collect = (data: Buffer) => (this.output += data.toString());
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    this.exited = new Promise((done) => child.once('exit', (code) => done(code)));
+  }
+
+  get log(): string {
+    return this.output;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Resolves when a log line matches; rejects with the log if the process exits first or time runs out. */
+  async waitForLog(pattern: RegExp, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(this.output)) {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) {
+        throw new Error(`${this.name} exited (${this.child.exitCode ?? this.child.signalCode}) before ${pattern}:\n${this.output}`);
+      }
+      if (Date.now() > deadline) throw new Error(`${this.name}: no ${pattern} within ${timeoutMs} ms:\n${this.output}`);
+      await sleep(50);
+    }
+  }
+
+  /** Resolves with the exit code once the process has ended (by itself or by `stop`). */
+  exitCode(): Promise<number | null> {
+    return this.exited;
+  }
+
+  /** Sends a signal and waits for the process to end. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    await this.exited;
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+    server.on('error', fail);
+  });
+}
+
+/**
+ * An isolated Hark deployment for one test file: its own Postgres database, Redis key prefix,
+ * storage folder and api port, sharing the machine's real Postgres, Redis, ffmpeg and models.
+ */
+export class TestStack {
+  readonly processes: AppProcess[] = [];
+
+  private constructor(
+    readonly env: Record<string, string>,
+    readonly baseUrl: string,
+    private readonly database: string,
+  ) {}
+
+  /** Creates the database and folders; starts nothing. `overrides` are extra environment variables. */
+  static async create(overrides: Record<string, string> = {}): Promise<TestStack> {
+    const id = randomBytes(4).toString('hex');
+    const database = `hark_test_${id}`;
+    const admin = new Client({ connectionString: `${testPostgresUrl()}/postgres` });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    const port = await freePort();
+    const env: Record<string, string> = {
+      DATABASE_URL: `${testPostgresUrl()}/${database}`,
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: `hark-test-${id}`,
+      STORAGE_DIR: await mkdtemp(join(tmpdir(), 'hark-storage-')),
+      MODELS_DIR: testModelsDir(),
+      ASR_MODEL: testModel(),
+      API_HOST: '127.0.0.1',
+      API_PORT: String(port),
+      NO_COLOR: '1',
+      ...overrides,
+    };
+    return new TestStack(env, `http://127.0.0.1:${port}`, database);
+  }
+
+  /** Starts the api and waits until it listens. */
+  async startApi(extraEnv: Record<string, string> = {}): Promise<AppProcess> {
+    const app = this.spawn('api', 'dist/apps/api/src/main.js', extraEnv);
+    await app.waitForLog(/API listening/);
+    return app;
+  }
+
+  /** Starts a processor and waits until its model is loaded and it consumes jobs. */
+  async startProcessor(extraEnv: Record<string, string> = {}): Promise<AppProcess> {
+    const app = this.spawn('processor', 'dist/apps/processor/src/main.js', extraEnv);
+    await app.waitForLog(/Processor ready/);
+    return app;
+  }
+
+  /** Runs a SQL query against this stack's database. */
+  async sql<T extends Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: this.env.DATABASE_URL });
+    await client.connect();
+    try {
+      return (await client.query(query, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Deletes every Redis key of this stack's queues, as a Redis restart without persistence would. */
+  async flushRedis(): Promise<number> {
+    const redis = new Redis(this.env.REDIS_URL);
+    try {
+      const keys = await redis.keys(`${this.env.QUEUE_PREFIX}:*`);
+      if (keys.length) await redis.del(...keys);
+      return keys.length;
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  /** Files stored under STORAGE_DIR/uploads. */
+  async storedUploads(): Promise<string[]> {
+    return readdir(join(this.env.STORAGE_DIR, 'uploads')).catch(() => []);
+  }
+
+  /** Stops every process and removes the database, the Redis keys and the storage folder. */
+  async destroy(): Promise<void> {
+    await Promise.all(this.processes.map((app) => app.stop('SIGKILL')));
+    await this.flushRedis();
+    const admin = new Client({ connectionString: `${testPostgresUrl()}/postgres` });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`);
+    await admin.end();
+    await rm(this.env.STORAGE_DIR, { recursive: true, force: true });
+  }
+
+  private spawn(name: string, script: string, extraEnv: Record<string, string>): AppProcess {
+    const child = spawn(process.execPath, [join(ROOT, script)], {
+      cwd: ROOT,
+      env: { ...process.env, ...this.env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const app = new AppProcess(name, child);
+    this.processes.push(app);
+    return app;
+  }
+}
