@@ -82,7 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): HarkConfi
     Object.entries(env).filter(([key, value]) => key in new Environment() && value !== ''),
   );
   const parsed = plainToInstance(Environment, plain, { exposeDefaultValues: true });
-  const errors = validateSync(parsed, { forbidUnknownValues: false });
+  const errors = validateSync(parsed, { forbidUnknownValues: false, stopAtFirstError: true });
   if (errors.length > 0) throw new ConfigError(errors.map(describe));
   return new HarkConfig(parsed);
 }

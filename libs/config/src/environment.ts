@@ -19,11 +19,11 @@ const toInt = ({ value }: { value: unknown }) =>
  */
 export class Environment {
   /** Postgres connection URL (source of truth for tasks). */
-  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false })
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/hark';
 
   /** Redis connection URL (BullMQ transport). */
-  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false })
+  @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
   /** Key prefix of every BullMQ queue; lets several deployments share one Redis. */
@@ -43,7 +43,7 @@ export class Environment {
   ASR_MODEL = 'tiny';
 
   /** Where `npm run models:download` fetches model archives (sherpa-onnx's release assets). */
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false })
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   MODELS_BASE_URL = 'https://github.com/k2-fsa/sherpa-onnx/releases/download/asr-models';
 
   /** Silero VAD model file; a relative path is resolved against MODELS_DIR. */

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('applies the defaults to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/hark',
+      redisUrl: 'redis://127.0.0.1:6379',
+      asrModel: 'tiny',
+      asrProvider: 'cpu',
+      workerConcurrency: 1,
+      maxUploadBytes: 2 * 1024 ** 3,
+      apiPort: 3000,
+    });
+    expect(config.vadModel).toBe(`${config.modelsDir}/silero-vad/silero_vad.onnx`);
+  });
+
+  it('converts numbers, resolves paths and treats empty strings as unset', () => {
+    const config = loadConfig({ ASR_THREADS: '4', MODELS_DIR: '/srv/models', VAD_MODEL: '/opt/vad.onnx', API_PORT: '', STORAGE_DIR: 'data' });
+    expect(config.asrThreads).toBe(4);
+    expect(config.modelsDir).toBe('/srv/models');
+    expect(config.vadModel).toBe('/opt/vad.onnx');
+    expect(config.apiPort).toBe(3000);
+    expect(config.storageDir).toBe(`${process.cwd()}/data`);
+  });
+
+  it('names every invalid variable at once', () => {
+    const bad = { API_PORT: 'eighty', ASR_THREADS: '0', ASR_PROVIDER: 'tpu', REDIS_URL: 'localhost:6379', MAX_UPLOAD_BYTES: '1.5' };
+    let error: unknown;
+    try {
+      loadConfig(bad);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems.map((problem) => problem.split('=')[0]).sort()).toEqual(Object.keys(bad).sort());
+    expect(problems.find((p) => p.startsWith('ASR_PROVIDER'))).toMatch(/one of the following values: cpu, cuda/);
+  });
+});
