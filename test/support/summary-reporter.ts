@@ -1,6 +1,10 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
 
-/** Prints the plain closing line `N passed, N failed, N skipped` that CI reads. */
+/**
+ * Writes the plain closing line `N passed, N failed, N skipped` that CI reads to
+ * `test-results/summary.txt`; `scripts/test.sh` prints it as its last line.
+ */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
     const counts = { passed: 0, failed: 0, skipped: 0 };
@@ -14,6 +18,7 @@ export default class SummaryReporter implements Reporter {
       if (module.state() === 'failed' && module.children.size === 0) counts.failed++; // a file that failed to load
     }
     counts.failed += unhandledErrors.length;
-    process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    mkdirSync('test-results', { recursive: true });
+    writeFileSync('test-results/summary.txt', `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
   }
 }

@@ -5,7 +5,7 @@ describe('loadConfig', () => {
   it('applies the defaults to an empty environment', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
-      databaseUrl: 'postgres://postgres@127.0.0.1:5432/hark',
+      databaseUrl: 'postgres://hark:hark@127.0.0.1:5432/hark',
       redisUrl: 'redis://127.0.0.1:6379',
       asrModel: 'tiny',
       asrProvider: 'cpu',

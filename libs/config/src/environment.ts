@@ -20,7 +20,7 @@ const toInt = ({ value }: { value: unknown }) =>
 export class Environment {
   /** Postgres connection URL (source of truth for tasks). */
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
-  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/hark';
+  DATABASE_URL = 'postgres://hark:hark@127.0.0.1:5432/hark';
 
   /** Redis connection URL (BullMQ transport). */
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_protocol: true })

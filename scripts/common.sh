@@ -1,0 +1,64 @@
+# Shared steps of scripts/quickstart.sh and scripts/test.sh. Source it; do not run it.
+# Installs what is missing (system packages via apt-get or brew, npm packages) and makes sure
+# PostgreSQL and Redis are running. Every step is skipped when its work is already done.
+
+log() { printf '\033[1m[hark]\033[0m %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root for: $*"; fi; }
+
+require_node() {
+  command -v node >/dev/null || die "Node.js 20.19+ is required: https://nodejs.org"
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
+    || die "Node.js 20.19+ is required (found $(node -v))"
+}
+
+install_system_packages() {
+  local missing=()
+  command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || missing+=(ffmpeg)
+  command -v bzip2 >/dev/null || missing+=(bzip2)
+  command -v psql >/dev/null && { command -v pg_ctlcluster >/dev/null || command -v pg_ctl >/dev/null; } || missing+=(postgresql)
+  command -v redis-server >/dev/null || missing+=(redis)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if command -v apt-get >/dev/null; then
+    local apt=("${missing[@]/redis/redis-server}")
+    log "installing ${apt[*]} with apt-get"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${apt[@]}" >/dev/null
+  elif command -v brew >/dev/null; then
+    local brew=("${missing[@]/postgresql/postgresql@16}")
+    log "installing ${brew[*]} with brew"
+    brew install "${brew[@]}"
+  else
+    die "please install: ${missing[*]} (ffmpeg with ffprobe, PostgreSQL 13+, Redis 6.2+), then run this again"
+  fi
+}
+
+start_services() {
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    log "starting PostgreSQL"
+    if command -v pg_ctlcluster >/dev/null; then
+      local version; version=$(ls /etc/postgresql | sort -V | tail -1)
+      as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null || as_root pg_ctlcluster "$version" main start
+    elif command -v brew >/dev/null; then brew services start postgresql@16
+    else die "PostgreSQL is not running on 127.0.0.1:5432; start it and run this again"; fi
+    for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+  if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+    log "starting Redis"
+    if command -v brew >/dev/null && [ "$(uname)" = Darwin ]; then brew services start redis
+    else redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --appendonly yes --dir "${REDIS_DIR:-/tmp}" >/dev/null; fi
+    for _ in $(seq 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
+  fi
+}
+
+install_npm_packages() {
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "installing npm packages"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+build() {
+  log "building"
+  npm run --silent build
+}
