@@ -54,7 +54,9 @@ start_services() {
 install_npm_packages() {
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     log "installing npm packages"
-    npm ci --no-audit --no-fund --loglevel=error
+    # npm install, not npm ci: npm 11 writes lockfiles without the optional packages of other
+    # platforms, which npm ci then rejects; the lockfile still pins every version.
+    npm install --no-audit --no-fund --loglevel=error
   fi
 }
 
