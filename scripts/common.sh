@@ -64,3 +64,12 @@ build() {
   log "building"
   npm run --silent build
 }
+
+# Everything both commands need before they do their own work.
+prepare_machine() {
+  require_node
+  install_system_packages
+  start_services
+  install_npm_packages
+  build
+}

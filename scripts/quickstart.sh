@@ -5,11 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
 
-require_node
-install_system_packages
-start_services
-install_npm_packages
-build
+prepare_machine
 
 if [ ! -f .env ]; then
   log "creating .env from .env.example"
