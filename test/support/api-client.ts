@@ -25,7 +25,7 @@ export async function getJson(baseUrl: string, route: string): Promise<ApiRespon
  * Polls a task until its status is one of `until`, recording every progress value seen.
  * @throws when the task does not get there within `timeoutMs`
  */
-export async function waitForTask(baseUrl: string, id: string, until: string[] = ['completed', 'failed'], timeoutMs = 120_000): Promise<{ task: any; progress: number[]; statuses: string[] }> {
+export async function waitForTask(baseUrl: string, id: string, until: string[] = ['completed', 'failed'], timeoutMs = 120_000, pollMs = 100): Promise<{ task: any; progress: number[]; statuses: string[] }> {
   const deadline = Date.now() + timeoutMs;
   const progress: number[] = [];
   const statuses: string[] = [];
@@ -35,6 +35,6 @@ export async function waitForTask(baseUrl: string, id: string, until: string[] =
     if (statuses.at(-1) !== task.status) statuses.push(task.status);
     if (until.includes(task.status)) return { task, progress, statuses };
     if (Date.now() > deadline) throw new Error(`Task ${id} still ${task.status} after ${timeoutMs} ms`);
-    await new Promise((done) => setTimeout(done, 100));
+    await new Promise((done) => setTimeout(done, pollMs));
   }
 }
