@@ -3,6 +3,7 @@ import { DatabaseModule } from '@app/database';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { FeaturesModule } from './features.module';
 import { TasksApiModule } from './tasks/tasks.module';
 
 @Module({})
@@ -10,7 +11,7 @@ export class ApiModule {
   static forRoot(config: HarkConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [HarkConfigModule.forRoot(config), DatabaseModule, TasksApiModule],
+      imports: [HarkConfigModule.forRoot(config), DatabaseModule, TasksApiModule, FeaturesModule],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };
   }

@@ -1,5 +1,5 @@
 import { HarkConfig } from '@app/config';
-import { TaskQueue, TaskRepository } from '@app/tasks';
+import { CallbackQueue, TaskQueue, TaskRepository } from '@app/tasks';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 
 /** Tasks changed more recently than this are left alone (the api may be enqueueing them right now). */
@@ -22,6 +22,7 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     private readonly tasks: TaskRepository,
     private readonly queue: TaskQueue,
+    private readonly callbacks: CallbackQueue,
     private readonly config: HarkConfig,
   ) {}
 
@@ -58,7 +59,7 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
         this.logger.warn(`Task ${task.id} (${task.status}) had no job in Redis; re-enqueued`);
       } else if (state === 'failed') {
         const job = await this.queue.job(task.id);
-        await this.tasks.fail(task.id, job?.failedReason || 'The job failed.');
+        if (await this.tasks.fail(task.id, job?.failedReason || 'The job failed.')) await this.callbacks.enqueueById(task.id);
         this.logger.warn(`Task ${task.id} marked failed from its failed job: ${job?.failedReason}`);
       }
     }

@@ -1,14 +1,18 @@
+import { join } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
 import { AsrEngine } from '@app/asr-engine';
-import { decodePcm } from '@app/media';
-import { TaskRepository } from '@app/tasks';
+import { HarkConfig } from '@app/config';
+import { decodePcm, downloadToFile, MediaError, probeMedia } from '@app/media';
+import { CallbackQueue, type DetectLanguageResult, type TaskEntity, TaskRepository } from '@app/tasks';
 import { Injectable, Logger } from '@nestjs/common';
 
 /** Reports progress (0–100) somewhere besides the task row, e.g. to the BullMQ job. */
 export type ProgressSink = (progress: number) => Promise<void>;
 
 /**
- * Runs one task through the pipeline: stored media → ffmpeg (16 kHz mono PCM, streamed) →
- * Silero VAD → Whisper → segments, updating progress as chunks finish and storing the result.
+ * Runs one task through the pipeline: media (stored upload, or downloaded from `file_url`) →
+ * ffmpeg (16 kHz mono PCM, streamed) → Silero VAD → Whisper → segments, updating progress as
+ * chunks finish, storing the result and scheduling the callback.
  */
 @Injectable()
 export class TranscriptionService {
@@ -16,26 +20,30 @@ export class TranscriptionService {
 
   constructor(
     private readonly tasks: TaskRepository,
+    private readonly callbacks: CallbackQueue,
     private readonly engine: AsrEngine,
+    private readonly config: HarkConfig,
   ) {}
 
   /**
    * Transcribes a task and stores its result. Does nothing when the task is gone or finished
-   * (a duplicate delivery).
-   * @throws MediaError when ffmpeg cannot decode the media (the task cannot succeed);
-   *   any other error is transient (database, Redis, engine) and worth a retry
+   * (a duplicate delivery, a cancelled or deleted task).
+   * @param signal aborts the work when the task is cancelled
+   * @throws MediaError or DownloadError (see `retryable`) when the media cannot be had or decoded;
+   *   the abort reason; any other error is transient (database, Redis, engine)
    */
-  async run(taskId: string, reportProgress: ProgressSink): Promise<void> {
-    const task = await this.tasks.findById(taskId);
-    if (!task || !task.mediaPath || !(await this.tasks.start(taskId))) {
+  async run(taskId: string, reportProgress: ProgressSink, signal: AbortSignal): Promise<void> {
+    const found = await this.tasks.findById(taskId);
+    if (!found || !(await this.tasks.start(taskId))) {
       this.logger.warn(`Task ${taskId} is gone or already finished; job skipped`);
       return;
     }
     const startedAt = performance.now();
+    const task = found.source === 'url' ? await this.download(found, signal) : found;
+    if (!task.mediaPath) throw new MediaError('unreadable', 'The task has no media.');
     let progress = 0;
-    const transcript = await this.engine.transcribe(decodePcm(task.mediaPath), {
-      language: task.language,
-      task: task.task,
+    const transcript = await this.engine.transcribe(decodePcm(task.mediaPath, signal), task.decodeOptions ?? { language: task.language, task: task.task }, {
+      signal,
       onProgress: async (_segment, secondsRead) => {
         // Capped at 99 until the result is stored; written only when the whole percent changes.
         const next = task.duration ? Math.min(99, Math.floor((secondsRead / task.duration) * 100)) : 0;
@@ -44,10 +52,45 @@ export class TranscriptionService {
         await Promise.all([this.tasks.setProgress(taskId, next), reportProgress(next)]);
       },
     });
-    const processingTime = (performance.now() - startedAt) / 1000;
-    await this.tasks.complete(taskId, transcript, this.engine.info.name, Math.round(processingTime * 1000) / 1000);
+    const processingTime = Math.round(performance.now() - startedAt) / 1000;
+    if (!(await this.tasks.complete(taskId, transcript, this.engine.info.name, processingTime))) {
+      this.logger.warn(`Task ${taskId} changed while it was processed (cancelled or deleted); result discarded`);
+      return;
+    }
+    await this.callbacks.enqueueById(taskId);
     this.logger.log(
-      `Task ${taskId} completed: ${transcript.segments.length} segments, ${transcript.duration}s of audio in ${processingTime.toFixed(2)}s (RTF ${(processingTime / Math.max(transcript.duration, 0.001)).toFixed(3)})`,
+      `Task ${taskId} completed: ${transcript.segments.length} segments, ${transcript.duration}s of audio in ${processingTime}s (RTF ${(processingTime / Math.max(transcript.duration, 0.001)).toFixed(3)})`,
     );
+  }
+
+  /**
+   * Downloads the media of a `url` task into STORAGE_DIR/downloads, checks it with ffprobe and
+   * records it on the task.
+   * @throws DownloadError, or MediaError when the download is not audio/video
+   */
+  private async download(task: TaskEntity, signal: AbortSignal): Promise<TaskEntity> {
+    const dir = join(this.config.storageDir, 'downloads');
+    await mkdir(dir, { recursive: true });
+    const mediaPath = join(dir, task.id);
+    const { fileName, bytes } = await downloadToFile(task.sourceUrl!, mediaPath, {
+      allowedHosts: this.config.allowedUrlHosts,
+      timeoutMs: this.config.urlDownloadTimeoutMs,
+      maxRedirects: this.config.urlMaxRedirects,
+      maxBytes: this.config.maxUploadBytes,
+      signal,
+    });
+    const info = await probeMedia(mediaPath).catch(async (error: unknown) => {
+      await rm(mediaPath, { force: true });
+      throw error instanceof MediaError ? new MediaError(error.code, `not audio/video: ${error.message}`) : error;
+    });
+    const media = { mediaPath, fileName: task.fileName ?? fileName, fileSizeBytes: bytes, duration: info.duration };
+    await this.tasks.setMedia(task.id, media);
+    return { ...task, ...media };
+  }
+
+  /** Identifies the language of a stored file (at most its first 30 s of speech). */
+  async detectLanguage(mediaPath: string): Promise<DetectLanguageResult> {
+    // identifyLanguage stops iterating once it has enough speech, which stops ffmpeg.
+    return { language: await this.engine.identifyLanguage(decodePcm(mediaPath)) };
   }
 }

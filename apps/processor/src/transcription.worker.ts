@@ -1,15 +1,22 @@
 import { HarkConfig } from '@app/config';
-import { MediaError } from '@app/media';
-import { TaskRepository, type TranscribeJobData, TRANSCRIPTION_QUEUE } from '@app/tasks';
+import { DownloadError, MediaError } from '@app/media';
+import { CallbackQueue, type DetectLanguageJobData, type TranscribeJobData, TaskRepository, TranscriptionJob, type TranscriptionJobData, TRANSCRIPTION_QUEUE } from '@app/tasks';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
+import { ActiveTasks, TaskCancelledError } from './active-tasks';
 import { TranscriptionService } from './transcription.service';
 
+/** Errors that no retry can fix: the task fails at once. */
+function isPermanent(error: unknown): boolean {
+  return error instanceof MediaError || (error instanceof DownloadError && !error.retryable);
+}
+
 /**
- * Consumer of the transcription queue: takes a job, runs the task, and decides what a failure
- * means. Media that cannot be decoded fails the task at once; other errors are retried with
- * backoff and fail the task on the last attempt. The worker starts only once the engine is loaded.
+ * Consumer of the transcription queue: takes a job, runs it, and decides what a failure means.
+ * Media that cannot be had or decoded fails the task at once; other errors are retried with
+ * backoff and fail the task on the last attempt; a cancelled task just stops. The worker starts
+ * only once the engine is loaded.
  */
 @Processor(TRANSCRIPTION_QUEUE, { autorun: false })
 export class TranscriptionWorker extends WorkerHost implements OnApplicationBootstrap {
@@ -18,6 +25,8 @@ export class TranscriptionWorker extends WorkerHost implements OnApplicationBoot
   constructor(
     private readonly transcription: TranscriptionService,
     private readonly tasks: TaskRepository,
+    private readonly callbacks: CallbackQueue,
+    private readonly active: ActiveTasks,
     private readonly config: HarkConfig,
   ) {
     super();
@@ -30,20 +39,24 @@ export class TranscriptionWorker extends WorkerHost implements OnApplicationBoot
     this.worker.run().catch((error: unknown) => this.logger.error(`Worker stopped: ${String(error)}`));
   }
 
-  async process(job: Job<TranscribeJobData>): Promise<void> {
-    const { taskId } = job.data;
+  async process(job: Job<TranscriptionJobData>): Promise<unknown> {
+    if (job.name === TranscriptionJob.DetectLanguage) {
+      return this.transcription.detectLanguage((job.data as DetectLanguageJobData).mediaPath);
+    }
+    const { taskId } = job.data as TranscribeJobData;
     try {
-      await this.transcription.run(taskId, (progress) => job.updateProgress(progress));
+      await this.active.track(taskId, (signal) => this.transcription.run(taskId, (progress) => job.updateProgress(progress), signal));
     } catch (error) {
+      if (error instanceof TaskCancelledError) return; // the api already recorded the cancellation
       const reason = error instanceof Error ? error.message : String(error);
-      if (error instanceof MediaError) {
-        await this.tasks.fail(taskId, reason);
-        throw new UnrecoverableError(reason);
+      const lastAttempt = isPermanent(error) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      this.logger.warn(`Task ${taskId} attempt ${job.attemptsMade + 1} failed${lastAttempt ? ' (final)' : ''}: ${reason}`);
+      if (!lastAttempt) {
+        await this.tasks.requeue(taskId, reason).catch(() => undefined);
+        throw error;
       }
-      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      this.logger.warn(`Task ${taskId} attempt ${job.attemptsMade + 1} failed${lastAttempt ? ' (last)' : ''}: ${reason}`);
-      await (lastAttempt ? this.tasks.fail(taskId, reason) : this.tasks.requeue(taskId, reason)).catch(() => undefined);
-      throw error;
+      if (await this.tasks.fail(taskId, reason).catch(() => false)) await this.callbacks.enqueueById(taskId).catch(() => undefined);
+      throw isPermanent(error) ? new UnrecoverableError(reason) : error;
     }
   }
 }

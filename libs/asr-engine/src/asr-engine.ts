@@ -1,9 +1,11 @@
 import { assertVadModel, resolveWhisperModel, type WhisperModelFiles } from './model-files';
 import { LanguageIdentifier } from './language-identifier';
 import { Pool } from './recognizer-pool';
+import { type DecodeOptions, effectiveChunkLength, parseClipTimestamps, refusedOptions, withDefaults } from './decode-options';
+import { ClipSegmenter, FixedWindowSegmenter, type Segmenter } from './segmenter';
 import { chunkToSegment, joinSegmentText, roundTime } from './segments';
-import { DEFAULT_VAD_OPTIONS, SpeechSegmenter, type VadOptions } from './speech-segmenter';
-import type { Segment, SpeechChunk, Transcript, WhisperTask } from './transcript';
+import { SpeechSegmenter } from './speech-segmenter';
+import type { Segment, SpeechChunk, Transcript } from './transcript';
 import { WhisperRecognizer } from './whisper-recognizer';
 
 /** Sample rate of everything the engine takes, in Hz. */
@@ -23,11 +25,8 @@ export interface AsrEngineOptions {
   concurrency: number;
 }
 
-export interface TranscribeOptions {
-  /** ISO code to decode in; null or '' detects it once on the first speech chunk. */
-  language?: string | null;
-  task: WhisperTask;
-  vad?: Partial<VadOptions>;
+/** Progress reporting and cancellation of one transcription. */
+export interface TranscribeHooks {
   /**
    * Called after each chunk is decoded, in order, with the new segment (null when the chunk
    * held no text) and how many seconds of audio have been read so far. Awaited: a slow callback
@@ -93,33 +92,68 @@ export class AsrEngine {
   }
 
   /**
+   * Identifies the spoken language from at most the first 30 s of speech (found by the VAD) of
+   * a stream; stops reading the stream once it has them.
+   * @param audio Float32 mono samples at 16 kHz
+   * @returns an ISO code, or null when the stream has no speech
+   */
+  async identifyLanguage(audio: AsyncIterable<Float32Array>): Promise<string | null> {
+    const limit = 30 * ENGINE_SAMPLE_RATE;
+    const segmenter = this.segmenter(withDefaults({}));
+    const speech: Float32Array[] = [];
+    let collected = 0;
+    const take = (chunks: SpeechChunk[]) => {
+      for (const chunk of chunks) {
+        const samples = chunk.samples.subarray(0, limit - collected);
+        speech.push(samples);
+        collected += samples.length;
+      }
+    };
+    for await (const samples of audio) {
+      take(segmenter.push(samples));
+      if (collected >= limit) break;
+    }
+    if (collected < limit) take(segmenter.flush());
+    if (collected === 0) return null;
+    const joined = new Float32Array(collected);
+    speech.reduce((offset, part) => (joined.set(part, offset), offset + part.length), 0);
+    return this.detectLanguage(joined);
+  }
+
+  /**
    * Transcribes a stream of audio. Reads the stream as it decodes, so memory is bounded by one
    * speech chunk whatever the stream's length.
    * @param audio Float32 mono samples at 16 kHz, in chunks of any size (e.g. `decodePcm()`)
-   * @throws the stream's error, the abort reason, or sherpa-onnx's decoding error
+   * @param options decoding and VAD options; missing ones take `DEFAULT_DECODE_OPTIONS`.
+   *   `language` null or '' detects the language once, on the first speech chunk.
+   * @throws Error for options the engine cannot apply (see `refusedOptions`) or translation with
+   *   an English-only model; the stream's error; the abort reason; sherpa-onnx's decoding error
    */
-  async transcribe(audio: AsyncIterable<Float32Array>, options: TranscribeOptions): Promise<Transcript> {
-    if (options.task === 'translate' && !this.info.multilingual) {
+  async transcribe(audio: AsyncIterable<Float32Array>, options: Partial<DecodeOptions>, hooks: TranscribeHooks = {}): Promise<Transcript> {
+    const decode = withDefaults(options);
+    const refused = refusedOptions(decode);
+    if (refused.length) throw new Error(`Cannot apply: ${refused.map((r) => `${r.option}=${JSON.stringify(r.value)} (${r.reason})`).join('; ')}`);
+    if (decode.task === 'translate' && !this.info.multilingual) {
       throw new Error(`Model ${this.info.model} is English-only and cannot translate; use a multilingual model.`);
     }
     return this.recognizers.use(async (recognizer) => {
-      const segmenter = new SpeechSegmenter(this.options.vadModel, { ...DEFAULT_VAD_OPTIONS, ...options.vad }, ENGINE_SAMPLE_RATE);
+      const segmenter = this.segmenter(decode);
       const segments: Segment[] = [];
-      let language = options.language || (this.info.multilingual ? null : 'en');
+      let language = decode.language || (this.info.multilingual ? null : 'en');
       let samplesRead = 0;
 
       const decodeChunk = async (chunk: SpeechChunk) => {
-        options.signal?.throwIfAborted();
+        hooks.signal?.throwIfAborted();
         language ??= this.detectLanguage(chunk.samples);
-        recognizer.configure(language, options.task);
+        recognizer.configure(language, decode.task);
         const { text } = await recognizer.decode(chunk.samples, ENGINE_SAMPLE_RATE);
         const segment = text.trim() ? chunkToSegment(segments.length, chunk, ENGINE_SAMPLE_RATE, text) : null;
         if (segment) segments.push(segment);
-        await options.onProgress?.(segment, samplesRead / ENGINE_SAMPLE_RATE);
+        await hooks.onProgress?.(segment, samplesRead / ENGINE_SAMPLE_RATE);
       };
 
       for await (const samples of audio) {
-        options.signal?.throwIfAborted();
+        hooks.signal?.throwIfAborted();
         samplesRead += samples.length;
         for (const chunk of segmenter.push(samples)) await decodeChunk(chunk);
       }
@@ -132,5 +166,28 @@ export class AsrEngine {
         segments,
       };
     });
+  }
+
+  /** The chunker for these options: Silero VAD or fixed windows, limited to `clip_timestamps`. */
+  private segmenter(decode: DecodeOptions): Segmenter {
+    const rate = ENGINE_SAMPLE_RATE;
+    const chunkSeconds = effectiveChunkLength(decode);
+    const create = (): Segmenter =>
+      decode.vad_filter
+        ? new SpeechSegmenter(
+            this.options.vadModel,
+            {
+              threshold: decode.threshold,
+              minSpeechDuration: decode.min_speech_duration_ms / 1000,
+              minSilenceDuration: decode.min_silence_duration_ms / 1000,
+              maxSpeechDuration: chunkSeconds,
+              speechPad: decode.speech_pad_ms / 1000,
+            },
+            rate,
+          )
+        : new FixedWindowSegmenter(Math.floor(chunkSeconds * rate));
+    const clips = parseClipTimestamps(decode.clip_timestamps);
+    if (!clips) return create();
+    return new ClipSegmenter(clips.map(([start, end]): [number, number] => [Math.round(start * rate), end === Infinity ? Infinity : Math.round(end * rate)]), create);
   }
 }

@@ -1,5 +1,7 @@
 export { AsrEngine, ENGINE_SAMPLE_RATE } from './asr-engine';
-export type { AsrEngineOptions, EngineInfo, TranscribeOptions } from './asr-engine';
+export type { AsrEngineOptions, EngineInfo, TranscribeHooks } from './asr-engine';
+export { DEFAULT_DECODE_OPTIONS, parseClipTimestamps, refusedOptions, UNSUPPORTED_DECODE_OPTIONS, withDefaults } from './decode-options';
+export type { DecodeOptions, RefusedOption } from './decode-options';
 export { UNSPACED_LANGUAGES, WHISPER_LANGUAGE_CODES, WHISPER_LANGUAGES } from './languages';
 export { listWhisperModels, ModelNotFoundError, resolveWhisperModel, whisperModelFolder } from './model-files';
 export type { WhisperModelFiles } from './model-files';
@@ -9,3 +11,5 @@ export type { VadOptions } from './speech-segmenter';
 export type { Segment, SpeechChunk, Transcript, WhisperTask } from './transcript';
 export { installVadModel, installWhisperModel, ModelDownloadError } from './model-download';
 export type { DownloadProgress } from './model-download';
+export { formatTimestamp, renderSubtitles, SUBTITLE_FORMATS, toCues, wrapText } from './subtitles';
+export type { Cue, LineOptions, SubtitleFormat } from './subtitles';

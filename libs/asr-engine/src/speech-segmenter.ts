@@ -1,17 +1,25 @@
 import { Vad } from 'sherpa-onnx-node';
+import { AudioHistory } from './audio-history';
 import { MAX_CHUNK_SECONDS, splitSpeech } from './segments';
+import type { Segmenter } from './segmenter';
 import type { SpeechChunk } from './transcript';
 
-/** Silero VAD settings. Defaults are faster-whisper's `VadOptions` except `maxSpeechDuration`. */
+/**
+ * Silero VAD settings, in seconds. Defaults (`DEFAULT_VAD_OPTIONS`) follow Silero's and
+ * faster-whisper's `VadOptions` for the threshold, but keep chunks at speech pauses of 0.5 s (so
+ * segment boundaries fall at pauses) and pad speech by 0.2 s.
+ */
 export interface VadOptions {
   /** Speech probability above which a window counts as speech (0–1). */
   threshold: number;
-  /** Speech shorter than this is dropped, in seconds. */
+  /** Speech shorter than this is dropped. */
   minSpeechDuration: number;
-  /** Silence at least this long ends a speech chunk, in seconds. */
+  /** Silence at least this long ends a speech chunk. */
   minSilenceDuration: number;
-  /** Speech longer than this is cut, in seconds; capped at `MAX_CHUNK_SECONDS`. */
+  /** Speech longer than this is cut; capped at `MAX_CHUNK_SECONDS`. */
   maxSpeechDuration: number;
+  /** Audio added before and after each chunk (never across a neighbouring chunk). */
+  speechPad: number;
 }
 
 export const DEFAULT_VAD_OPTIONS: VadOptions = {
@@ -19,22 +27,30 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
   minSpeechDuration: 0.25,
   minSilenceDuration: 0.5,
   maxSpeechDuration: MAX_CHUNK_SECONDS,
+  speechPad: 0.2,
 };
 
 /** Samples per VAD window: Silero VAD's window at 16 kHz. */
 const WINDOW_SIZE = 512;
+/** Audio kept for padding, in seconds: more than the longest chunk plus the longest pause. */
+const HISTORY_SECONDS = 90;
 
 /**
  * Cuts a stream of 16 kHz mono Float32 samples into speech chunks with Silero VAD (sherpa-onnx
- * `Vad`). Feed it with `push()` as audio arrives and call `flush()` at the end. It holds at most
- * one window of unfed samples plus the VAD's own buffer, so memory does not grow with the stream.
- * No chunk is longer than `MAX_CHUNK_SECONDS`.
+ * `Vad`). Memory is bounded: one VAD window of unfed samples, the VAD's buffer and a fixed
+ * history for padding. Chunks are padded, then split: none is longer than `MAX_CHUNK_SECONDS`.
  */
-export class SpeechSegmenter {
+export class SpeechSegmenter implements Segmenter {
   private readonly vad: Vad;
   private readonly maxSamples: number;
+  private readonly padSamples: number;
+  /** End padding stays under half the minimum pause, so it never reaches the next chunk. */
+  private readonly endPadSamples: number;
+  private readonly history = new AudioHistory(HISTORY_SECONDS * 16000);
   private pending = new Float32Array(WINDOW_SIZE);
   private pendingLength = 0;
+  /** End (sample index) of the last chunk returned, so padding never overlaps it. */
+  private lastEnd = 0;
 
   /**
    * @param modelPath Silero VAD ONNX file
@@ -43,9 +59,12 @@ export class SpeechSegmenter {
   constructor(modelPath: string, options: VadOptions, private readonly sampleRate = 16000) {
     const maxSpeechDuration = Math.min(options.maxSpeechDuration, MAX_CHUNK_SECONDS);
     this.maxSamples = Math.floor(maxSpeechDuration * sampleRate);
+    this.padSamples = Math.round(options.speechPad * sampleRate);
+    this.endPadSamples = Math.min(this.padSamples, Math.floor((options.minSilenceDuration * sampleRate) / 2));
+    const { threshold, minSpeechDuration, minSilenceDuration } = options;
     this.vad = new Vad(
       {
-        sileroVad: { model: modelPath, ...options, maxSpeechDuration, windowSize: WINDOW_SIZE },
+        sileroVad: { model: modelPath, threshold, minSpeechDuration, minSilenceDuration, maxSpeechDuration, windowSize: WINDOW_SIZE },
         sampleRate,
         numThreads: 1,
         provider: 'cpu',
@@ -58,6 +77,7 @@ export class SpeechSegmenter {
 
   /** Feeds samples; returns the speech chunks completed by them, in order. */
   push(samples: Float32Array): SpeechChunk[] {
+    this.history.append(samples);
     let offset = 0;
     const chunks: SpeechChunk[] = [];
     while (offset < samples.length) {
@@ -90,8 +110,22 @@ export class SpeechSegmenter {
       // enableExternalBuffer=false copies the samples out of the VAD before pop() frees them.
       const { start, samples } = this.vad.front(false);
       this.vad.pop();
-      chunks.push(...splitSpeech({ start, samples }, this.maxSamples));
+      chunks.push(...splitSpeech(this.pad({ start, samples }), this.maxSamples));
     }
     return chunks;
+  }
+
+  /** Extends a chunk by the padding on both sides, within the audio already seen and after the previous chunk. */
+  private pad(chunk: SpeechChunk): SpeechChunk {
+    const end = chunk.start + chunk.samples.length;
+    const from = Math.max(chunk.start - this.padSamples, this.lastEnd, this.history.start);
+    const to = Math.max(end, Math.min(end + this.endPadSamples, this.history.end));
+    this.lastEnd = to;
+    if (from >= chunk.start && to === end) return chunk;
+    const padded = new Float32Array(to - from);
+    padded.set(this.history.slice(from, chunk.start));
+    padded.set(chunk.samples, chunk.start - from);
+    padded.set(this.history.slice(end, to), end - from);
+    return { start: from, samples: padded };
   }
 }

@@ -40,6 +40,15 @@ export class HarkConfig {
   readonly jobStalledIntervalMs: number;
   readonly reconcileIntervalMs: number;
   readonly logLevel: Environment['LOG_LEVEL'];
+  readonly publicUrl: string;
+  /** Lower-cased host names / IPs exempt from the private-address check. */
+  readonly allowedUrlHosts: ReadonlySet<string>;
+  readonly urlDownloadTimeoutMs: number;
+  readonly urlMaxRedirects: number;
+  readonly callbackSecret: string;
+  readonly callbackAttempts: number;
+  readonly callbackBackoffMs: number;
+  readonly callbackTimeoutMs: number;
 
   constructor(env: Environment) {
     const modelsDir = resolve(env.MODELS_DIR);
@@ -63,6 +72,14 @@ export class HarkConfig {
     this.jobStalledIntervalMs = env.JOB_STALLED_INTERVAL_MS;
     this.reconcileIntervalMs = env.RECONCILE_INTERVAL_MS;
     this.logLevel = env.LOG_LEVEL;
+    this.publicUrl = env.PUBLIC_URL.replace(/\/+$/, '');
+    this.allowedUrlHosts = new Set(env.ALLOWED_URL_HOSTS.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean));
+    this.urlDownloadTimeoutMs = env.URL_DOWNLOAD_TIMEOUT_MS;
+    this.urlMaxRedirects = env.URL_MAX_REDIRECTS;
+    this.callbackSecret = env.CALLBACK_SECRET;
+    this.callbackAttempts = env.CALLBACK_ATTEMPTS;
+    this.callbackBackoffMs = env.CALLBACK_BACKOFF_MS;
+    this.callbackTimeoutMs = env.CALLBACK_TIMEOUT_MS;
   }
 }
 

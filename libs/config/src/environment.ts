@@ -93,6 +93,40 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(1000)
   RECONCILE_INTERVAL_MS = 60000;
 
+  /** Base URL clients reach the api at; used for `result_url` in callbacks. */
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  PUBLIC_URL = 'http://localhost:3000';
+
+  /**
+   * Hosts (names or IPs, comma-separated) that `file_url` and `callback_url` may use even though
+   * they resolve to loopback, private, link-local or metadata addresses (refused by default).
+   */
+  @IsString()
+  ALLOWED_URL_HOSTS = '';
+
+  /** Time limit of one media download from `file_url`, in ms. */
+  @Transform(toInt) @IsInt() @Min(1000)
+  URL_DOWNLOAD_TIMEOUT_MS = 300000;
+
+  /** Redirects followed when downloading `file_url`. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(20)
+  URL_MAX_REDIRECTS = 5;
+
+  /** Key of the HMAC-SHA256 signature of callbacks; callbacks are refused while it is empty. */
+  @IsString()
+  CALLBACK_SECRET = '';
+
+  /** Delivery attempts per callback; retries back off exponentially from CALLBACK_BACKOFF_MS. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(50)
+  CALLBACK_ATTEMPTS = 6;
+
+  @Transform(toInt) @IsInt() @Min(0)
+  CALLBACK_BACKOFF_MS = 10000;
+
+  /** Time a callback receiver has to answer, in ms. */
+  @Transform(toInt) @IsInt() @Min(100)
+  CALLBACK_TIMEOUT_MS = 10000;
+
   @IsOptional() @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'log';
 }

@@ -1,18 +1,20 @@
 import { HarkConfig } from '@app/config';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
-import type { Job, JobState, Queue } from 'bullmq';
-import { JOB_PRIORITY, type TranscribeJobData, TranscriptionJob, TRANSCRIPTION_QUEUE } from './queue.contract';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { type Job, type JobState, type Queue, QueueEvents } from 'bullmq';
+import { type DetectLanguageResult, JOB_PRIORITY, type TranscriptionJobData, TranscriptionJob, TRANSCRIPTION_QUEUE } from './queue.contract';
 import type { TaskEntity } from './task.entity';
 
 /**
- * Producer of the transcription queue. Enqueueing is idempotent: the job id is the task id, so
- * adding a task that already has a job changes nothing.
+ * Producer of the transcription queue. Enqueueing a task is idempotent: the job id is the task
+ * id, so adding a task that already has a job changes nothing.
  */
 @Injectable()
-export class TaskQueue {
+export class TaskQueue implements OnModuleDestroy {
+  private events?: QueueEvents;
+
   constructor(
-    @InjectQueue(TRANSCRIPTION_QUEUE) private readonly queue: Queue<TranscribeJobData>,
+    @InjectQueue(TRANSCRIPTION_QUEUE) private readonly queue: Queue<TranscriptionJobData>,
     private readonly config: HarkConfig,
   ) {}
 
@@ -32,13 +34,40 @@ export class TaskQueue {
     );
   }
 
+  /**
+   * Removes a task's job unless a processor holds it. Returns false when it is being processed
+   * (the caller cancels it instead); true when it was removed or did not exist.
+   */
+  async removeJob(taskId: string): Promise<boolean> {
+    const job = await this.queue.getJob(taskId);
+    if (!job) return true;
+    if (await job.isActive()) return false;
+    await job.remove();
+    return true;
+  }
+
   /** The job of a task, if Redis still has it. */
-  async job(taskId: string): Promise<Job<TranscribeJobData> | undefined> {
+  job(taskId: string): Promise<Job<TranscriptionJobData> | undefined> {
     return this.queue.getJob(taskId);
   }
 
   /** State of a task's job; `unknown` when Redis has no such job. */
   state(taskId: string): Promise<JobState | 'unknown'> {
     return this.queue.getJobState(taskId);
+  }
+
+  /**
+   * Asks a processor to identify the language of a stored file, at high priority, and waits.
+   * @throws the processor's error, or a timeout error after `timeoutMs`
+   */
+  async detectLanguage(mediaPath: string, timeoutMs: number): Promise<DetectLanguageResult> {
+    this.events ??= new QueueEvents(TRANSCRIPTION_QUEUE, { connection: { url: this.config.redisUrl }, prefix: this.config.queuePrefix });
+    await this.events.waitUntilReady();
+    const job = await this.queue.add(TranscriptionJob.DetectLanguage, { mediaPath }, { priority: JOB_PRIORITY.high, removeOnComplete: true, removeOnFail: { age: 3600 } });
+    return (await job.waitUntilFinished(this.events, timeoutMs)) as DetectLanguageResult;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.events?.close();
   }
 }

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { TaskKind, TaskPriority, TaskResult, TaskSource, TaskStatus } from './task.types';
+import type { DecodeOptions } from '@app/asr-engine';
+import type { CallbackAttempt, CallbackStatus, TaskKind, TaskPriority, TaskResult, TaskSource, TaskStatus } from './task.types';
 
 const bigintAsNumber = { to: (value?: number | null) => value, from: (value?: string | null) => (value == null ? null : Number(value)) };
 
@@ -29,6 +30,27 @@ export class TaskEntity {
 
   @Column({ type: 'varchar', length: 16, default: 'upload' })
   source: TaskSource;
+
+  /** The media URL of a `url` task (downloaded by the processor). */
+  @Column({ name: 'source_url', type: 'text', nullable: true })
+  sourceUrl: string | null;
+
+  /** Every decoding/VAD option, as accepted (defaults filled in). */
+  @Column({ name: 'decode_options', type: 'jsonb', nullable: true })
+  decodeOptions: DecodeOptions | null;
+
+  /** Where to POST the outcome when the task completes, fails or is cancelled. */
+  @Column({ name: 'callback_url', type: 'text', nullable: true })
+  callbackUrl: string | null;
+
+  @Column({ name: 'callback_include_result', type: 'boolean', default: true })
+  callbackIncludeResult: boolean;
+
+  @Column({ name: 'callback_status', type: 'varchar', length: 16, nullable: true })
+  callbackStatus: CallbackStatus | null;
+
+  @Column({ name: 'callback_attempts', type: 'jsonb', default: () => "'[]'" })
+  callbackAttempts: CallbackAttempt[];
 
   /** The client's file name, kept as data only. */
   @Column({ name: 'file_name', type: 'text', nullable: true })

@@ -1,15 +1,30 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type Repository } from 'typeorm';
+import { And, In, LessThan, MoreThanOrEqual, type FindOptionsWhere, type Repository } from 'typeorm';
 import { TaskEntity } from './task.entity';
-import type { TaskResult, TaskStatus } from './task.types';
+import type { CallbackAttempt, CallbackStatus, TaskKind, TaskPriority, TaskResult, TaskSource, TaskStatus } from './task.types';
 
 /** Fields a client sets when creating a task. */
-export type NewTask = Pick<TaskEntity, 'id' | 'task' | 'language' | 'priority' | 'source' | 'fileName' | 'fileSizeBytes' | 'mediaPath' | 'duration'>;
+export type NewTask = Pick<TaskEntity, 'id' | 'task' | 'language' | 'priority' | 'source'> &
+  Partial<Pick<TaskEntity, 'fileName' | 'fileSizeBytes' | 'mediaPath' | 'duration' | 'sourceUrl' | 'decodeOptions' | 'callbackUrl' | 'callbackIncludeResult'>>;
+
+/** Filters of `TaskRepository.list`; each one narrows the result. */
+export interface TaskFilter {
+  status?: TaskStatus;
+  priority?: TaskPriority;
+  task?: TaskKind;
+  language?: string;
+  source?: TaskSource;
+  createdAfter?: Date;
+  createdBefore?: Date;
+}
+
+const UNFINISHED: TaskStatus[] = ['queued', 'processing'];
 
 /**
- * Reads and writes tasks in Postgres. State changes are guarded by the expected current status,
- * so a late or duplicate writer (a stalled job that was picked up elsewhere) changes nothing.
+ * Reads and writes tasks in Postgres. Every state change is guarded by the status it expects and
+ * says whether it happened, so a late or duplicate writer (a processor still working on a task
+ * that was cancelled, deleted or handed to another processor) changes nothing.
  */
 @Injectable()
 export class TaskRepository {
@@ -25,49 +40,106 @@ export class TaskRepository {
     return this.tasks.findOneBy({ id });
   }
 
-  /** Marks a queued (or re-delivered processing) task as processing and counts the attempt. Returns false when the task is gone or finished. */
+  /** One page of tasks, newest first, and how many match in all. */
+  async list(filter: TaskFilter, limit: number, offset: number): Promise<{ items: TaskEntity[]; total: number }> {
+    const where: FindOptionsWhere<TaskEntity> = {
+      status: filter.status,
+      priority: filter.priority,
+      task: filter.task,
+      language: filter.language,
+      source: filter.source,
+    };
+    const after = filter.createdAfter && MoreThanOrEqual(filter.createdAfter);
+    const before = filter.createdBefore && LessThan(filter.createdBefore);
+    if (after || before) where.createdAt = after && before ? And(after, before) : (after ?? before);
+    const [items, total] = await this.tasks.findAndCount({ where, order: { createdAt: 'DESC', id: 'ASC' }, take: limit, skip: offset });
+    return { items, total };
+  }
+
+  /** queued (or re-delivered processing) → processing, counting the attempt. */
   async start(id: string): Promise<boolean> {
     const result = await this.tasks
       .createQueryBuilder()
       .update()
       .set({ status: 'processing', progress: 0, error: null, startedAt: () => 'now()', attempts: () => 'attempts + 1' })
-      .where({ id, status: In(['queued', 'processing']) })
+      .where({ id, status: In(UNFINISHED) })
       .execute();
     return (result.affected ?? 0) > 0;
   }
 
-  /** Updates progress (0–100) of a processing task. */
-  async setProgress(id: string, progress: number): Promise<void> {
-    await this.tasks.update({ id, status: 'processing' }, { progress: Math.max(0, Math.min(100, Math.floor(progress))) });
+  /** Records the downloaded media of a processing `url` task. */
+  async setMedia(id: string, media: Pick<TaskEntity, 'mediaPath' | 'fileName' | 'fileSizeBytes' | 'duration'>): Promise<boolean> {
+    return this.changed(await this.tasks.update({ id, status: 'processing' }, media));
   }
 
-  /** Stores the result of a processing task and marks it completed. */
-  async complete(id: string, result: TaskResult, engine: string, processingTime: number): Promise<void> {
-    await this.tasks.update(
-      { id, status: 'processing' },
-      { status: 'completed', progress: 100, result, engine, processingTime, completedAt: new Date(), error: null },
+  /** Updates progress (0–100) of a processing task. */
+  async setProgress(id: string, progress: number): Promise<boolean> {
+    return this.changed(await this.tasks.update({ id, status: 'processing' }, { progress: Math.max(0, Math.min(100, Math.floor(progress))) }));
+  }
+
+  /** processing → completed, with the result. */
+  async complete(id: string, result: TaskResult, engine: string, processingTime: number): Promise<boolean> {
+    return this.changed(
+      await this.tasks.update({ id, status: 'processing' }, { status: 'completed', progress: 100, result, engine, processingTime, completedAt: new Date(), error: null }),
     );
   }
 
-  /** Marks an unfinished task failed with a reason the user can read. */
-  async fail(id: string, error: string): Promise<void> {
-    await this.tasks.update({ id, status: In(['queued', 'processing']) }, { status: 'failed', error, completedAt: new Date() });
+  /** queued | processing → failed, with a reason the user can read. */
+  async fail(id: string, error: string): Promise<boolean> {
+    return this.changed(await this.tasks.update({ id, status: In(UNFINISHED) }, { status: 'failed', error, completedAt: new Date() }));
   }
 
-  /** Puts a processing task back in the queue state (after a transient error, before a retry). */
-  async requeue(id: string, error: string): Promise<void> {
-    await this.tasks.update({ id, status: 'processing' }, { status: 'queued', progress: 0, error });
+  /** queued | processing → cancelled. */
+  async cancel(id: string): Promise<boolean> {
+    return this.changed(await this.tasks.update({ id, status: In(UNFINISHED) }, { status: 'cancelled', completedAt: new Date() }));
+  }
+
+  /** processing → queued after a transient error, before BullMQ retries the job. */
+  async requeue(id: string, error: string): Promise<boolean> {
+    return this.changed(await this.tasks.update({ id, status: 'processing' }, { status: 'queued', progress: 0, error }));
+  }
+
+  /** failed | cancelled → queued for a new attempt, clearing the outcome of the last one. */
+  async resetForRetry(id: string): Promise<boolean> {
+    return this.changed(
+      await this.tasks.update(
+        { id, status: In(['failed', 'cancelled']) },
+        { status: 'queued', progress: 0, error: null, result: null, engine: null, startedAt: null, completedAt: null, processingTime: null, callbackStatus: null, callbackAttempts: [] },
+      ),
+    );
+  }
+
+  /** Deletes the row; returns whether it existed. */
+  async remove(id: string): Promise<boolean> {
+    return this.changed(await this.tasks.delete({ id }));
+  }
+
+  async setCallbackStatus(id: string, status: CallbackStatus): Promise<void> {
+    await this.tasks.update({ id }, { callbackStatus: status });
+  }
+
+  /** Appends a delivery attempt (atomically) and sets the callback status. */
+  async recordCallbackAttempt(id: string, attempt: CallbackAttempt, status: CallbackStatus): Promise<void> {
+    await this.tasks
+      .createQueryBuilder()
+      .update()
+      .set({ callbackStatus: status, callbackAttempts: () => `callback_attempts || :attempt::jsonb` })
+      .setParameter('attempt', JSON.stringify([attempt]))
+      .where({ id })
+      .execute();
   }
 
   /** Unfinished tasks not updated since `before`, oldest first (for the queue reconciler). */
   findUnfinished(before: Date, limit: number): Promise<Pick<TaskEntity, 'id' | 'status' | 'priority'>[]> {
-    return this.tasks
-      .createQueryBuilder('task')
-      .select(['task.id', 'task.status', 'task.priority'])
-      .where('task.status IN (:...statuses)', { statuses: ['queued', 'processing'] satisfies TaskStatus[] })
-      .andWhere('task.updated_at < :before', { before })
-      .orderBy('task.created_at', 'ASC')
-      .limit(limit)
-      .getMany();
+    return this.tasks.find({
+      select: { id: true, status: true, priority: true },
+      where: { status: In(UNFINISHED), updatedAt: LessThan(before) },
+      order: { createdAt: 'ASC' },
+      take: limit,
+    });
+  }
+
+  private changed(result: { affected?: number | null }): boolean {
+    return (result.affected ?? 0) > 0;
   }
 }

@@ -2,13 +2,15 @@ import { HarkConfig } from '@app/config';
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { TRANSCRIPTION_QUEUE } from './queue.contract';
+import { CallbackQueue } from './callback-queue.service';
+import { CALLBACK_QUEUE, TRANSCRIPTION_QUEUE } from './queue.contract';
+import { TaskCancellation } from './task-cancellation.service';
 import { TaskEntity } from './task.entity';
 import { TaskRepository } from './task.repository';
 import { TaskQueue } from './task-queue.service';
 
 /**
- * Tasks in Postgres and their transcription queue in Redis. Needs `HarkConfigModule` and
+ * Tasks in Postgres, their transcription and callback queues in Redis, and cancellation signals. Needs `HarkConfigModule` and
  * `DatabaseModule` in the importing app.
  */
 @Module({
@@ -17,10 +19,10 @@ import { TaskQueue } from './task-queue.service';
       inject: [HarkConfig],
       useFactory: (config: HarkConfig) => ({ connection: { url: config.redisUrl }, prefix: config.queuePrefix }),
     }),
-    BullModule.registerQueue({ name: TRANSCRIPTION_QUEUE }),
+    BullModule.registerQueue({ name: TRANSCRIPTION_QUEUE }, { name: CALLBACK_QUEUE }),
     TypeOrmModule.forFeature([TaskEntity]),
   ],
-  providers: [TaskRepository, TaskQueue],
-  exports: [TaskRepository, TaskQueue, BullModule],
+  providers: [TaskRepository, TaskQueue, CallbackQueue, TaskCancellation],
+  exports: [TaskRepository, TaskQueue, CallbackQueue, TaskCancellation, BullModule],
 })
 export class TasksModule {}

@@ -3,6 +3,7 @@ import { HarkConfig } from '@app/config';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ErrorBodyDto, FieldErrorDto } from './error-body';
+import { RawBodyException } from './raw-body.exception';
 
 /**
  * The one exception filter of the api. Every error leaves as `ErrorBodyDto`; a 500 says only
@@ -21,6 +22,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     if (request.file?.path) await unlink(request.file.path).catch(() => undefined);
 
+    if (exception instanceof RawBodyException) {
+      response.status(exception.getStatus()).json(exception.getResponse());
+      return;
+    }
     const body = this.toBody(exception);
     if (body.statusCode >= 500) {
       this.logger.error(`${request.method} ${request.originalUrl} failed`, exception instanceof Error ? exception.stack : String(exception));

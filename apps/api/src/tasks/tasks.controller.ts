@@ -1,14 +1,43 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { renderSubtitles, type SubtitleFormat } from '@app/asr-engine';
+import { BadRequestException, Body, ConflictException, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags, ApiUnprocessableEntityResponse, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiProduces,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
 import { ErrorBodyDto } from '../common/error-body';
+import { MISSING_FILE } from '../uploads/probe-upload';
 import { CreateTaskDto, CreateTaskUploadDto } from './dto/create-task.dto';
+import { ListTasksQueryDto, TaskPageDto } from './dto/list-tasks.dto';
+import { SubtitlesQueryDto } from './dto/subtitles-query.dto';
 import { TaskDto } from './dto/task.dto';
 import { TasksService } from './tasks.service';
 
-const uuidPipe = new ParseUUIDPipe({
+export const uuidPipe = new ParseUUIDPipe({
   exceptionFactory: () => new BadRequestException('Task id must be a UUID, e.g. 3f2b8c1e-6a1d-4a57-9a0e-2f8f4f1f9b10.'),
 });
+
+const CONTENT_TYPES: Record<SubtitleFormat, string> = {
+  srt: 'application/x-subrip; charset=utf-8',
+  vtt: 'text/vtt; charset=utf-8',
+  txt: 'text/plain; charset=utf-8',
+  tsv: 'text/tab-separated-values; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+};
 
 @ApiTags('tasks')
 @Controller('api/v1/tasks')
@@ -18,22 +47,48 @@ export class TasksController {
   @Post()
   @HttpCode(201)
   @UseInterceptors(FileInterceptor('file'))
-  @ApiOperation({ summary: 'Create a transcription task from an uploaded audio or video file' })
-  @ApiConsumes('multipart/form-data')
+  @ApiOperation({
+    summary: 'Create a transcription task',
+    description: 'Send the media as a multipart `file` upload, or its URL as `file_url` (multipart field or JSON body). Decoding options are form/JSON fields.',
+  })
+  @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({ type: CreateTaskUploadDto })
   @ApiCreatedResponse({ type: TaskDto, description: 'The task, queued.' })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`file` missing, or an invalid option.' })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'No media or both kinds, an invalid option, or a refused URL.' })
   @ApiPayloadTooLargeResponse({ type: ErrorBodyDto, description: 'Larger than MAX_UPLOAD_BYTES.' })
   @ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: 'Not a file ffprobe can read.' })
-  @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: 'Empty file, or no audio stream.' })
+  @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: 'Empty file, no audio stream, or options the engine cannot apply.' })
   async create(@UploadedFile() file: Express.Multer.File | undefined, @Body() options: CreateTaskDto): Promise<TaskDto> {
-    if (!file) {
-      throw new BadRequestException({
-        message: 'file is missing: send the audio or video as the multipart/form-data field "file", e.g. curl -F file=@talk.mp3 …',
-        details: [{ field: 'file', problems: ['file is required'] }],
-      });
+    if (file && options.file_url) {
+      throw new BadRequestException({ message: 'Send either file or file_url, not both.', details: [{ field: 'file_url', problems: ['file_url cannot be combined with file'] }] });
     }
-    return TaskDto.from(await this.tasks.createFromUpload(file, options));
+    if (!file && !options.file_url) {
+      throw new BadRequestException({ ...MISSING_FILE, message: `${MISSING_FILE.message} Or give its URL as file_url.` });
+    }
+    return TaskDto.from(await this.tasks.create(file ? { file } : { url: options.file_url! }, options));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List tasks, newest first, with filters and paging' })
+  @ApiOkResponse({ type: TaskPageDto })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'An invalid filter or paging value.' })
+  async list(@Query() query: ListTasksQueryDto): Promise<TaskPageDto> {
+    const limit = query.limit ?? 20;
+    const offset = query.offset ?? 0;
+    const { items, total } = await this.tasks.list(
+      {
+        status: query.status,
+        priority: query.priority,
+        task: query.task,
+        language: query.language,
+        source: query.source,
+        createdAfter: query.created_after ? new Date(query.created_after) : undefined,
+        createdBefore: query.created_before ? new Date(query.created_before) : undefined,
+      },
+      limit,
+      offset,
+    );
+    return { total, limit, offset, items: items.map((task) => TaskDto.from(task)) };
   }
 
   @Get(':id')
@@ -43,5 +98,60 @@ export class TasksController {
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No task with this id.' })
   async get(@Param('id', uuidPipe) id: string): Promise<TaskDto> {
     return TaskDto.from(await this.tasks.get(id));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a task and its stored media; a queued or processing task is cancelled first' })
+  @ApiNoContentResponse({ description: 'Deleted.' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No task with this id.' })
+  async remove(@Param('id', uuidPipe) id: string): Promise<void> {
+    await this.tasks.remove(id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel a queued or processing task (it stays, as cancelled, and can be retried)' })
+  @ApiOkResponse({ type: TaskDto })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No task with this id.' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'The task already finished.' })
+  async cancel(@Param('id', uuidPipe) id: string): Promise<TaskDto> {
+    return TaskDto.from(await this.tasks.cancel(id));
+  }
+
+  @Post(':id/retry')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Run a failed or cancelled task again (new attempt, same id)' })
+  @ApiOkResponse({ type: TaskDto, description: 'The task, queued again.' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No task with this id.' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'The task is not failed or cancelled.' })
+  async retry(@Param('id', uuidPipe) id: string): Promise<TaskDto> {
+    return TaskDto.from(await this.tasks.retry(id));
+  }
+
+  @Get(':id/subtitles')
+  @ApiOperation({ summary: 'The transcript as SubRip, WebVTT, text, TSV or JSON' })
+  @ApiProduces('application/x-subrip', 'text/vtt', 'text/plain', 'text/tab-separated-values', 'application/json')
+  @ApiOkResponse({ description: 'The file, named after the upload (Content-Disposition).', schema: { type: 'string', example: '1\n00:00:00,286 --> 00:00:02,284\nAnd so, my fellow Americans,\n' } })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'An invalid format or line option.' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No task with this id.' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'The task is not completed.' })
+  async subtitles(@Param('id', uuidPipe) id: string, @Query() query: SubtitlesQueryDto, @Res() response: Response): Promise<void> {
+    const task = await this.tasks.get(id);
+    if (task.status !== 'completed' || !task.result) throw new ConflictException(`Task ${id} is ${task.status}; subtitles exist once it is completed.`);
+    const format = query.format ?? 'srt';
+    const body = renderSubtitles(task.result, format, { maxLineWidth: query.max_line_width, maxLineCount: query.max_line_count });
+    const base = (task.fileName ?? task.id).replace(/\.[^.]+$/, '') || task.id;
+    response.attachment(`${base}.${format}`).type(CONTENT_TYPES[format]).send(body);
+  }
+
+  @Post(':id/callback/redeliver')
+  @HttpCode(202)
+  @ApiOperation({ summary: "Send a finished task's callback again" })
+  @ApiAcceptedResponse({ type: TaskDto, description: 'Delivery scheduled (callback_status pending).' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No task with this id.' })
+  @ApiConflictResponse({ type: ErrorBodyDto, description: 'No callback_url, or the task has not finished.' })
+  async redeliver(@Param('id', uuidPipe) id: string): Promise<TaskDto> {
+    return TaskDto.from(await this.tasks.redeliverCallback(id));
   }
 }

@@ -1,13 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { MediaError, probeMedia } from '@app/media';
-import { TaskQueue, TaskRepository, type TaskEntity } from '@app/tasks';
-import { Injectable, Logger, NotFoundException, UnprocessableEntityException, UnsupportedMediaTypeException } from '@nestjs/common';
+import { rm } from 'node:fs/promises';
+import { DEFAULT_DECODE_OPTIONS, type DecodeOptions, parseClipTimestamps, refusedOptions, withDefaults } from '@app/asr-engine';
+import { HarkConfig } from '@app/config';
+import { assertFetchableUrl, UrlNotAllowedError } from '@app/media';
+import { CallbackQueue, TaskCancellation, type TaskEntity, type TaskFilter, TaskQueue, TaskRepository } from '@app/tasks';
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { probeUpload } from '../uploads/probe-upload';
 import type { CreateTaskDto } from './dto/create-task.dto';
+import type { DecodeOptionsDto } from './dto/decode-options.dto';
 
 /** How long an API request waits for Redis before leaving the enqueue to the reconciler. */
 const ENQUEUE_WAIT_MS = 2000;
 
-/** Accepts media as tasks and reads them back. */
+/** The media of a new task: an upload the api stored, or a URL the processor will download. */
+export type TaskMedia = { file: Express.Multer.File } | { url: string };
+
+/** Accepts tasks, reads them back, and runs their lifecycle (cancel, delete, retry, redeliver). */
 @Injectable()
 export class TasksService {
   private readonly logger = new Logger(TasksService.name);
@@ -15,29 +30,33 @@ export class TasksService {
   constructor(
     private readonly tasks: TaskRepository,
     private readonly queue: TaskQueue,
+    private readonly callbacks: CallbackQueue,
+    private readonly cancellation: TaskCancellation,
+    private readonly config: HarkConfig,
   ) {}
 
   /**
-   * Checks an uploaded file with ffprobe, stores the task and enqueues it.
-   * @throws UnprocessableEntityException (422) for an empty file or one without audio;
+   * Checks the media (ffprobe for an upload, the address guard for a URL), the decode options and
+   * the callback URL, stores the task and enqueues it.
+   * @throws BadRequestException (400) for a URL that is refused; UnprocessableEntityException
+   *   (422) for options the engine cannot apply, an empty file or one without audio;
    *   UnsupportedMediaTypeException (415) for a file ffprobe cannot read
    */
-  async createFromUpload(file: Express.Multer.File, options: CreateTaskDto): Promise<TaskEntity> {
-    const info = await probeMedia(file.path).catch((error: unknown) => {
-      if (!(error instanceof MediaError)) throw error;
-      if (error.code === 'unreadable') throw new UnsupportedMediaTypeException(`${error.message}. Upload an audio or video file that ffmpeg can read (wav, mp3, m4a, flac, ogg, opus, mp4, mkv, webm, …).`);
-      throw new UnprocessableEntityException(`${error.message} Upload a file that contains audio.`);
-    });
+  async create(media: TaskMedia, options: CreateTaskDto): Promise<TaskEntity> {
+    const decodeOptions = this.acceptDecodeOptions(options);
+    if (options.callback_url) await this.checkCallbackUrl(options.callback_url);
+    const info = 'file' in media ? await probeUpload(media.file.path) : await this.checkFileUrl(media.url);
     const task = await this.tasks.create({
       id: randomUUID(),
-      task: options.task ?? 'transcribe',
-      language: options.language ?? null,
+      task: decodeOptions.task,
+      language: decodeOptions.language,
       priority: options.priority ?? 'normal',
-      source: 'upload',
-      fileName: file.originalname,
-      fileSizeBytes: file.size,
-      mediaPath: file.path,
-      duration: info.duration,
+      decodeOptions,
+      callbackUrl: options.callback_url ?? null,
+      callbackIncludeResult: options.callback_include_result ?? true,
+      ...('file' in media
+        ? { source: 'upload', fileName: media.file.originalname, fileSizeBytes: media.file.size, mediaPath: media.file.path, duration: info!.duration }
+        : { source: 'url', sourceUrl: media.url }),
     });
     await this.enqueue(task);
     return task;
@@ -48,6 +67,115 @@ export class TasksService {
     const task = await this.tasks.findById(id);
     if (!task) throw new NotFoundException(`No task with id ${id}. Check the id returned by POST /api/v1/tasks.`);
     return task;
+  }
+
+  list(filter: TaskFilter, limit: number, offset: number): Promise<{ items: TaskEntity[]; total: number }> {
+    return this.tasks.list(filter, limit, offset);
+  }
+
+  /**
+   * Cancels a queued or processing task: its job leaves the queue, or the processor working on it
+   * stops; the task keeps its row (status `cancelled`) and can be retried.
+   * @throws ConflictException (409) when the task already finished
+   */
+  async cancel(id: string): Promise<TaskEntity> {
+    const task = await this.get(id);
+    if (!(await this.tasks.cancel(id))) throw new ConflictException(`Task ${id} is ${task.status}; only queued or processing tasks can be cancelled.`);
+    await this.stopWork(id);
+    const cancelled = await this.get(id);
+    await this.callbacks.enqueue(cancelled);
+    return cancelled;
+  }
+
+  /**
+   * Deletes a task with its stored media. An unfinished task is cancelled first (its callback, if
+   * any, reports `cancelled`).
+   */
+  async remove(id: string): Promise<void> {
+    const task = await this.get(id);
+    if (await this.tasks.cancel(id)) {
+      await this.stopWork(id);
+      await this.callbacks.enqueue({ ...task, status: 'cancelled' });
+    }
+    await this.tasks.remove(id);
+    if (task.mediaPath) await rm(task.mediaPath, { force: true });
+  }
+
+  /**
+   * Runs a failed or cancelled task again (a new attempt, same id).
+   * @throws ConflictException (409) for any other status, or while a processor is still stopping it
+   */
+  async retry(id: string): Promise<TaskEntity> {
+    const task = await this.get(id);
+    if (task.status !== 'failed' && task.status !== 'cancelled') {
+      throw new ConflictException(`Task ${id} is ${task.status}; only failed or cancelled tasks can be retried.`);
+    }
+    if (!(await this.queue.removeJob(id))) throw new ConflictException(`Task ${id} is still being stopped by a processor; retry in a few seconds.`);
+    if (!(await this.tasks.resetForRetry(id))) throw new ConflictException(`Task ${id} changed meanwhile; fetch it and try again.`);
+    const queued = await this.get(id);
+    await this.enqueue(queued);
+    return queued;
+  }
+
+  /**
+   * Sends a finished task's callback again.
+   * @throws ConflictException (409) when the task has no callback URL or has not finished
+   */
+  async redeliverCallback(id: string): Promise<TaskEntity> {
+    const task = await this.get(id);
+    if (!task.callbackUrl) throw new ConflictException(`Task ${id} has no callback_url.`);
+    if (task.status === 'queued' || task.status === 'processing') throw new ConflictException(`Task ${id} is ${task.status}; its callback is sent when it finishes.`);
+    if (!this.config.callbackSecret) throw new ConflictException('Callbacks are disabled: set CALLBACK_SECRET.');
+    await this.callbacks.enqueue(task);
+    return this.get(id);
+  }
+
+  /** Removes the job if it is waiting; otherwise tells the processor holding it to stop. */
+  private async stopWork(id: string): Promise<void> {
+    if (!(await this.queue.removeJob(id))) await this.cancellation.publish(id);
+  }
+
+  /**
+   * Fills in the defaults and refuses what the engine cannot do.
+   * @throws UnprocessableEntityException naming every option the engine cannot apply, and why
+   */
+  private acceptDecodeOptions(options: DecodeOptionsDto): DecodeOptions {
+    // Only the decode options (the DTO also carries file_url, priority, callback fields).
+    const given = Object.fromEntries(Object.keys(DEFAULT_DECODE_OPTIONS).map((key) => [key, options[key as keyof DecodeOptionsDto]]));
+    const decode = withDefaults(given as Partial<DecodeOptions>);
+    try {
+      parseClipTimestamps(decode.clip_timestamps);
+    } catch (error) {
+      throw new BadRequestException({ message: (error as Error).message, details: [{ field: 'clip_timestamps', problems: [(error as Error).message] }] });
+    }
+    const refused = refusedOptions(decode);
+    if (refused.length) {
+      throw new UnprocessableEntityException({
+        message: `The engine cannot apply: ${refused.map((r) => `${r.option}=${JSON.stringify(r.value)} (${r.reason})`).join('; ')}. Leave these options out or use their defaults; GET /api/v1/engine lists what is supported.`,
+        details: refused.map((r) => ({ field: r.option, problems: [r.reason] })),
+      });
+    }
+    return decode;
+  }
+
+  private async checkFileUrl(url: string): Promise<null> {
+    await assertFetchableUrl(url, this.config.allowedUrlHosts).catch((error: Error) => this.refuseUrl('file_url', error));
+    return null;
+  }
+
+  private async checkCallbackUrl(url: string): Promise<void> {
+    if (!this.config.callbackSecret) {
+      throw new BadRequestException({
+        message: 'callback_url cannot be used: callbacks are disabled on this server until CALLBACK_SECRET is set (callbacks are always signed).',
+        details: [{ field: 'callback_url', problems: ['callbacks are disabled (no CALLBACK_SECRET)'] }],
+      });
+    }
+    await assertFetchableUrl(url, this.config.allowedUrlHosts).catch((error: Error) => this.refuseUrl('callback_url', error));
+  }
+
+  private refuseUrl(field: string, error: Error): never {
+    if (!(error instanceof UrlNotAllowedError)) throw error;
+    throw new BadRequestException({ message: `${field} is refused: ${error.message}`, details: [{ field, problems: [error.message] }] });
   }
 
   /**

@@ -1,39 +1,40 @@
-import { WHISPER_LANGUAGE_CODES } from '@app/asr-engine';
-import { TASK_KINDS, TASK_PRIORITIES, type TaskKind, type TaskPriority } from '@app/tasks';
+import { TASK_PRIORITIES, type TaskPriority } from '@app/tasks';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsUrl, MaxLength } from 'class-validator';
+import { DecodeOptionsDto } from './decode-options.dto';
+import { EmptyToUndefined, ToBoolean } from './transforms';
 
-const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' || value === null ? undefined : typeof value === 'string' ? value.trim() : value);
-
-/** Options of a new task (multipart form fields next to `file`). */
-export class CreateTaskDto {
-  @ApiPropertyOptional({
-    description: 'Spoken language as a Whisper language code. Leave out (or empty) to detect it from the first speech.',
-    enum: WHISPER_LANGUAGE_CODES,
-    example: 'en',
-    default: null,
-  })
-  @Transform(emptyToUndefined)
+/** A new task: its media (`file` upload, or `file_url`), queue priority, callback and decoding options. */
+export class CreateTaskDto extends DecodeOptionsDto {
+  @ApiPropertyOptional({ description: 'Media URL the processor downloads (instead of uploading `file`). Hosts resolving to private addresses are refused unless listed in ALLOWED_URL_HOSTS.', example: 'https://example.com/talk.mp3' })
+  @EmptyToUndefined()
   @IsOptional()
-  @IsIn(WHISPER_LANGUAGE_CODES, { message: `language must be a Whisper language code (${WHISPER_LANGUAGE_CODES.join(', ')}) or empty for auto-detection` })
-  language?: string;
-
-  @ApiPropertyOptional({ description: '`transcribe` keeps the spoken language; `translate` outputs English.', enum: TASK_KINDS, default: 'transcribe' })
-  @Transform(emptyToUndefined)
-  @IsOptional()
-  @IsIn(TASK_KINDS)
-  task?: TaskKind;
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'file_url must be an http(s) URL' })
+  @MaxLength(2048)
+  file_url?: string;
 
   @ApiPropertyOptional({ description: 'Queue priority: `high` tasks are taken before `normal`, `normal` before `low`.', enum: TASK_PRIORITIES, default: 'normal' })
-  @Transform(emptyToUndefined)
+  @EmptyToUndefined()
   @IsOptional()
   @IsIn(TASK_PRIORITIES)
   priority?: TaskPriority;
+
+  @ApiPropertyOptional({ description: 'URL that receives a signed POST when the task completes, fails or is cancelled.', example: 'https://example.com/hooks/hark' })
+  @EmptyToUndefined()
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'callback_url must be an http(s) URL' })
+  @MaxLength(2048)
+  callback_url?: string;
+
+  @ApiPropertyOptional({ description: 'Include the transcript in the callback body.', default: true })
+  @ToBoolean()
+  @IsOptional()
+  @IsBoolean()
+  callback_include_result?: boolean;
 }
 
 /** Swagger description of the multipart body: the options plus the media file. */
 export class CreateTaskUploadDto extends CreateTaskDto {
-  @ApiProperty({ type: 'string', format: 'binary', description: 'The audio or video file (any container ffmpeg reads: wav, mp3, m4a, flac, ogg/opus, mp4, mkv, webm, …).' })
-  file: unknown;
+  @ApiProperty({ type: 'string', format: 'binary', required: false, description: 'The audio or video file (any container ffmpeg reads: wav, mp3, m4a, flac, ogg/opus, mp4, mkv, webm, …). Give either `file` or `file_url`.' })
+  file?: unknown;
 }

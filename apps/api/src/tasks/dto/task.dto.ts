@@ -1,4 +1,5 @@
-import { TASK_KINDS, TASK_PRIORITIES, TASK_SOURCES, TASK_STATUSES, type TaskEntity, type TaskResult } from '@app/tasks';
+import type { DecodeOptions } from '@app/asr-engine';
+import { CALLBACK_STATUSES, TASK_KINDS, TASK_PRIORITIES, TASK_SOURCES, TASK_STATUSES, type TaskEntity, type TaskResult } from '@app/tasks';
 import { ApiProperty } from '@nestjs/swagger';
 
 export class SegmentDto {
@@ -29,6 +30,20 @@ export class TranscriptDto {
   segments: SegmentDto[];
 }
 
+export class CallbackAttemptDto {
+  @ApiProperty({ format: 'date-time' })
+  at: string;
+
+  @ApiProperty({ description: "The receiver's HTTP status, or null when it did not answer.", nullable: true, type: Number, example: 503 })
+  status_code: number | null;
+
+  @ApiProperty({ description: 'Network error or timeout, when there was no answer.', nullable: true, type: String, example: null })
+  error: string | null;
+
+  @ApiProperty({ example: 12 })
+  duration_ms: number;
+}
+
 /** A task as clients see it (snake_case). */
 export class TaskDto {
   @ApiProperty({ format: 'uuid', example: '3f2b8c1e-6a1d-4a57-9a0e-2f8f4f1f9b10' })
@@ -48,6 +63,9 @@ export class TaskDto {
 
   @ApiProperty({ enum: TASK_SOURCES, example: 'upload' })
   source: string;
+
+  @ApiProperty({ description: 'The media URL of a `url` task.', nullable: true, type: String, example: null })
+  source_url: string | null;
 
   @ApiProperty({ nullable: true, type: String, example: 'talk.mp3' })
   file_name: string | null;
@@ -79,6 +97,18 @@ export class TaskDto {
   @ApiProperty({ description: 'Seconds from start to completion.', nullable: true, type: Number, example: 1.42 })
   processing_time: number | null;
 
+  @ApiProperty({ description: 'Every decoding and VAD option, as accepted (defaults filled in).', nullable: true, type: Object })
+  decode_options: DecodeOptions | null;
+
+  @ApiProperty({ nullable: true, type: String, example: null })
+  callback_url: string | null;
+
+  @ApiProperty({ description: 'Callback delivery: pending, delivered or failed (null without a callback or before the task finished).', enum: CALLBACK_STATUSES, nullable: true, example: null })
+  callback_status: string | null;
+
+  @ApiProperty({ type: [CallbackAttemptDto] })
+  callback_attempts: CallbackAttemptDto[];
+
   @ApiProperty({ description: 'The transcript, once completed.', nullable: true, type: TranscriptDto })
   result: TranscriptDto | null;
 
@@ -90,6 +120,7 @@ export class TaskDto {
       language: task.language,
       priority: task.priority,
       source: task.source,
+      source_url: task.sourceUrl,
       file_name: task.fileName,
       file_size_bytes: task.fileSizeBytes,
       duration: task.duration,
@@ -100,6 +131,10 @@ export class TaskDto {
       started_at: task.startedAt?.toISOString() ?? null,
       completed_at: task.completedAt?.toISOString() ?? null,
       processing_time: task.processingTime,
+      decode_options: task.decodeOptions,
+      callback_url: task.callbackUrl,
+      callback_status: task.callbackStatus,
+      callback_attempts: task.callbackAttempts,
       result: task.status === 'completed' && task.result ? TaskDto.transcript(task.result) : null,
     };
   }

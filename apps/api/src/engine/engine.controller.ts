@@ -1,0 +1,71 @@
+import { basename } from 'node:path';
+import { DEFAULT_DECODE_OPTIONS, listWhisperModels, UNSUPPORTED_DECODE_OPTIONS, WHISPER_LANGUAGE_CODES } from '@app/asr-engine';
+import { HarkConfig } from '@app/config';
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+
+class DecodeOptionSupportDto {
+  @ApiProperty({ description: 'Default value.', example: 1 })
+  default: unknown;
+
+  @ApiProperty({ description: 'Whether values other than the default can be applied.', example: false })
+  supported: boolean;
+
+  @ApiProperty({ description: 'Why only the default is accepted (when not supported).', required: false, example: "sherpa-onnx's Whisper decoder is greedy-only" })
+  reason?: string;
+}
+
+class EngineDto {
+  @ApiProperty({ example: 'sherpa-onnx' })
+  engine: string;
+
+  @ApiProperty({ description: 'Whisper model the processors run (ASR_MODEL).', example: 'tiny' })
+  active_model: string;
+
+  @ApiProperty({ description: 'Whisper models installed in MODELS_DIR.', example: ['base', 'tiny'] })
+  models: string[];
+
+  @ApiProperty({ description: 'ONNX Runtime provider.', enum: ['cpu', 'cuda'], example: 'cpu' })
+  provider: string;
+
+  @ApiProperty({ description: 'Device kind the provider runs on.', enum: ['cpu', 'gpu'], example: 'cpu' })
+  device: string;
+
+  @ApiProperty({ example: 'silero_vad.onnx' })
+  vad_model: string;
+
+  @ApiProperty({ description: 'Languages accepted by `language`.', example: ['en', 'zh', 'de'] })
+  languages: readonly string[];
+
+  @ApiProperty({ description: 'Every decoding/VAD option with its default and whether it can be changed.', type: 'object', additionalProperties: { $ref: '#/components/schemas/DecodeOptionSupportDto' } })
+  options: Record<string, DecodeOptionSupportDto>;
+}
+
+/** What this deployment can do, so clients can discover models and supported options. */
+@ApiTags('engine')
+@Controller('api/v1/engine')
+export class EngineController {
+  constructor(private readonly config: HarkConfig) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Installed models, the active model, the device, and which decoding options are supported' })
+  @ApiOkResponse({ type: EngineDto })
+  get(): EngineDto {
+    const options = Object.fromEntries(
+      Object.entries(DEFAULT_DECODE_OPTIONS).map(([name, value]) => {
+        const reason = UNSUPPORTED_DECODE_OPTIONS[name as keyof typeof UNSUPPORTED_DECODE_OPTIONS];
+        return [name, reason ? { default: value, supported: false, reason } : { default: value, supported: true }];
+      }),
+    );
+    return {
+      engine: 'sherpa-onnx',
+      active_model: this.config.asrModel,
+      models: listWhisperModels(this.config.modelsDir),
+      provider: this.config.asrProvider,
+      device: this.config.asrProvider === 'cuda' ? 'gpu' : 'cpu',
+      vad_model: basename(this.config.vadModel),
+      languages: WHISPER_LANGUAGE_CODES,
+      options,
+    };
+  }
+}

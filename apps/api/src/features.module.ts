@@ -1,0 +1,15 @@
+import { TasksModule } from '@app/tasks';
+import { Module } from '@nestjs/common';
+import { AsrController } from './asr/asr.controller';
+import { EngineController } from './engine/engine.controller';
+import { DetectLanguageController } from './media/detect-language.controller';
+import { MediaController } from './media/media.controller';
+import { TasksApiModule } from './tasks/tasks.module';
+import { UploadsModule } from './uploads/uploads.module';
+
+/** The endpoints beside the task API: engine discovery, media tools, the classic ASR interface. */
+@Module({
+  imports: [TasksModule, TasksApiModule, UploadsModule],
+  controllers: [EngineController, DetectLanguageController, MediaController, AsrController],
+})
+export class FeaturesModule {}

@@ -1,0 +1,52 @@
+import { rm } from 'node:fs/promises';
+import { TaskQueue } from '@app/tasks';
+import { BadRequestException, Controller, GatewayTimeoutException, HttpCode, Post, UnprocessableEntityException, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiGatewayTimeoutResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiUnprocessableEntityResponse, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
+import { ErrorBodyDto } from '../common/error-body';
+import { MISSING_FILE, probeUpload } from '../uploads/probe-upload';
+
+/** How long the request waits for a processor's answer. */
+const DETECT_TIMEOUT_MS = 120_000;
+
+class DetectLanguageUploadDto {
+  @ApiProperty({ type: 'string', format: 'binary', description: 'The audio or video file; at most its first 30 s of speech are used.' })
+  file: unknown;
+}
+
+class DetectedLanguageDto {
+  @ApiProperty({ description: 'Whisper language code.', example: 'en' })
+  language: string;
+}
+
+@ApiTags('media')
+@Controller('api/v1/detect-language')
+export class DetectLanguageController {
+  constructor(private readonly queue: TaskQueue) {}
+
+  @Post()
+  @HttpCode(200)
+  @UseInterceptors(FileInterceptor('file'))
+  @ApiOperation({ summary: 'Detect the spoken language of a file (synchronous; uses at most the first 30 s of speech)' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: DetectLanguageUploadDto })
+  @ApiOkResponse({ type: DetectedLanguageDto })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`file` missing.' })
+  @ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: 'Not a file ffprobe can read.' })
+  @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: 'Empty file, no audio stream, or no speech.' })
+  @ApiGatewayTimeoutResponse({ type: ErrorBodyDto, description: 'No processor answered in time.' })
+  async detect(@UploadedFile() file: Express.Multer.File | undefined): Promise<DetectedLanguageDto> {
+    if (!file) throw new BadRequestException(MISSING_FILE);
+    await probeUpload(file.path);
+    try {
+      const { language } = await this.queue.detectLanguage(file.path, DETECT_TIMEOUT_MS).catch((error: Error) => {
+        if (/timed out|timeout/i.test(error.message)) throw new GatewayTimeoutException(`No processor answered within ${DETECT_TIMEOUT_MS / 1000} s; check that processors are running.`);
+        throw error;
+      });
+      if (!language) throw new UnprocessableEntityException('No speech was found in the file.');
+      return { language };
+    } finally {
+      await rm(file.path, { force: true });
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { rm } from 'node:fs/promises';
+import { AUDIO_OUTPUT_FORMATS, extractAudio } from '@app/media';
+import { BadRequestException, Body, Controller, HttpCode, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ErrorBodyDto } from '../common/error-body';
+import { MISSING_FILE, probeUpload } from '../uploads/probe-upload';
+import { ExtractAudioDto, ExtractAudioUploadDto } from './extract-audio.dto';
+
+const OPUS_RATES = [8000, 12000, 16000, 24000, 48000];
+
+@ApiTags('media')
+@Controller('api/v1/media')
+export class MediaController {
+  @Post('extract-audio')
+  @HttpCode(200)
+  @UseInterceptors(FileInterceptor('file'))
+  @ApiOperation({ summary: 'Extract and convert the audio track of a file (streamed back)' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: ExtractAudioUploadDto })
+  @ApiProduces('audio/wav', 'audio/flac', 'audio/mpeg', 'audio/ogg', 'audio/mp4')
+  @ApiOkResponse({ description: 'The audio file.', schema: { type: 'string', format: 'binary' } })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`file` missing, or invalid parameters (each is named).' })
+  @ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: 'Not a file ffprobe can read.' })
+  @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: 'Empty file, or no audio stream.' })
+  async extract(@UploadedFile() file: Express.Multer.File | undefined, @Body() options: ExtractAudioDto, @Res() response: Response): Promise<void> {
+    if (!file) throw new BadRequestException(MISSING_FILE);
+    const format = options.output_format ?? 'wav';
+    const sampleRate = options.sample_rate ?? 16000;
+    const problems = [
+      options.bit_depth !== undefined && !AUDIO_OUTPUT_FORMATS[format].lossless && { field: 'bit_depth', problems: [`bit_depth applies to wav and flac only, not ${format}`] },
+      options.bit_depth === 32 && format === 'flac' && { field: 'bit_depth', problems: ['flac supports bit_depth 16 or 24'] },
+      format === 'ogg' && !OPUS_RATES.includes(sampleRate) && { field: 'sample_rate', problems: [`ogg (opus) supports sample_rate ${OPUS_RATES.join(', ')}`] },
+    ].filter((problem) => problem !== false);
+    if (problems.length) throw new BadRequestException({ message: problems.flatMap((p) => p.problems).join('; '), details: problems });
+
+    await probeUpload(file.path);
+    const name = `${file.originalname.replace(/\.[^.]+$/, '') || 'audio'}.${format}`;
+    const audio = extractAudio(file.path, { format, sampleRate, channels: options.channels ?? 1, bitDepth: options.bit_depth ?? 16 });
+    response.status(200).type(AUDIO_OUTPUT_FORMATS[format].contentType).attachment(name);
+    audio.on('error', () => response.destroy()); // after the headers went out, only aborting tells the client
+    audio.on('close', () => void rm(file.path, { force: true }));
+    audio.pipe(response);
+  }
+}

@@ -1,0 +1,134 @@
+import { MAX_CHUNK_SECONDS } from './segments';
+import { DEFAULT_VAD_OPTIONS } from './speech-segmenter';
+import type { WhisperTask } from './transcript';
+
+/**
+ * The Whisper decoding and VAD options clients may send, with the names and meanings used by
+ * openai-whisper, faster-whisper and whisper-asr-webservice (faster-whisper's `transcribe()` and
+ * `VadOptions`). Times in seconds unless the name says `_ms`.
+ */
+export interface DecodeOptions {
+  language: string | null;
+  task: WhisperTask;
+  temperature: number;
+  beam_size: number;
+  best_of: number;
+  patience: number;
+  initial_prompt: string | null;
+  prefix: string | null;
+  hotwords: string | null;
+  compression_ratio_threshold: number | null;
+  log_prob_threshold: number | null;
+  no_speech_threshold: number | null;
+  condition_on_previous_text: boolean;
+  word_timestamps: boolean;
+  prepend_punctuations: string;
+  append_punctuations: string;
+  /** "start,end,start,end,…" in seconds; the last end may be left out (to the end of the file). */
+  clip_timestamps: string;
+  hallucination_silence_threshold: number | null;
+  /** Longest chunk given to Whisper, in seconds (≤ 30). */
+  chunk_length: number;
+  vad_filter: boolean;
+  threshold: number;
+  min_speech_duration_ms: number;
+  max_speech_duration_s: number;
+  min_silence_duration_ms: number;
+  speech_pad_ms: number;
+}
+
+/**
+ * Defaults. Where the engine's behaviour is fixed, the default is that behaviour: greedy decoding
+ * (temperature 0, beam_size 1), chunks decoded without the previous text, no word timestamps.
+ * The no-op defaults of faster-whisper are kept where an option only matters for a feature the
+ * engine lacks (best_of, patience, thresholds of the temperature fallback, punctuation merging).
+ */
+export const DEFAULT_DECODE_OPTIONS: Readonly<DecodeOptions> = {
+  language: null,
+  task: 'transcribe',
+  temperature: 0,
+  beam_size: 1,
+  best_of: 5,
+  patience: 1,
+  initial_prompt: null,
+  prefix: null,
+  hotwords: null,
+  compression_ratio_threshold: 2.4,
+  log_prob_threshold: -1,
+  no_speech_threshold: 0.6,
+  condition_on_previous_text: false,
+  word_timestamps: false,
+  prepend_punctuations: '"\'“¿([{-',
+  append_punctuations: '"\'.。,，!！?？:：”)]}、',
+  clip_timestamps: '0',
+  hallucination_silence_threshold: null,
+  chunk_length: 30,
+  vad_filter: true,
+  threshold: DEFAULT_VAD_OPTIONS.threshold,
+  min_speech_duration_ms: DEFAULT_VAD_OPTIONS.minSpeechDuration * 1000,
+  max_speech_duration_s: DEFAULT_VAD_OPTIONS.maxSpeechDuration,
+  min_silence_duration_ms: DEFAULT_VAD_OPTIONS.minSilenceDuration * 1000,
+  speech_pad_ms: DEFAULT_VAD_OPTIONS.speechPad * 1000,
+};
+
+/**
+ * Options the engine cannot apply, and why. Each is accepted only at its default value; any other
+ * value is refused (never accepted and silently ignored).
+ */
+export const UNSUPPORTED_DECODE_OPTIONS: Readonly<Partial<Record<keyof DecodeOptions, string>>> = {
+  temperature: "sherpa-onnx's Whisper decoder is greedy (temperature 0) and has no sampling or temperature fallback",
+  beam_size: "sherpa-onnx's Whisper decoder is greedy-only; beam search (beam_size > 1) is not available",
+  best_of: 'best_of applies only to sampling (temperature > 0), which the engine does not do',
+  patience: 'patience applies only to beam search, which the engine does not do',
+  initial_prompt: "sherpa-onnx's Whisper decoder takes no text prompt",
+  prefix: "sherpa-onnx's Whisper decoder takes no text prefix",
+  hotwords: 'sherpa-onnx supports hotwords only for transducer models, not Whisper',
+  compression_ratio_threshold: 'the threshold triggers the temperature fallback, which the engine does not do',
+  log_prob_threshold: 'the threshold triggers the temperature fallback, which the engine does not do',
+  no_speech_threshold: "sherpa-onnx does not expose Whisper's no-speech probability (speech is selected by the VAD)",
+  condition_on_previous_text: 'chunks are decoded independently; the decoder takes no previous-text prompt',
+  word_timestamps: "sherpa-onnx's Whisper export gives no word timestamps (the decoder has no cross-attention output)",
+  prepend_punctuations: 'punctuation merging applies only to word timestamps, which the engine does not give',
+  append_punctuations: 'punctuation merging applies only to word timestamps, which the engine does not give',
+  hallucination_silence_threshold: 'this heuristic needs word timestamps, which the engine does not give',
+};
+
+/** An option the engine cannot apply with the value given. */
+export interface RefusedOption {
+  option: keyof DecodeOptions;
+  value: unknown;
+  reason: string;
+}
+
+/** Fills in defaults. */
+export function withDefaults(options: Partial<DecodeOptions>): DecodeOptions {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  return { ...DEFAULT_DECODE_OPTIONS, ...defined };
+}
+
+/** The options set to a value the engine cannot apply (empty when everything can be honoured). */
+export function refusedOptions(options: DecodeOptions): RefusedOption[] {
+  return (Object.keys(UNSUPPORTED_DECODE_OPTIONS) as (keyof DecodeOptions)[])
+    .filter((option) => options[option] !== DEFAULT_DECODE_OPTIONS[option])
+    .map((option) => ({ option, value: options[option], reason: UNSUPPORTED_DECODE_OPTIONS[option]! }));
+}
+
+/**
+ * Parses `clip_timestamps` ("0" = the whole file; "10,20,35" = 10–20 s and 35 s to the end).
+ * @returns ascending [start, end) ranges in seconds, or null for the whole file
+ * @throws Error when the list is not ascending numbers
+ */
+export function parseClipTimestamps(value: string): [number, number][] | null {
+  const times = value.split(',').map((part) => Number(part.trim()));
+  if (times.some((time) => !Number.isFinite(time) || time < 0)) throw new Error('clip_timestamps must be comma-separated seconds, e.g. "0,30,60,90"');
+  if (times.some((time, i) => i > 0 && time <= times[i - 1])) throw new Error('clip_timestamps must be strictly ascending');
+  if (times.length === 1 && times[0] === 0) return null;
+  const clips: [number, number][] = [];
+  for (let i = 0; i < times.length; i += 2) clips.push([times[i], times[i + 1] ?? Infinity]);
+  return clips;
+}
+
+/** The chunk length actually used: `chunk_length`, capped at what sherpa-onnx decodes in one call. */
+export function effectiveChunkLength(options: Pick<DecodeOptions, 'chunk_length' | 'max_speech_duration_s'>): number {
+  return Math.min(options.chunk_length, options.max_speech_duration_s, MAX_CHUNK_SECONDS);
+}
