@@ -42,13 +42,9 @@ export class TaskRepository {
 
   /** One page of tasks, newest first, and how many match in all. */
   async list(filter: TaskFilter, limit: number, offset: number): Promise<{ items: TaskEntity[]; total: number }> {
-    const where: FindOptionsWhere<TaskEntity> = {
-      status: filter.status,
-      priority: filter.priority,
-      task: filter.task,
-      language: filter.language,
-      source: filter.source,
-    };
+    const given = { status: filter.status, priority: filter.priority, task: filter.task, language: filter.language, source: filter.source };
+    // TypeORM 1.x refuses undefined in `where`, so only the filters that were given go in.
+    const where = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as FindOptionsWhere<TaskEntity>;
     const after = filter.createdAfter && MoreThanOrEqual(filter.createdAfter);
     const before = filter.createdBefore && LessThan(filter.createdBefore);
     if (after || before) where.createdAt = after && before ? And(after, before) : (after ?? before);
