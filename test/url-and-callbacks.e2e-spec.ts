@@ -1,0 +1,193 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJson, upload, waitForTask } from './support/api-client';
+import { audioPath } from './support/env';
+import { FixtureServer } from './support/fixture-server';
+import { sleep, TestStack } from './support/stack';
+
+const SECRET = 'test-callback-secret';
+const MAX_UPLOAD_BYTES = 600_000;
+
+/** Verifies a callback as a receiver would, with its own HMAC code (not Hark's). */
+function verifySignature(headers: Record<string, string | string[] | undefined>, body: string): boolean {
+  const timestamp = String(headers['x-hark-timestamp']);
+  const expected = Buffer.from(`v1=${createHmac('sha256', SECRET).update(`${timestamp}.${body}`).digest('hex')}`);
+  const given = Buffer.from(String(headers['x-hark-signature']));
+  const fresh = Math.abs(Date.now() / 1000 - Number(timestamp)) < 300;
+  return fresh && given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+describe('media URLs and signed callbacks', () => {
+  let stack: TestStack;
+  const media = new FixtureServer();
+  const receiver = new FixtureServer();
+  const attemptsByTask = new Map<string, number>();
+
+  beforeAll(async () => {
+    const jfk = readFileSync(audioPath('jfk.wav'));
+    await media
+      .route('/talks/jfk.wav', (_req, _body, res) => res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': jfk.length }).end(jfk))
+      .route('/share/abc', (_req, _body, res) => res.writeHead(302, { location: '/cdn/abc' }).end())
+      .route('/cdn/abc', (_req, _body, res) => res.writeHead(301, { location: '/talks/jfk.wav' }).end())
+      .route('/loop', (_req, _body, res) => res.writeHead(302, { location: '/loop' }).end())
+      .route('/notes.mp3', (_req, _body, res) => res.writeHead(200, { 'content-type': 'audio/mpeg' }).end('meeting notes, not audio\n'.repeat(50)))
+      .route('/huge.wav', (_req, _body, res) => res.writeHead(200, { 'content-length': MAX_UPLOAD_BYTES * 2 }).end(Buffer.alloc(MAX_UPLOAD_BYTES * 2)))
+      .start();
+    await receiver
+      .route('/hooks/flaky', (req, body, res) => {
+        // Fails the first two attempts of each task, accepts the third; rejects bad signatures.
+        if (!verifySignature(req.headers, body)) return res.writeHead(401).end();
+        const id = JSON.parse(body).id;
+        const attempt = (attemptsByTask.get(id) ?? 0) + 1;
+        attemptsByTask.set(id, attempt);
+        res.writeHead(attempt <= 2 ? 503 : 200).end();
+      })
+      .route('/hooks/ok', (req, body, res) => res.writeHead(verifySignature(req.headers, body) ? 204 : 401).end())
+      .route('/hooks/gone', (_req, _body, res) => res.writeHead(410).end())
+      .start();
+    stack = await TestStack.create({
+      ALLOWED_URL_HOSTS: '127.0.0.1',
+      CALLBACK_SECRET: SECRET,
+      CALLBACK_BACKOFF_MS: '200',
+      MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
+      PUBLIC_URL: 'https://hark.example.com',
+    });
+    await stack.startApi();
+    await stack.startProcessor();
+  });
+  afterAll(async () => {
+    await stack?.destroy();
+    await media.stop();
+    await receiver.stop();
+  });
+
+  const createJson = async (body: Record<string, unknown>) => {
+    const response = await fetch(`${stack.baseUrl}/api/v1/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: response.status, body: await response.json() };
+  };
+
+  it('file_url (JSON body): the processor downloads through redirects and transcribes', async () => {
+    const created = await createJson({ file_url: `${media.baseUrl}/share/abc`, language: 'en' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'queued', source: 'url', source_url: `${media.baseUrl}/share/abc`, file_name: null, duration: null });
+    const { task } = await waitForTask(stack.baseUrl, created.body.id);
+    expect(task.status, task.error).toBe('completed');
+    expect(task).toMatchObject({ file_name: 'jfk.wav', file_size_bytes: 352078 });
+    expect(task.duration).toBeCloseTo(11, 1);
+    expect(task.result.segments.length).toBe(3);
+    expect((await getJson(stack.baseUrl, '/api/v1/tasks?source=url')).body.items.map((t: any) => t.id)).toContain(task.id);
+  });
+
+  it('file_url as a multipart field works too', async () => {
+    const created = await upload(stack.baseUrl, null, { file_url: `${media.baseUrl}/talks/jfk.wav` });
+    expect(created.status).toBe(201);
+    expect((await waitForTask(stack.baseUrl, created.body.id)).task.status).toBe('completed');
+  });
+
+  it.each([
+    ['/missing.wav', /^HTTP 404 from 127\.0\.0\.1:\d+$/],
+    ['/huge.wav', /^too large: \d+ bytes, the limit is 600000 \(MAX_UPLOAD_BYTES\)$/],
+    ['/notes.mp3', /^not audio\/video: /],
+    ['/loop', /^too many redirects \(more than 5\)/],
+  ])('file_url %s fails the task with the reason, without retries', async (path, reason) => {
+    const created = await createJson({ file_url: `${media.baseUrl}${path}` });
+    expect(created.status).toBe(201);
+    const { task } = await waitForTask(stack.baseUrl, created.body.id);
+    expect(task.status).toBe('failed');
+    expect(task.error).toMatch(reason);
+    const [{ attempts }] = await stack.sql<{ attempts: number }>('SELECT attempts FROM tasks WHERE id = $1', [task.id]);
+    expect(attempts).toBe(1);
+  });
+
+  it('refuses URLs that reach private, loopback or metadata addresses unless allowed (400)', async () => {
+    const port = new URL(media.baseUrl).port;
+    for (const url of [`http://localhost:${port}/talks/jfk.wav`, 'http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/a.wav', 'http://[::1]/a.wav']) {
+      const { status, body } = await createJson({ file_url: url });
+      expect(status, url).toBe(400);
+      expect(body.message).toMatch(/^file_url is refused: .* resolves to the non-public address .*ALLOWED_URL_HOSTS/);
+    }
+    const both = await upload(stack.baseUrl, audioPath('jfk.wav'), { file_url: `${media.baseUrl}/talks/jfk.wav` });
+    expect(both.status).toBe(400);
+    expect(both.body.message).toBe('Send either file or file_url, not both.');
+    const ftp = await createJson({ file_url: 'ftp://example.com/a.wav' });
+    expect(ftp.status).toBe(400);
+    expect(ftp.body.message).toMatch(/file_url must be an http\(s\) URL/);
+    expect(await stack.sql('SELECT id FROM tasks WHERE source_url NOT LIKE $1', [`${media.baseUrl}%`])).toEqual([]);
+  });
+
+  it('callback: signed, retried with backoff after two failures, every attempt recorded', async () => {
+    const created = await upload(stack.baseUrl, audioPath('jfk.wav'), { callback_url: `${receiver.baseUrl}/hooks/flaky` });
+    expect(created.status).toBe(201);
+    await waitForTask(stack.baseUrl, created.body.id);
+    let task: any;
+    for (let i = 0; i < 100 && task?.callback_status !== 'delivered'; i++) {
+      await sleep(100);
+      task = (await getJson(stack.baseUrl, `/api/v1/tasks/${created.body.id}`)).body;
+    }
+    expect(task.callback_status).toBe('delivered');
+    expect(task.callback_attempts.map((a: any) => a.status_code)).toEqual([503, 503, 200]);
+    const requests = receiver.requests.filter((r) => r.url === '/hooks/flaky' && JSON.parse(r.body).id === task.id);
+    expect(requests).toHaveLength(3);
+    expect(requests[2].at - requests[1].at).toBeGreaterThan(requests[1].at - requests[0].at); // exponential backoff
+    const body = JSON.parse(requests[2].body);
+    expect(body).toEqual({ id: task.id, status: 'completed', error: null, result_url: `https://hark.example.com/api/v1/tasks/${task.id}`, result: task.result });
+    for (const request of requests) expect(verifySignature(request.headers, request.body)).toBe(true);
+  });
+
+  it('callback for a failed task, without the result when callback_include_result=false; 410 stops retries; redeliver', async () => {
+    const failed = await createJson({ file_url: `${media.baseUrl}/missing.wav`, callback_url: `${receiver.baseUrl}/hooks/ok`, callback_include_result: false });
+    await waitForTask(stack.baseUrl, failed.body.id);
+    const deliveredTo = async (id: string, path: string, count: number) => {
+      for (let i = 0; i < 100; i++) {
+        const hits = receiver.requests.filter((r) => r.url === path && JSON.parse(r.body).id === id);
+        if (hits.length >= count) return hits;
+        await sleep(100);
+      }
+      throw new Error(`no ${count} callbacks for ${id}`);
+    };
+    const [hit] = await deliveredTo(failed.body.id, '/hooks/ok', 1);
+    expect(JSON.parse(hit.body)).toEqual({ id: failed.body.id, status: 'failed', error: expect.stringMatching(/^HTTP 404 from/), result_url: `https://hark.example.com/api/v1/tasks/${failed.body.id}` });
+
+    const redeliver = await fetch(`${stack.baseUrl}/api/v1/tasks/${failed.body.id}/callback/redeliver`, { method: 'POST' });
+    expect(redeliver.status).toBe(202);
+    await deliveredTo(failed.body.id, '/hooks/ok', 2);
+
+    const gone = await upload(stack.baseUrl, audioPath('jfk.wav'), { callback_url: `${receiver.baseUrl}/hooks/gone` });
+    await waitForTask(stack.baseUrl, gone.body.id);
+    await deliveredTo(gone.body.id, '/hooks/gone', 1);
+    await sleep(1500); // time for retries that must not happen
+    const task = (await getJson(stack.baseUrl, `/api/v1/tasks/${gone.body.id}`)).body;
+    expect(task.callback_status).toBe('failed');
+    expect(task.callback_attempts.map((a: any) => a.status_code)).toEqual([410]);
+
+    const none = await fetch(`${stack.baseUrl}/api/v1/tasks/${(await upload(stack.baseUrl, audioPath('jfk.wav'))).body.id}/callback/redeliver`, { method: 'POST' });
+    expect(none.status).toBe(409);
+  });
+
+  it('a cancelled task reports "cancelled" to its callback', async () => {
+    const processor = stack.processes.find((app) => app.name === 'processor')!;
+    await processor.stop(); // the task stays queued until cancelled
+    const created = await upload(stack.baseUrl, audioPath('jfk.wav'), { callback_url: `${receiver.baseUrl}/hooks/ok` });
+    expect((await fetch(`${stack.baseUrl}/api/v1/tasks/${created.body.id}/cancel`, { method: 'POST' })).status).toBe(200);
+    await stack.startProcessor();
+    for (let i = 0; i < 100 && !receiver.requests.some((r) => r.body.includes(created.body.id)); i++) await sleep(100);
+    const hit = receiver.requests.find((r) => r.body.includes(created.body.id));
+    expect(JSON.parse(hit!.body)).toMatchObject({ id: created.body.id, status: 'cancelled', result: null });
+  });
+});
+
+describe('callbacks without CALLBACK_SECRET', () => {
+  it('are refused with 400 saying how to enable them', async () => {
+    const stack = await TestStack.create();
+    try {
+      await stack.startApi();
+      const { status, body } = await upload(stack.baseUrl, audioPath('jfk.wav'), { callback_url: 'https://example.com/hook' });
+      expect(status).toBe(400);
+      expect(body.message).toMatch(/CALLBACK_SECRET/);
+      expect(await stack.storedUploads()).toEqual([]);
+    } finally {
+      await stack.destroy();
+    }
+  });
+});
