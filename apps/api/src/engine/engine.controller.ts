@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { DEFAULT_DECODE_OPTIONS, listWhisperModels, UNSUPPORTED_DECODE_OPTIONS, WHISPER_LANGUAGE_CODES } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, getSchemaPath } from '@nestjs/swagger';
 
 class DecodeOptionSupportDto {
   @ApiProperty({ description: 'Default value.', example: 1 })
@@ -37,12 +37,13 @@ class EngineDto {
   @ApiProperty({ description: 'Languages accepted by `language`.', example: ['en', 'zh', 'de'] })
   languages: readonly string[];
 
-  @ApiProperty({ description: 'Every decoding/VAD option with its default and whether it can be changed.', type: 'object', additionalProperties: { $ref: '#/components/schemas/DecodeOptionSupportDto' } })
+  @ApiProperty({ description: 'Every decoding/VAD option with its default and whether it can be changed.', type: 'object', additionalProperties: { $ref: getSchemaPath(DecodeOptionSupportDto) } })
   options: Record<string, DecodeOptionSupportDto>;
 }
 
 /** What this deployment can do, so clients can discover models and supported options. */
 @ApiTags('engine')
+@ApiExtraModels(DecodeOptionSupportDto)
 @Controller('api/v1/engine')
 export class EngineController {
   constructor(private readonly config: HarkConfig) {}
