@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 prepare_machine
 
 if [ ! -f .env ]; then
-  log "creating .env from .env.example"
-  cp .env.example .env
+  log "creating .env from .env.example (with a new CALLBACK_SECRET)"
+  sed "s/^CALLBACK_SECRET=$/CALLBACK_SECRET=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')/" .env.example > .env
 fi
 set -a; . ./.env; set +a
 
