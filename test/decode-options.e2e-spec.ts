@@ -15,9 +15,7 @@ describe('decode options', () => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await TestStack.create();
-    await stack.startApi();
-    await stack.startProcessor();
+    stack = await TestStack.running();
   });
   afterAll(() => stack?.destroy());
 

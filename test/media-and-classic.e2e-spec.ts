@@ -16,9 +16,7 @@ describe('detect-language, extract-audio and the classic ASR task interface', ()
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await TestStack.create();
-    await stack.startApi();
-    await stack.startProcessor();
+    stack = await TestStack.running();
   });
   afterAll(() => stack?.destroy());
 

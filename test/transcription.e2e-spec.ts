@@ -24,9 +24,7 @@ describe('upload → transcript, through the real api, processor, Postgres, Redi
     if (isTestDouble()) {
       console.log(`Word error rate and language detection are not asserted: ASR_MODEL=${testModel()} is a test double that always outputs the same sentence. Point MODELS_DIR/ASR_MODEL at a real Whisper model to run them.`);
     }
-    stack = await TestStack.create();
-    await stack.startApi();
-    await stack.startProcessor();
+    stack = await TestStack.running();
   });
   afterAll(() => stack?.destroy());
 

@@ -108,6 +108,14 @@ export class TestStack {
     return new TestStack(env, `http://127.0.0.1:${port}`, database);
   }
 
+  /** `create()`, then an api and one processor, both ready. */
+  static async running(overrides: Record<string, string> = {}): Promise<TestStack> {
+    const stack = await TestStack.create(overrides);
+    await stack.startApi();
+    await stack.startProcessor();
+    return stack;
+  }
+
   /** Starts the api and waits until it listens. */
   async startApi(extraEnv: Record<string, string> = {}): Promise<AppProcess> {
     const app = this.spawn('api', 'dist/apps/api/src/main.js', extraEnv);
