@@ -30,6 +30,7 @@ fi
 log "running the tests (models: $MODELS_DIR, ASR_MODEL=$ASR_MODEL)"
 rm -f test-results/summary.txt
 status=0
+npx tsc -p tsconfig.json --noEmit || die "type errors (npx tsc -p tsconfig.json --noEmit)"
 npx vitest run "$@" || status=$?
 [ -f test-results/summary.txt ] || echo "0 passed, 1 failed" > test-results/summary.txt
 cat test-results/summary.txt

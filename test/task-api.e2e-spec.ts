@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
-import { parse as parseSubtitles } from '@plussub/srt-vtt-parser';
+import { parse } from '@plussub/srt-vtt-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, upload, waitForTask } from './support/api-client';
 import { audioPath } from './support/env';
 import { sleep, type AppProcess, TestStack } from './support/stack';
+
+/** An independent SubRip/WebVTT parser; times in ms. */
+const parseSubtitles = (text: string): { entries: { from: number; to: number; text: string }[] } => parse(text);
 
 describe('task management and subtitles', () => {
   let stack: TestStack;

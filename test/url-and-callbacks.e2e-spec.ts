@@ -64,7 +64,7 @@ describe('media URLs and signed callbacks', () => {
 
   const createJson = async (body: Record<string, unknown>) => {
     const response = await fetch(`${stack.baseUrl}/api/v1/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: response.status, body: await response.json() };
+    return { status: response.status, body: (await response.json()) as any };
   };
 
   it('file_url (JSON body): the processor downloads through redirects and transcribes', async () => {
