@@ -4,12 +4,15 @@ import { AsrController } from './asr/asr.controller';
 import { EngineController } from './engine/engine.controller';
 import { DetectLanguageController } from './media/detect-language.controller';
 import { MediaController } from './media/media.controller';
+import { OpenAiController } from './openai/openai.controller';
+import { OpenAiService } from './openai/openai.service';
 import { TasksApiModule } from './tasks/tasks.module';
 import { UploadsModule } from './uploads/uploads.module';
 
-/** The endpoints beside the task API: engine discovery, media tools, the classic ASR interface. */
+/** The endpoints beside the task API: engine discovery, media tools, the classic ASR and OpenAI-compatible interfaces. */
 @Module({
   imports: [TasksModule, TasksApiModule, UploadsModule],
-  controllers: [EngineController, DetectLanguageController, MediaController, AsrController],
+  controllers: [EngineController, DetectLanguageController, MediaController, AsrController, OpenAiController],
+  providers: [OpenAiService],
 })
 export class FeaturesModule {}

@@ -49,6 +49,7 @@ export class HarkConfig {
   readonly callbackAttempts: number;
   readonly callbackBackoffMs: number;
   readonly callbackTimeoutMs: number;
+  readonly openAiWaitMs: number;
 
   constructor(env: Environment) {
     const modelsDir = resolve(env.MODELS_DIR);
@@ -80,6 +81,7 @@ export class HarkConfig {
     this.callbackAttempts = env.CALLBACK_ATTEMPTS;
     this.callbackBackoffMs = env.CALLBACK_BACKOFF_MS;
     this.callbackTimeoutMs = env.CALLBACK_TIMEOUT_MS;
+    this.openAiWaitMs = env.OPENAI_WAIT_MS;
   }
 }
 

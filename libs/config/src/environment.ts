@@ -127,6 +127,10 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(100)
   CALLBACK_TIMEOUT_MS = 10000;
 
+  /** How long `/v1/audio/*` requests wait for their transcript before answering 504 with the task id, in ms. */
+  @Transform(toInt) @IsInt() @Min(1000)
+  OPENAI_WAIT_MS = 600000;
+
   @IsOptional() @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'log';
 }

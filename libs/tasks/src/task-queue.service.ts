@@ -61,10 +61,30 @@ export class TaskQueue implements OnModuleDestroy {
    * @throws the processor's error, or a timeout error after `timeoutMs`
    */
   async detectLanguage(mediaPath: string, timeoutMs: number): Promise<DetectLanguageResult> {
+    const events = await this.queueEvents();
+    const job = await this.queue.add(TranscriptionJob.DetectLanguage, { mediaPath }, { priority: JOB_PRIORITY.high, removeOnComplete: true, removeOnFail: { age: 3600 } });
+    return (await job.waitUntilFinished(events, timeoutMs)) as DetectLanguageResult;
+  }
+
+  /**
+   * Waits until a task's job finishes (completed or failed for good). Resolves at once when it
+   * already has, or when Redis has no job for it (the caller then reads the task).
+   * @throws an Error whose message contains "timed out" after `timeoutMs`
+   */
+  async waitUntilFinished(taskId: string, timeoutMs: number): Promise<void> {
+    const events = await this.queueEvents();
+    const job = await this.queue.getJob(taskId);
+    if (!job) return;
+    await job.waitUntilFinished(events, timeoutMs).catch((error: Error) => {
+      if (/timed out/i.test(error.message)) throw error;
+      // failed for good: the task row holds the reason
+    });
+  }
+
+  private async queueEvents(): Promise<QueueEvents> {
     this.events ??= new QueueEvents(TRANSCRIPTION_QUEUE, { connection: { url: this.config.redisUrl }, prefix: this.config.queuePrefix });
     await this.events.waitUntilReady();
-    const job = await this.queue.add(TranscriptionJob.DetectLanguage, { mediaPath }, { priority: JOB_PRIORITY.high, removeOnComplete: true, removeOnFail: { age: 3600 } });
-    return (await job.waitUntilFinished(this.events, timeoutMs)) as DetectLanguageResult;
+    return this.events;
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -3,6 +3,7 @@ import { HarkConfig } from '@app/config';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ErrorBodyDto, FieldErrorDto } from './error-body';
+import { toOpenAiError } from '../openai/openai-error';
 import { RawBodyException } from './raw-body.exception';
 
 /**
@@ -30,8 +31,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       this.logger.error(`${request.method} ${request.originalUrl} failed`, exception instanceof Error ? exception.stack : String(exception));
     }
-    if (!response.headersSent) response.status(body.statusCode).json(body);
-    else response.end();
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    // OpenAI-compatible routes answer in OpenAI's error format.
+    const code = exception instanceof HttpException ? (exception.getResponse() as { code?: string }).code : undefined;
+    response.status(body.statusCode).json(request.path.startsWith('/v1/') ? toOpenAiError(body, code) : body);
   }
 
   private toBody(exception: unknown): ErrorBodyDto {
@@ -48,7 +54,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     return {
       statusCode,
       error: httpStatusName(statusCode),
-      message: statusCode >= 500 ? 'Internal server error' : message,
+      message, // an HttpException's message is written for clients, 5xx ones included (e.g. 504)
       ...(fields.details && statusCode < 500 ? { details: fields.details } : {}),
     };
   }

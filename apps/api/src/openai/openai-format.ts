@@ -1,0 +1,57 @@
+import { deflateSync } from 'node:zlib';
+import { renderSubtitles, WHISPER_LANGUAGES } from '@app/asr-engine';
+import type { TaskEntity } from '@app/tasks';
+import type { OpenAiResponseFormat } from './openai.dto';
+
+/**
+ * Whisper's compression ratio of a text: UTF-8 bytes ÷ zlib-compressed bytes
+ * (openai-whisper `compression_ratio()`); high values flag repetitive hallucinations.
+ */
+export function compressionRatio(text: string): number {
+  const bytes = Buffer.from(text, 'utf8');
+  return bytes.length ? Math.round((bytes.length / deflateSync(bytes).length) * 1000) / 1000 : 0;
+}
+
+/**
+ * A completed task as OpenAI's audio API answers it.
+ * `verbose_json` fills what the engine knows: `seek` (the segment start in 10 ms frames, as
+ * Whisper counts), `temperature` 0 (greedy), `compression_ratio` (computed from the text);
+ * `tokens` is empty, `avg_logprob` and `no_speech_prob` are 0 — sherpa-onnx does not expose token
+ * ids, log-probabilities or the no-speech probability.
+ * @returns the body and its content type
+ */
+export function formatOpenAiResult(task: TaskEntity, format: OpenAiResponseFormat): { body: string | object; contentType: string } {
+  const result = task.result!;
+  switch (format) {
+    case 'json':
+      return { body: { text: result.text }, contentType: 'application/json' };
+    case 'text':
+      return { body: `${result.text}\n`, contentType: 'text/plain; charset=utf-8' };
+    case 'srt':
+      return { body: renderSubtitles(result, 'srt'), contentType: 'text/plain; charset=utf-8' };
+    case 'vtt':
+      return { body: renderSubtitles(result, 'vtt'), contentType: 'text/plain; charset=utf-8' };
+    case 'verbose_json':
+      return {
+        contentType: 'application/json',
+        body: {
+          task: task.task,
+          language: result.language ? (WHISPER_LANGUAGES[result.language] ?? result.language) : 'unknown',
+          duration: result.duration,
+          text: result.text,
+          segments: result.segments.map((segment) => ({
+            id: segment.id,
+            seek: Math.round(segment.start * 100),
+            start: segment.start,
+            end: segment.end,
+            text: segment.text,
+            tokens: [],
+            temperature: 0,
+            avg_logprob: 0,
+            compression_ratio: compressionRatio(segment.text),
+            no_speech_prob: 0,
+          })),
+        },
+      };
+  }
+}

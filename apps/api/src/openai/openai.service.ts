@@ -1,0 +1,71 @@
+import { WHISPER_LANGUAGE_CODES } from '@app/asr-engine';
+import { HarkConfig } from '@app/config';
+import { type TaskEntity, TaskQueue, type TaskKind } from '@app/tasks';
+import { BadRequestException, GatewayTimeoutException, Injectable, NotFoundException } from '@nestjs/common';
+import { RawBodyException } from '../common/raw-body.exception';
+import type { CreateTaskDto } from '../tasks/dto/create-task.dto';
+import { TasksService } from '../tasks/tasks.service';
+import type { OpenAiTranscriptionDto } from './openai.dto';
+
+/** `whisper-1` stands for the configured model, as in OpenAI's API. */
+export const OPENAI_DEFAULT_MODEL = 'whisper-1';
+
+/**
+ * OpenAI's audio API over Hark's tasks: each request becomes a high-priority task on the same
+ * queue, and the request waits for it (up to OPENAI_WAIT_MS).
+ */
+@Injectable()
+export class OpenAiService {
+  constructor(
+    private readonly tasks: TasksService,
+    private readonly queue: TaskQueue,
+    private readonly config: HarkConfig,
+  ) {}
+
+  /** The models a request may name: `whisper-1` and the model the processors run. */
+  models(): string[] {
+    return [OPENAI_DEFAULT_MODEL, this.config.asrModel];
+  }
+
+  /**
+   * Transcribes (or translates) an upload and waits for the completed task.
+   * @throws 400 for what the engine cannot do (prompt, temperature ≠ 0, word timestamps), 404 for an
+   *   unknown model, 504 (naming the task id) when the wait limit passes, 500 when the task fails
+   */
+  async run(file: Express.Multer.File, request: OpenAiTranscriptionDto, task: TaskKind): Promise<TaskEntity> {
+    this.check(request);
+    const options = { language: request.language, task, priority: 'high' } as CreateTaskDto;
+    const created = await this.tasks.create({ file }, options);
+    const deadline = Date.now() + this.config.openAiWaitMs;
+    for (;;) {
+      const remaining = deadline - Date.now();
+      const current = await this.tasks.get(created.id);
+      if (current.status === 'completed') return current;
+      if (current.status === 'failed' || current.status === 'cancelled') {
+        throw new RawBodyException({ error: { message: `Transcription ${current.status}: ${current.error ?? 'cancelled'}`, type: 'server_error', param: null, code: null } }, 500);
+      }
+      if (remaining <= 0) {
+        throw new GatewayTimeoutException(
+          `The transcription did not finish within ${this.config.openAiWaitMs} ms (OPENAI_WAIT_MS). It continues as task ${created.id}: GET /api/v1/tasks/${created.id}.`,
+        );
+      }
+      await this.queue.waitUntilFinished(created.id, remaining).catch(() => undefined);
+      if (Date.now() < deadline) await new Promise((done) => setTimeout(done, 100)); // let a retry or a missing job settle
+    }
+  }
+
+  private check(request: OpenAiTranscriptionDto): void {
+    if (!this.models().includes(request.model)) {
+      throw new NotFoundException({ message: `The model '${request.model}' does not exist. Available: ${this.models().join(', ')}.`, details: [{ field: 'model', problems: ['unknown model'] }], code: 'model_not_found' });
+    }
+    const refuse = (field: string, message: string) => new BadRequestException({ message, details: [{ field, problems: [message] }] });
+    if (request.prompt) throw refuse('prompt', "prompt is not supported: sherpa-onnx's Whisper decoder takes no text prompt.");
+    if (request.temperature) throw refuse('temperature', 'temperature must be 0: the decoder is greedy.');
+    if (request.timestamp_granularities?.includes('word')) {
+      throw refuse('timestamp_granularities[]', 'timestamp_granularities[]=word is not available: the engine gives no word timestamps. Use segment.');
+    }
+    if (request.language && !WHISPER_LANGUAGE_CODES.includes(request.language)) {
+      throw refuse('language', `language must be an ISO-639-1 code Whisper knows (${WHISPER_LANGUAGE_CODES.join(', ')}).`);
+    }
+  }
+}
