@@ -1,7 +1,8 @@
 import { HarkConfig, HarkConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ApiKeyGuard } from './auth/api-key.guard';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { FeaturesModule } from './features.module';
 import { TasksApiModule } from './tasks/tasks.module';
@@ -12,7 +13,10 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [HarkConfigModule.forRoot(config), DatabaseModule, TasksApiModule, FeaturesModule],
-      providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+      ],
     };
   }
 }

@@ -50,6 +50,9 @@ export class HarkConfig {
   readonly callbackBackoffMs: number;
   readonly callbackTimeoutMs: number;
   readonly openAiWaitMs: number;
+  readonly apiKeys: readonly string[];
+  readonly rateLimitPerMinute: number;
+  readonly maxQueuedTasksPerKey: number;
 
   constructor(env: Environment) {
     const modelsDir = resolve(env.MODELS_DIR);
@@ -82,6 +85,9 @@ export class HarkConfig {
     this.callbackBackoffMs = env.CALLBACK_BACKOFF_MS;
     this.callbackTimeoutMs = env.CALLBACK_TIMEOUT_MS;
     this.openAiWaitMs = env.OPENAI_WAIT_MS;
+    this.apiKeys = env.API_KEYS.split(',').map((key) => key.trim()).filter(Boolean);
+    this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
+    this.maxQueuedTasksPerKey = env.MAX_QUEUED_TASKS_PER_KEY;
   }
 }
 

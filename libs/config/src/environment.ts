@@ -127,6 +127,21 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(100)
   CALLBACK_TIMEOUT_MS = 10000;
 
+  /**
+   * API keys (comma-separated). When set, every /api and /v1 route needs `Authorization: Bearer
+   * <key>`; when empty the service is open (and says so at start).
+   */
+  @IsString()
+  API_KEYS = '';
+
+  /** Requests per minute per API key (0: unlimited). */
+  @Transform(toInt) @IsInt() @Min(0)
+  RATE_LIMIT_PER_MINUTE = 0;
+
+  /** Unfinished (queued or processing) tasks one API key may have at once (0: unlimited). */
+  @Transform(toInt) @IsInt() @Min(0)
+  MAX_QUEUED_TASKS_PER_KEY = 0;
+
   /** How long `/v1/audio/*` requests wait for their transcript before answering 504 with the task id, in ms. */
   @Transform(toInt) @IsInt() @Min(1000)
   OPENAI_WAIT_MS = 600000;

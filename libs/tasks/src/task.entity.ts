@@ -52,6 +52,10 @@ export class TaskEntity {
   @Column({ name: 'callback_attempts', type: 'jsonb', default: () => "'[]'" })
   callbackAttempts: CallbackAttempt[];
 
+  /** Which API key created the task (a hash prefix, never the key), for per-key limits. */
+  @Column({ name: 'api_key_id', type: 'varchar', length: 16, nullable: true })
+  apiKeyId: string | null;
+
   /** The client's file name, kept as data only. */
   @Column({ name: 'file_name', type: 'text', nullable: true })
   fileName: string | null;

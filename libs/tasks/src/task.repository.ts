@@ -6,7 +6,7 @@ import type { CallbackAttempt, CallbackStatus, TaskKind, TaskPriority, TaskResul
 
 /** Fields a client sets when creating a task. */
 export type NewTask = Pick<TaskEntity, 'id' | 'task' | 'language' | 'priority' | 'source'> &
-  Partial<Pick<TaskEntity, 'fileName' | 'fileSizeBytes' | 'mediaPath' | 'duration' | 'sourceUrl' | 'decodeOptions' | 'callbackUrl' | 'callbackIncludeResult'>>;
+  Partial<Pick<TaskEntity, 'fileName' | 'fileSizeBytes' | 'mediaPath' | 'duration' | 'sourceUrl' | 'decodeOptions' | 'callbackUrl' | 'callbackIncludeResult' | 'apiKeyId'>>;
 
 /** Filters of `TaskRepository.list`; each one narrows the result. */
 export interface TaskFilter {
@@ -50,6 +50,11 @@ export class TaskRepository {
     if (after || before) where.createdAt = after && before ? And(after, before) : (after ?? before);
     const [items, total] = await this.tasks.findAndCount({ where, order: { createdAt: 'DESC', id: 'ASC' }, take: limit, skip: offset });
     return { items, total };
+  }
+
+  /** How many queued or processing tasks an API key has. */
+  countUnfinished(apiKeyId: string): Promise<number> {
+    return this.tasks.countBy({ apiKeyId, status: In(UNFINISHED) });
   }
 
   /** queued (or re-delivered processing) → processing, counting the attempt. */

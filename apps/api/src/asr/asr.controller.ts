@@ -2,6 +2,7 @@ import { HttpException, Body, Controller, Get, Param, Post, Res, UploadedFile, U
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiKeyId } from '../auth/api-key-id.decorator';
 import { RawBodyException } from '../common/raw-body.exception';
 import { CreateTaskDto, CreateTaskUploadDto } from '../tasks/dto/create-task.dto';
 import { TasksService } from '../tasks/tasks.service';
@@ -24,10 +25,15 @@ export class AsrController {
   @ApiBody({ type: CreateTaskUploadDto })
   @ApiResponse({ status: 201, schema: { example: { task_id: '3f2b8c1e-6a1d-4a57-9a0e-2f8f4f1f9b10' } } })
   @ApiResponse({ status: 400, schema: { example: { error: "Missing 'file'" } } })
-  async create(@UploadedFile() file: Express.Multer.File | undefined, @Body() options: CreateTaskDto, @Res({ passthrough: true }) response: Response): Promise<{ task_id: string }> {
+  async create(
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Body() options: CreateTaskDto,
+    @Res({ passthrough: true }) response: Response,
+    @ApiKeyId() keyId?: string,
+  ): Promise<{ task_id: string }> {
     if (!file) throw new RawBodyException({ error: "Missing 'file'" }, 400);
     try {
-      const task = await this.tasks.create({ file }, options);
+      const task = await this.tasks.create({ file }, options, keyId);
       response.status(201);
       return { task_id: task.id };
     } catch (error) {

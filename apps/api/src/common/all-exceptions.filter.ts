@@ -35,8 +35,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    const extra = exception instanceof HttpException ? (exception.getResponse() as { code?: string; retryAfter?: number }) : {};
+    if (extra.retryAfter) response.setHeader('Retry-After', String(extra.retryAfter));
     // OpenAI-compatible routes answer in OpenAI's error format.
-    const code = exception instanceof HttpException ? (exception.getResponse() as { code?: string }).code : undefined;
+    const code = extra.code;
     response.status(body.statusCode).json(request.path.startsWith('/v1/') ? toOpenAiError(body, code) : body);
   }
 

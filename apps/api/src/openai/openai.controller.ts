@@ -2,6 +2,7 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Post, Res, Upload
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiKeyId } from '../auth/api-key-id.decorator';
 import { formatOpenAiResult } from './openai-format';
 import { OpenAiTranscriptionDto, OpenAiTranslationDto } from './openai.dto';
 import { OpenAiService } from './openai.service';
@@ -32,8 +33,8 @@ export class OpenAiController {
   @ApiResponse({ status: 400, description: 'Invalid request (OpenAI error format).', schema: { example: ERROR_EXAMPLE } })
   @ApiResponse({ status: 404, description: 'Unknown model.', schema: { example: ERROR_EXAMPLE } })
   @ApiResponse({ status: 504, description: 'Still running after OPENAI_WAIT_MS; the message names the task id.', schema: { example: ERROR_EXAMPLE } })
-  async transcriptions(@UploadedFile() file: Express.Multer.File | undefined, @Body() request: OpenAiTranscriptionDto, @Res() response: Response): Promise<void> {
-    await this.respond(file, request, 'transcribe', response);
+  async transcriptions(@UploadedFile() file: Express.Multer.File | undefined, @Body() request: OpenAiTranscriptionDto, @Res() response: Response, @ApiKeyId() keyId?: string): Promise<void> {
+    await this.respond(file, request, 'transcribe', response, keyId);
   }
 
   @Post('audio/translations')
@@ -45,13 +46,13 @@ export class OpenAiController {
   @ApiOkResponse({ description: 'As for transcriptions.', schema: { example: { text: 'Welcome, everyone, to try the speech recognition model.' } } })
   @ApiResponse({ status: 400, description: 'Invalid request (OpenAI error format).', schema: { example: ERROR_EXAMPLE } })
   @ApiResponse({ status: 404, description: 'Unknown model.', schema: { example: ERROR_EXAMPLE } })
-  async translations(@UploadedFile() file: Express.Multer.File | undefined, @Body() request: OpenAiTranslationDto, @Res() response: Response): Promise<void> {
-    await this.respond(file, request, 'translate', response);
+  async translations(@UploadedFile() file: Express.Multer.File | undefined, @Body() request: OpenAiTranslationDto, @Res() response: Response, @ApiKeyId() keyId?: string): Promise<void> {
+    await this.respond(file, request, 'translate', response, keyId);
   }
 
-  private async respond(file: Express.Multer.File | undefined, request: OpenAiTranscriptionDto, task: 'transcribe' | 'translate', response: Response): Promise<void> {
+  private async respond(file: Express.Multer.File | undefined, request: OpenAiTranscriptionDto, task: 'transcribe' | 'translate', response: Response, keyId?: string): Promise<void> {
     if (!file) throw new BadRequestException(MISSING_FILE);
-    const done = await this.openai.run(file, request, task);
+    const done = await this.openai.run(file, request, task, keyId);
     const { body, contentType } = formatOpenAiResult(done, request.response_format ?? 'json');
     response.status(200).type(contentType).send(body);
   }

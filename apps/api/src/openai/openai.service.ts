@@ -32,10 +32,10 @@ export class OpenAiService {
    * @throws 400 for what the engine cannot do (prompt, temperature ≠ 0, word timestamps), 404 for an
    *   unknown model, 504 (naming the task id) when the wait limit passes, 500 when the task fails
    */
-  async run(file: Express.Multer.File, request: OpenAiTranscriptionDto, task: TaskKind): Promise<TaskEntity> {
+  async run(file: Express.Multer.File, request: OpenAiTranscriptionDto, task: TaskKind, apiKeyId?: string): Promise<TaskEntity> {
     this.check(request);
     const options = { language: request.language, task, priority: 'high' } as CreateTaskDto;
-    const created = await this.tasks.create({ file }, options);
+    const created = await this.tasks.create({ file }, options, apiKeyId);
     const deadline = Date.now() + this.config.openAiWaitMs;
     for (;;) {
       const remaining = deadline - Date.now();

@@ -19,6 +19,7 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiKeyId } from '../auth/api-key-id.decorator';
 import { ErrorBodyDto } from '../common/error-body';
 import { MISSING_FILE } from '../uploads/probe-upload';
 import { CreateTaskDto, CreateTaskUploadDto } from './dto/create-task.dto';
@@ -58,14 +59,14 @@ export class TasksController {
   @ApiPayloadTooLargeResponse({ type: ErrorBodyDto, description: 'Larger than MAX_UPLOAD_BYTES.' })
   @ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: 'Not a file ffprobe can read.' })
   @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: 'Empty file, no audio stream, or options the engine cannot apply.' })
-  async create(@UploadedFile() file: Express.Multer.File | undefined, @Body() options: CreateTaskDto): Promise<TaskDto> {
+  async create(@UploadedFile() file: Express.Multer.File | undefined, @Body() options: CreateTaskDto, @ApiKeyId() keyId?: string): Promise<TaskDto> {
     if (file && options.file_url) {
       throw new BadRequestException({ message: 'Send either file or file_url, not both.', details: [{ field: 'file_url', problems: ['file_url cannot be combined with file'] }] });
     }
     if (!file && !options.file_url) {
       throw new BadRequestException({ ...MISSING_FILE, message: `${MISSING_FILE.message} Or give its URL as file_url.` });
     }
-    return TaskDto.from(await this.tasks.create(file ? { file } : { url: options.file_url! }, options));
+    return TaskDto.from(await this.tasks.create(file ? { file } : { url: options.file_url! }, options, keyId));
   }
 
   @Get()

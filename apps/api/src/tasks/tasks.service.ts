@@ -7,6 +7,8 @@ import { CallbackQueue, TaskCancellation, type TaskEntity, type TaskFilter, Task
 import {
   BadRequestException,
   ConflictException,
+  HttpException,
+  HttpStatus,
   Injectable,
   Logger,
   NotFoundException,
@@ -42,8 +44,9 @@ export class TasksService {
    *   (422) for options the engine cannot apply, an empty file or one without audio;
    *   UnsupportedMediaTypeException (415) for a file ffprobe cannot read
    */
-  async create(media: TaskMedia, options: CreateTaskDto): Promise<TaskEntity> {
+  async create(media: TaskMedia, options: CreateTaskDto, apiKeyId?: string): Promise<TaskEntity> {
     const decodeOptions = this.acceptDecodeOptions(options);
+    if (apiKeyId) await this.checkQueuedLimit(apiKeyId);
     if (options.callback_url) await this.checkCallbackUrl(options.callback_url);
     const info = 'file' in media ? await probeUpload(media.file.path) : await this.checkFileUrl(media.url);
     const task = await this.tasks.create({
@@ -54,12 +57,27 @@ export class TasksService {
       decodeOptions,
       callbackUrl: options.callback_url ?? null,
       callbackIncludeResult: options.callback_include_result ?? true,
+      apiKeyId: apiKeyId ?? null,
       ...('file' in media
         ? { source: 'upload', fileName: media.file.originalname, fileSizeBytes: media.file.size, mediaPath: media.file.path, duration: info!.duration }
         : { source: 'url', sourceUrl: media.url }),
     });
     await this.enqueue(task);
     return task;
+  }
+
+  /**
+   * @throws HttpException (429, Retry-After) when the key already has MAX_QUEUED_TASKS_PER_KEY
+   *   unfinished tasks
+   */
+  private async checkQueuedLimit(apiKeyId: string): Promise<void> {
+    const limit = this.config.maxQueuedTasksPerKey;
+    if (limit > 0 && (await this.tasks.countUnfinished(apiKeyId)) >= limit) {
+      throw new HttpException(
+        { message: `This API key already has ${limit} queued or processing tasks (MAX_QUEUED_TASKS_PER_KEY); wait for some to finish.`, code: 'rate_limit_exceeded', retryAfter: 30 },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
   }
 
   /** @throws NotFoundException (404) when no task has this id */
