@@ -16,7 +16,7 @@ describe('API keys, rate limit and queued-task cap', () => {
 
   const request = async (route: string, key?: string, init: RequestInit = {}) => {
     const response = await fetch(`${stack.baseUrl}${route}`, { ...init, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...init.headers } });
-    return { status: response.status, headers: response.headers, body: await response.json().catch(() => null) };
+    return { status: response.status, headers: response.headers, body: (await response.json().catch(() => null)) as any };
   };
   const uploadAs = async (key: string) => {
     const form = new FormData();

@@ -33,6 +33,13 @@ export class AppProcess {
     return this.child.pid!;
   }
 
+  /** Base URL of a processor's health endpoints, from its "health on port N" log line. */
+  get healthUrl(): string {
+    const port = /health on port (\d+)/.exec(this.output)?.[1];
+    if (!port) throw new Error(`${this.name} has not logged its health port`);
+    return `http://127.0.0.1:${port}`;
+  }
+
   /** Resolves when a log line matches; rejects with the log if the process exits first or time runs out. */
   async waitForLog(pattern: RegExp, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -123,9 +130,9 @@ export class TestStack {
     return app;
   }
 
-  /** Starts a processor and waits until its model is loaded and it consumes jobs. */
+  /** Starts a processor (health probes on a free port) and waits until its model is loaded and it consumes jobs. */
   async startProcessor(extraEnv: Record<string, string> = {}): Promise<AppProcess> {
-    const app = this.spawn('processor', 'dist/apps/processor/src/main.js', extraEnv);
+    const app = this.spawn('processor', 'dist/apps/processor/src/main.js', { PROCESSOR_HEALTH_PORT: '0', ...extraEnv });
     await app.waitForLog(/Processor ready/);
     return app;
   }

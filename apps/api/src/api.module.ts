@@ -5,6 +5,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { FeaturesModule } from './features.module';
+import { HealthModule } from './health/health.module';
 import { TasksApiModule } from './tasks/tasks.module';
 
 @Module({})
@@ -12,7 +13,7 @@ export class ApiModule {
   static forRoot(config: HarkConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [HarkConfigModule.forRoot(config), DatabaseModule, TasksApiModule, FeaturesModule],
+      imports: [HarkConfigModule.forRoot(config), DatabaseModule, TasksApiModule, FeaturesModule, HealthModule],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },

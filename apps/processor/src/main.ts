@@ -6,16 +6,17 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ProcessorModule } from './processor.module';
 
-/** Starts a processor: loads the model, then consumes the transcription queue. */
+/** Starts a processor: loads the model, consumes the queues, serves its probes on PROCESSOR_HEALTH_PORT. */
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   await migrateDatabase(config.databaseUrl);
-  const app = await NestFactory.createApplicationContext(ProcessorModule.forRoot(config), {
-    logger: logLevelsFrom(config.logLevel),
-  });
+  const app = await NestFactory.create(ProcessorModule.forRoot(config), { logger: logLevelsFrom(config.logLevel) });
   app.enableShutdownHooks();
+  await app.listen(config.processorHealthPort, config.apiHost);
   const engine = app.get(AsrEngine);
-  new Logger('Processor').log(`Processor ready: ${engine.info.name}, concurrency ${config.workerConcurrency}, ${config.asrThreads} threads`);
+  new Logger('Processor').log(
+    `Processor ready: ${engine.info.name}, concurrency ${config.workerConcurrency}, ${config.asrThreads} threads; health on port ${(app.getHttpServer().address() as { port: number }).port}`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {

@@ -39,6 +39,11 @@ export class TranscriptionWorker extends WorkerHost implements OnApplicationBoot
     this.worker.run().catch((error: unknown) => this.logger.error(`Worker stopped: ${String(error)}`));
   }
 
+  /** Whether the worker is consuming jobs (readiness). */
+  isRunning(): boolean {
+    return this.worker.isRunning() && !this.worker.closing;
+  }
+
   async process(job: Job<TranscriptionJobData>): Promise<unknown> {
     if (job.name === TranscriptionJob.DetectLanguage) {
       return this.transcription.detectLanguage((job.data as DetectLanguageJobData).mediaPath);

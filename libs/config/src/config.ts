@@ -34,6 +34,7 @@ export class HarkConfig {
   readonly maxUploadBytes: number;
   readonly apiHost: string;
   readonly apiPort: number;
+  readonly processorHealthPort: number;
   readonly jobAttempts: number;
   readonly jobBackoffMs: number;
   readonly jobLockMs: number;
@@ -70,6 +71,7 @@ export class HarkConfig {
     this.maxUploadBytes = env.MAX_UPLOAD_BYTES;
     this.apiHost = env.API_HOST;
     this.apiPort = env.API_PORT;
+    this.processorHealthPort = env.PROCESSOR_HEALTH_PORT;
     this.jobAttempts = env.JOB_ATTEMPTS;
     this.jobBackoffMs = env.JOB_BACKOFF_MS;
     this.jobLockMs = env.JOB_LOCK_MS;

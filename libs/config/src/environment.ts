@@ -73,6 +73,10 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(0) @Max(65535)
   API_PORT = 3000;
 
+  /** Port of the processor's health endpoints (/health/live, /health/ready); 0 picks a free one. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PROCESSOR_HEALTH_PORT = 3001;
+
   /** Attempts per transcription job before the task is marked failed (transient errors only). */
   @Transform(toInt) @IsInt() @Min(1) @Max(100)
   JOB_ATTEMPTS = 3;

@@ -2,6 +2,7 @@ export { CALLBACK_SIGNATURE_HEADER, CALLBACK_TIMESTAMP_HEADER, callbackBody, sig
 export { CallbackQueue } from './callback-queue.service';
 export { CALLBACK_QUEUE, CallbackJob, JOB_PRIORITY, TranscriptionJob, TRANSCRIPTION_QUEUE } from './queue.contract';
 export type { DeliverCallbackJobData, DetectLanguageJobData, DetectLanguageResult, TranscribeJobData, TranscriptionJobData } from './queue.contract';
+export { RedisHealthIndicator } from './redis.health';
 export { TaskCancellation } from './task-cancellation.service';
 export { TaskEntity } from './task.entity';
 export { TaskRepository } from './task.repository';

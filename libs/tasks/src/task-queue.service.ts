@@ -46,6 +46,11 @@ export class TaskQueue implements OnModuleDestroy {
     return true;
   }
 
+  /** Checks that Redis answers with one cheap queue read (readiness probes). @throws the connection error */
+  async ping(): Promise<void> {
+    await this.queue.getJobCounts('active');
+  }
+
   /** The job of a task, if Redis still has it. */
   job(taskId: string): Promise<Job<TranscriptionJobData> | undefined> {
     return this.queue.getJob(taskId);

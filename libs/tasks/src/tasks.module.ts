@@ -1,9 +1,11 @@
 import { HarkConfig } from '@app/config';
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CallbackQueue } from './callback-queue.service';
 import { CALLBACK_QUEUE, TRANSCRIPTION_QUEUE } from './queue.contract';
+import { RedisHealthIndicator } from './redis.health';
 import { TaskCancellation } from './task-cancellation.service';
 import { TaskEntity } from './task.entity';
 import { TaskRepository } from './task.repository';
@@ -21,8 +23,9 @@ import { TaskQueue } from './task-queue.service';
     }),
     BullModule.registerQueue({ name: TRANSCRIPTION_QUEUE }, { name: CALLBACK_QUEUE }),
     TypeOrmModule.forFeature([TaskEntity]),
+    TerminusModule,
   ],
-  providers: [TaskRepository, TaskQueue, CallbackQueue, TaskCancellation],
-  exports: [TaskRepository, TaskQueue, CallbackQueue, TaskCancellation, BullModule],
+  providers: [TaskRepository, TaskQueue, CallbackQueue, TaskCancellation, RedisHealthIndicator],
+  exports: [TaskRepository, TaskQueue, CallbackQueue, TaskCancellation, RedisHealthIndicator, BullModule],
 })
 export class TasksModule {}

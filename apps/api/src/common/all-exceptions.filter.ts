@@ -23,7 +23,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     if (request.file?.path) await unlink(request.file.path).catch(() => undefined);
 
-    if (exception instanceof RawBodyException) {
+    // Raw bodies: the classic ASR interface, and the probes' per-component report (terminus).
+    if (exception instanceof RawBodyException || (request.path.startsWith('/health/') && exception instanceof HttpException)) {
       response.status(exception.getStatus()).json(exception.getResponse());
       return;
     }

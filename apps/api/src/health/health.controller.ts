@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { HarkConfig } from '@app/config';
+import { RedisHealthIndicator } from '@app/tasks';
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+
+/** Liveness and readiness probes of the api (public, never behind API keys). */
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly redis: RedisHealthIndicator,
+    private readonly config: HarkConfig,
+  ) {}
+
+  @Get('live')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness: the process is up' })
+  live() {
+    return this.health.check([]);
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: Postgres, Redis and storage answer (503 naming the failing component)' })
+  ready() {
+    return this.health.check([() => this.database.pingCheck('postgres').withTimeout(1500), () => this.redis.isHealthy('redis'), () => this.storageWritable()]);
+  }
+
+  /** STORAGE_DIR accepts a file (uploads land there). */
+  private async storageWritable() {
+    const indicator = this.indicators.check('storage');
+    const probe = join(this.config.storageDir, `.health-${randomUUID()}`);
+    try {
+      await writeFile(probe, 'ok');
+      await rm(probe);
+      return indicator.up();
+    } catch (error) {
+      return indicator.down({ message: (error as Error).message });
+    }
+  }
+}
