@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 . scripts/common.sh
 
 prepare_machine
+# The admin UI test drives a real Chromium (Debian's package; Playwright cannot download browsers here).
+if ! command -v chromium >/dev/null && command -v apt-get >/dev/null; then
+  log "installing chromium for the browser test"
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null || { as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null; }
+fi
 
 if [ -f .env ]; then set -a; . ./.env; set +a; fi
 export MODELS_DIR="${MODELS_DIR:-./models}"

@@ -1,6 +1,7 @@
 import { HarkConfig, HarkConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { AdminModule } from './admin/admin.module';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -11,9 +12,10 @@ import { TasksApiModule } from './tasks/tasks.module';
 @Module({})
 export class ApiModule {
   static forRoot(config: HarkConfig): DynamicModule {
+    if (!config.admin) new Logger('Admin').log('Bull Board admin UI is off: set ADMIN_USER and ADMIN_PASSWORD to enable it at /admin/queues.');
     return {
       module: ApiModule,
-      imports: [HarkConfigModule.forRoot(config), DatabaseModule, TasksApiModule, FeaturesModule, HealthModule],
+      imports: [HarkConfigModule.forRoot(config), DatabaseModule, TasksApiModule, FeaturesModule, HealthModule, ...(config.admin ? [AdminModule] : [])],
       providers: [
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { logger: logLevelsFrom(config.logLevel) });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
-  setupSwagger(app);
+  if (config.swaggerEnabled) setupSwagger(app);
   await app.listen(config.apiPort, config.apiHost);
   new Logger('Api').log(`API listening on http://${config.apiHost}:${config.apiPort} (docs at /docs)`);
 }

@@ -57,6 +57,7 @@ export class TranscriptionService {
       this.logger.warn(`Task ${taskId} changed while it was processed (cancelled or deleted); result discarded`);
       return;
     }
+    await reportProgress(100);
     await this.callbacks.enqueueById(taskId);
     this.logger.log(
       `Task ${taskId} completed: ${transcript.segments.length} segments, ${transcript.duration}s of audio in ${processingTime}s (RTF ${(processingTime / Math.max(transcript.duration, 0.001)).toFixed(3)})`,

@@ -54,6 +54,9 @@ export class HarkConfig {
   readonly apiKeys: readonly string[];
   readonly rateLimitPerMinute: number;
   readonly maxQueuedTasksPerKey: number;
+  /** Bull Board credentials; null when the admin UI is off. */
+  readonly admin: { user: string; password: string } | null;
+  readonly swaggerEnabled: boolean;
 
   constructor(env: Environment) {
     const modelsDir = resolve(env.MODELS_DIR);
@@ -90,6 +93,8 @@ export class HarkConfig {
     this.apiKeys = env.API_KEYS.split(',').map((key) => key.trim()).filter(Boolean);
     this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
     this.maxQueuedTasksPerKey = env.MAX_QUEUED_TASKS_PER_KEY;
+    this.admin = env.ADMIN_USER && env.ADMIN_PASSWORD ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : null;
+    this.swaggerEnabled = env.SWAGGER_ENABLED;
   }
 }
 

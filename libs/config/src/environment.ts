@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 
 /** Log levels understood by the Nest logger, most to least verbose. */
 export const LOG_LEVELS = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'] as const;
@@ -145,6 +145,18 @@ export class Environment {
   /** Unfinished (queued or processing) tasks one API key may have at once (0: unlimited). */
   @Transform(toInt) @IsInt() @Min(0)
   MAX_QUEUED_TASKS_PER_KEY = 0;
+
+  /** HTTP basic-auth user and password of the Bull Board admin UI (/admin/queues); it is off while either is empty. */
+  @IsString()
+  ADMIN_USER = '';
+
+  @IsString()
+  ADMIN_PASSWORD = '';
+
+  /** Serve Swagger UI (/docs) and the OpenAPI document (/docs-json). */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? ['true', '1', 'yes', 'on'].includes(value.trim().toLowerCase()) || (['false', '0', 'no', 'off'].includes(value.trim().toLowerCase()) ? false : value) : value))
+  @IsBoolean()
+  SWAGGER_ENABLED = true;
 
   /** How long `/v1/audio/*` requests wait for their transcript before answering 504 with the task id, in ms. */
   @Transform(toInt) @IsInt() @Min(1000)
