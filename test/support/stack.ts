@@ -13,7 +13,7 @@ const ROOT = resolve(__dirname, '../..');
 /** A built app (`npm run build`) running as a child process, as in production. */
 export class AppProcess {
   private output = '';
-  private exited: Promise<number | null>;
+  private exited: Promise<number | string | null>;
 
   constructor(
     readonly name: string,
@@ -22,7 +22,7 @@ export class AppProcess {
     const collect = (data: Buffer) => (this.output += data.toString());
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    this.exited = new Promise((done) => child.once('exit', (code) => done(code)));
+    this.exited = new Promise((done) => child.once('exit', (code, signal) => done(code ?? signal)));
   }
 
   get log(): string {
@@ -52,8 +52,8 @@ export class AppProcess {
     }
   }
 
-  /** Resolves with the exit code once the process has ended (by itself or by `stop`). */
-  exitCode(): Promise<number | null> {
+  /** Resolves with the exit code (or the signal that ended it) once the process has ended. */
+  exitCode(): Promise<number | string | null> {
     return this.exited;
   }
 

@@ -1,6 +1,7 @@
 import { HarkConfig, HarkConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { type DynamicModule, Logger, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { RequestIdMiddleware } from './common/request-id.middleware';
 import { AdminModule } from './admin/admin.module';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -10,7 +11,11 @@ import { HealthModule } from './health/health.module';
 import { TasksApiModule } from './tasks/tasks.module';
 
 @Module({})
-export class ApiModule {
+export class ApiModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestIdMiddleware).forRoutes('*path');
+  }
+
   static forRoot(config: HarkConfig): DynamicModule {
     if (!config.admin) new Logger('Admin').log('Bull Board admin UI is off: set ADMIN_USER and ADMIN_PASSWORD to enable it at /admin/queues.');
     return {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { loadConfigOrExit, logLevelsFrom } from '@app/config';
+import type { Server } from 'node:http';
+import { createLogger, loadConfigOrExit } from '@app/config';
 import { migrateDatabase } from '@app/database';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -11,13 +12,36 @@ import { setupSwagger } from './swagger';
 /** Starts the REST API. */
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
+  const logger = createLogger(config, 'Api');
+  Logger.overrideLogger(logger);
   await migrateDatabase(config.databaseUrl);
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { logger: logLevelsFrom(config.logLevel) });
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { logger });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
   if (config.swaggerEnabled) setupSwagger(app);
   await app.listen(config.apiPort, config.apiHost);
   new Logger('Api').log(`API listening on http://${config.apiHost}:${config.apiPort} (docs at /docs)`);
+  stopGracefully(app, config.shutdownGraceMs);
+}
+
+/**
+ * SIGTERM/SIGINT: stop accepting connections, let in-flight requests finish (at most `graceMs`),
+ * and only then close the modules (database, queues) those requests use.
+ */
+function stopGracefully(app: NestExpressApplication, graceMs: number): void {
+  const stop = async (signal: string) => {
+    const logger = new Logger('Api');
+    logger.log(`${signal}: finishing in-flight requests (at most ${graceMs} ms)`);
+    const server = app.getHttpServer() as Server;
+    const drained = new Promise<void>((done) => server.close(() => done()));
+    server.closeIdleConnections();
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    await drained;
+    clearTimeout(timer);
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
 }
 
 bootstrap().catch((error: unknown) => {

@@ -9,6 +9,14 @@ export class TaskCancelledError extends Error {
   }
 }
 
+/** The reason running transcriptions are aborted with when the processor shuts down. */
+export class ShuttingDownError extends Error {
+  constructor() {
+    super('The processor is shutting down');
+    this.name = 'ShuttingDownError';
+  }
+}
+
 /**
  * The tasks this processor is working on, each with an AbortSignal that fires when the task is
  * cancelled or deleted anywhere (signalled over Redis by the api).
@@ -27,6 +35,11 @@ export class ActiveTasks implements OnApplicationBootstrap {
       this.logger.log(`Task ${taskId} cancelled; stopping`);
       controller.abort(new TaskCancelledError(taskId));
     });
+  }
+
+  /** Aborts every running transcription (shutdown after the grace period). */
+  abortAll(reason: Error): void {
+    for (const controller of this.running.values()) controller.abort(reason);
   }
 
   /** Runs `work` with a signal that aborts when the task is cancelled. */

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { AsrEngine } from '@app/asr-engine';
-import { loadConfigOrExit, logLevelsFrom } from '@app/config';
+import { createLogger, loadConfigOrExit } from '@app/config';
 import { migrateDatabase } from '@app/database';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -9,8 +9,10 @@ import { ProcessorModule } from './processor.module';
 /** Starts a processor: loads the model, consumes the queues, serves its probes on PROCESSOR_HEALTH_PORT. */
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
+  const logger = createLogger(config, 'Processor');
+  Logger.overrideLogger(logger);
   await migrateDatabase(config.databaseUrl);
-  const app = await NestFactory.create(ProcessorModule.forRoot(config), { logger: logLevelsFrom(config.logLevel) });
+  const app = await NestFactory.create(ProcessorModule.forRoot(config), { logger });
   app.enableShutdownHooks();
   await app.listen(config.processorHealthPort, config.apiHost);
   const engine = app.get(AsrEngine);

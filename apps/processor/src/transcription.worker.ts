@@ -2,9 +2,9 @@ import { HarkConfig } from '@app/config';
 import { DownloadError, MediaError } from '@app/media';
 import { CallbackQueue, type DetectLanguageJobData, type TranscribeJobData, TaskRepository, TranscriptionJob, type TranscriptionJobData, TRANSCRIPTION_QUEUE } from '@app/tasks';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { type Job, UnrecoverableError } from 'bullmq';
-import { ActiveTasks, TaskCancelledError } from './active-tasks';
+import { type BeforeApplicationShutdown, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { ActiveTasks, ShuttingDownError, TaskCancelledError } from './active-tasks';
 import { TranscriptionService } from './transcription.service';
 
 /** Errors that no retry can fix: the task fails at once. */
@@ -19,7 +19,7 @@ function isPermanent(error: unknown): boolean {
  * only once the engine is loaded.
  */
 @Processor(TRANSCRIPTION_QUEUE, { autorun: false })
-export class TranscriptionWorker extends WorkerHost implements OnApplicationBootstrap {
+export class TranscriptionWorker extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TranscriptionWorker.name);
 
   constructor(
@@ -39,12 +39,26 @@ export class TranscriptionWorker extends WorkerHost implements OnApplicationBoot
     this.worker.run().catch((error: unknown) => this.logger.error(`Worker stopped: ${String(error)}`));
   }
 
+  /**
+   * SIGTERM: take no new jobs and let the current ones finish for SHUTDOWN_GRACE_MS; then stop them
+   * and hand their jobs back to the queue, where the next processor takes them at once.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const closed = this.worker.close();
+    const finished = await Promise.race([closed.then(() => true), new Promise<boolean>((done) => setTimeout(() => done(false), this.config.shutdownGraceMs))]);
+    if (!finished) {
+      this.logger.warn(`Jobs still running after ${this.config.shutdownGraceMs} ms (SHUTDOWN_GRACE_MS): handing them back to the queue`);
+      this.active.abortAll(new ShuttingDownError());
+      await closed;
+    }
+  }
+
   /** Whether the worker is consuming jobs (readiness). */
   isRunning(): boolean {
     return this.worker.isRunning() && !this.worker.closing;
   }
 
-  async process(job: Job<TranscriptionJobData>): Promise<unknown> {
+  async process(job: Job<TranscriptionJobData>, token?: string): Promise<unknown> {
     if (job.name === TranscriptionJob.DetectLanguage) {
       return this.transcription.detectLanguage((job.data as DetectLanguageJobData).mediaPath);
     }
@@ -53,6 +67,12 @@ export class TranscriptionWorker extends WorkerHost implements OnApplicationBoot
       await this.active.track(taskId, (signal) => this.transcription.run(taskId, (progress) => job.updateProgress(progress), signal));
     } catch (error) {
       if (error instanceof TaskCancelledError) return; // the api already recorded the cancellation
+      if (error instanceof ShuttingDownError) {
+        // Back to the queue without using up an attempt; the task is queued again.
+        await this.tasks.requeue(taskId, null);
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
       const reason = error instanceof Error ? error.message : String(error);
       const lastAttempt = isPermanent(error) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       this.logger.warn(`Task ${taskId} attempt ${job.attemptsMade + 1} failed${lastAttempt ? ' (final)' : ''}: ${reason}`);

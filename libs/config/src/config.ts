@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { ConsoleLogger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { Environment, LOG_LEVELS, type LogLevel } from './environment';
@@ -57,6 +58,8 @@ export class HarkConfig {
   /** Bull Board credentials; null when the admin UI is off. */
   readonly admin: { user: string; password: string } | null;
   readonly swaggerEnabled: boolean;
+  readonly shutdownGraceMs: number;
+  readonly logFormat: 'json' | 'text';
 
   constructor(env: Environment) {
     const modelsDir = resolve(env.MODELS_DIR);
@@ -95,6 +98,8 @@ export class HarkConfig {
     this.maxQueuedTasksPerKey = env.MAX_QUEUED_TASKS_PER_KEY;
     this.admin = env.ADMIN_USER && env.ADMIN_PASSWORD ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : null;
     this.swaggerEnabled = env.SWAGGER_ENABLED;
+    this.shutdownGraceMs = env.SHUTDOWN_GRACE_MS;
+    this.logFormat = env.LOG_FORMAT;
   }
 }
 
@@ -141,4 +146,12 @@ export function loadConfigOrExit(): HarkConfig {
 /** The Nest logger levels at and above `level`. */
 export function logLevelsFrom(level: LogLevel): LogLevel[] {
   return LOG_LEVELS.slice(LOG_LEVELS.indexOf(level));
+}
+
+/**
+ * The one logger of both apps: Nest's ConsoleLogger, as JSON lines (`LOG_FORMAT=json`: level,
+ * pid, timestamp, context, message) or coloured text, from LOG_LEVEL up.
+ */
+export function createLogger(config: HarkConfig, name: string): ConsoleLogger {
+  return new ConsoleLogger(name, { json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel), colors: config.logFormat === 'text' && !process.env.NO_COLOR });
 }

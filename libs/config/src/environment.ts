@@ -162,6 +162,14 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(1000)
   OPENAI_WAIT_MS = 600000;
 
+  /** On SIGTERM, how long a processor lets its current jobs finish before handing them back to the queue, in ms. */
+  @Transform(toInt) @IsInt() @Min(0)
+  SHUTDOWN_GRACE_MS = 25000;
+
+  /** `json`: one JSON object per line (for log collectors); `text`: coloured lines for a terminal. */
+  @IsIn(['json', 'text'])
+  LOG_FORMAT: 'json' | 'text' = 'json';
+
   @IsOptional() @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'log';
 }

@@ -95,8 +95,8 @@ export class TaskRepository {
     return this.changed(await this.tasks.update({ id, status: In(UNFINISHED) }, { status: 'cancelled', completedAt: new Date() }));
   }
 
-  /** processing → queued after a transient error, before BullMQ retries the job. */
-  async requeue(id: string, error: string): Promise<boolean> {
+  /** processing → queued after a transient error (with its message) or a hand-back at shutdown (null). */
+  async requeue(id: string, error: string | null): Promise<boolean> {
     return this.changed(await this.tasks.update({ id, status: 'processing' }, { status: 'queued', progress: 0, error }));
   }
 
