@@ -1,3 +1,4 @@
+import { WHISPER_SAMPLE_RATE as ENGINE_SAMPLE_RATE } from '@app/media';
 import { assertVadModel, resolveWhisperModel, type WhisperModelFiles } from './model-files';
 import { LanguageIdentifier } from './language-identifier';
 import { Pool } from './recognizer-pool';
@@ -7,9 +8,6 @@ import { chunkToSegment, joinSegmentText, roundTime } from './segments';
 import { SpeechSegmenter } from './speech-segmenter';
 import type { Segment, SpeechChunk, Transcript } from './transcript';
 import { WhisperRecognizer } from './whisper-recognizer';
-
-/** Sample rate of everything the engine takes, in Hz. */
-export const ENGINE_SAMPLE_RATE = 16000;
 
 export interface AsrEngineOptions {
   modelsDir: string;

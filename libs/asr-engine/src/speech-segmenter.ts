@@ -1,3 +1,4 @@
+import { WHISPER_SAMPLE_RATE } from '@app/media';
 import { Vad } from 'sherpa-onnx-node';
 import { AudioHistory } from './audio-history';
 import { MAX_CHUNK_SECONDS, splitSpeech } from './segments';
@@ -46,7 +47,7 @@ export class SpeechSegmenter implements Segmenter {
   private readonly padSamples: number;
   /** End padding stays under half the minimum pause, so it never reaches the next chunk. */
   private readonly endPadSamples: number;
-  private readonly history = new AudioHistory(HISTORY_SECONDS * 16000);
+  private readonly history: AudioHistory;
   private pending = new Float32Array(WINDOW_SIZE);
   private pendingLength = 0;
   /** End (sample index) of the last chunk returned, so padding never overlaps it. */
@@ -54,9 +55,10 @@ export class SpeechSegmenter implements Segmenter {
 
   /**
    * @param modelPath Silero VAD ONNX file
-   * @param sampleRate of the samples pushed (16000)
+   * @param sampleRate of the samples pushed (16 kHz, `WHISPER_SAMPLE_RATE`)
    */
-  constructor(modelPath: string, options: VadOptions, private readonly sampleRate = 16000) {
+  constructor(modelPath: string, options: VadOptions, sampleRate = WHISPER_SAMPLE_RATE) {
+    this.history = new AudioHistory(HISTORY_SECONDS * sampleRate);
     const maxSpeechDuration = Math.min(options.maxSpeechDuration, MAX_CHUNK_SECONDS);
     this.maxSamples = Math.floor(maxSpeechDuration * sampleRate);
     this.padSamples = Math.round(options.speechPad * sampleRate);

@@ -1,3 +1,4 @@
+import { WHISPER_SAMPLE_RATE } from '@app/media';
 import { OfflineRecognizer, type OfflineRecognizerConfig } from 'sherpa-onnx-node';
 import type { WhisperModelFiles } from './model-files';
 import type { WhisperTask } from './transcript';
@@ -59,7 +60,7 @@ export class WhisperRecognizer {
 
 function recognizerConfig(model: WhisperModelFiles, settings: RecognizerSettings, language: string, task: WhisperTask): OfflineRecognizerConfig {
   return {
-    featConfig: { sampleRate: 16000, featureDim: 80 },
+    featConfig: { sampleRate: WHISPER_SAMPLE_RATE, featureDim: 80 },
     modelConfig: {
       whisper: { encoder: model.encoder, decoder: model.decoder, language, task },
       tokens: model.tokens,

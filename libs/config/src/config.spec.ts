@@ -39,3 +39,11 @@ describe('loadConfig', () => {
     expect(problems.find((p) => p.startsWith('ASR_PROVIDER'))).toMatch(/one of the following values: cpu, cuda/);
   });
 });
+
+describe('boolean variables', () => {
+  it('read true/false, 1/0, yes/no, on/off and refuse anything else by name', () => {
+    expect(loadConfig({ SWAGGER_ENABLED: 'off' }).swaggerEnabled).toBe(false);
+    expect(loadConfig({ SWAGGER_ENABLED: 'YES' }).swaggerEnabled).toBe(true);
+    expect(() => loadConfig({ SWAGGER_ENABLED: 'maybe' })).toThrow(/SWAGGER_ENABLED="maybe"/);
+  });
+});

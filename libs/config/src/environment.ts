@@ -9,6 +9,18 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const ASR_PROVIDERS = ['cpu', 'cuda'] as const;
 export type AsrProvider = (typeof ASR_PROVIDERS)[number];
 
+/**
+ * Reads a boolean written as text: true/false, 1/0, yes/no, on/off (any case). Anything else is
+ * returned unchanged, so the boolean validator rejects it with the variable's name.
+ */
+export function parseBoolean(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const text = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(text)) return true;
+  if (['false', '0', 'no', 'off'].includes(text)) return false;
+  return value;
+}
+
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
 
@@ -154,7 +166,7 @@ export class Environment {
   ADMIN_PASSWORD = '';
 
   /** Serve Swagger UI (/docs) and the OpenAPI document (/docs-json). */
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? ['true', '1', 'yes', 'on'].includes(value.trim().toLowerCase()) || (['false', '0', 'no', 'off'].includes(value.trim().toLowerCase()) ? false : value) : value))
+  @Transform(({ value }: { value: unknown }) => parseBoolean(value))
   @IsBoolean()
   SWAGGER_ENABLED = true;
 

@@ -4,6 +4,6 @@ export type { MediaErrorCode, MediaInfo } from './media-info';
 export { probeMedia } from './probe';
 export { DownloadError, downloadToFile, postJson } from './http-fetch';
 export type { FetchLimits } from './http-fetch';
-export { assertFetchableUrl, guardedLookup, isPublicAddress, UrlNotAllowedError } from './url-guard';
+export { assertFetchableUrl, UrlNotAllowedError } from './url-guard';
 export { AUDIO_OUTPUT_FORMATS, extractAudio } from './extract-audio';
 export type { AudioOutputFormat, ExtractAudioOptions } from './extract-audio';

@@ -1,4 +1,4 @@
-export { CALLBACK_SIGNATURE_HEADER, CALLBACK_TIMESTAMP_HEADER, callbackBody, signCallback } from './callback-payload';
+export { CALLBACK_SIGNATURE_HEADER, CALLBACK_TIMESTAMP_HEADER, signCallback } from './callback-payload';
 export { CallbackQueue } from './callback-queue.service';
 export { CALLBACK_QUEUE, CallbackJob, JOB_PRIORITY, TranscriptionJob, TRANSCRIPTION_QUEUE } from './queue.contract';
 export type { DeliverCallbackJobData, DetectLanguageJobData, DetectLanguageResult, TranscribeJobData, TranscriptionJobData } from './queue.contract';
@@ -8,6 +8,6 @@ export { TaskEntity } from './task.entity';
 export { TaskRepository } from './task.repository';
 export type { NewTask, TaskFilter } from './task.repository';
 export { TaskQueue } from './task-queue.service';
-export { CALLBACK_STATUSES, FINISHED_STATUSES, TASK_KINDS, TASK_PRIORITIES, TASK_SOURCES, TASK_STATUSES } from './task.types';
+export { CALLBACK_STATUSES, TASK_KINDS, TASK_PRIORITIES, TASK_SOURCES, TASK_STATUSES } from './task.types';
 export type { CallbackAttempt, CallbackStatus, TaskKind, TaskPriority, TaskResult, TaskSource, TaskStatus } from './task.types';
 export { TasksModule } from './tasks.module';

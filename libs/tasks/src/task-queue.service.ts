@@ -72,18 +72,19 @@ export class TaskQueue implements OnModuleDestroy {
   }
 
   /**
-   * Waits until a task's job finishes (completed or failed for good). Resolves at once when it
-   * already has, or when Redis has no job for it (the caller then reads the task).
+   * Waits until a task's job finishes or fails (the task row then holds the outcome).
+   * @returns false at once when Redis has no job for the task (not enqueued yet, or already
+   *   removed): the caller falls back to reading the task
    * @throws an Error whose message contains "timed out" after `timeoutMs`
    */
-  async waitUntilFinished(taskId: string, timeoutMs: number): Promise<void> {
+  async waitUntilFinished(taskId: string, timeoutMs: number): Promise<boolean> {
     const events = await this.queueEvents();
     const job = await this.queue.getJob(taskId);
-    if (!job) return;
+    if (!job) return false;
     await job.waitUntilFinished(events, timeoutMs).catch((error: Error) => {
       if (/timed out/i.test(error.message)) throw error;
-      // failed for good: the task row holds the reason
     });
+    return true;
   }
 
   private async queueEvents(): Promise<QueueEvents> {

@@ -14,9 +14,6 @@ export type TaskKind = WhisperTask;
 export const TASK_PRIORITIES = ['high', 'normal', 'low'] as const;
 export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 
-/** Statuses a task ends in (until a retry). */
-export const FINISHED_STATUSES = ['completed', 'failed', 'cancelled'] as const satisfies readonly TaskStatus[];
-
 /** Where a task's media came from: an upload, or a media URL the processor downloads. */
 export const TASK_SOURCES = ['upload', 'url'] as const;
 export type TaskSource = (typeof TASK_SOURCES)[number];

@@ -49,8 +49,9 @@ export class OpenAiService {
           `The transcription did not finish within ${this.config.openAiWaitMs} ms (OPENAI_WAIT_MS). It continues as task ${created.id}: GET /api/v1/tasks/${created.id}.`,
         );
       }
-      await this.queue.waitUntilFinished(created.id, remaining).catch(() => undefined);
-      if (Date.now() < deadline) await new Promise((done) => setTimeout(done, 100)); // let a retry or a missing job settle
+      const waited = await this.queue.waitUntilFinished(created.id, remaining).catch(() => true);
+      // Without a job to wait on (Redis lost it, the reconciler will re-add it), poll the row.
+      if (!waited) await new Promise((done) => setTimeout(done, Math.min(500, remaining)));
     }
   }
 

@@ -48,7 +48,10 @@ export class TasksService {
     const decodeOptions = this.acceptDecodeOptions(options);
     if (apiKeyId) await this.checkQueuedLimit(apiKeyId);
     if (options.callback_url) await this.checkCallbackUrl(options.callback_url);
-    const info = 'file' in media ? await probeUpload(media.file.path) : await this.checkFileUrl(media.url);
+    // An upload is checked here; a URL is only vetted here and checked by the processor after download.
+    const source = 'file' in media
+      ? { source: 'upload' as const, fileName: media.file.originalname, fileSizeBytes: media.file.size, mediaPath: media.file.path, duration: (await probeUpload(media.file.path)).duration }
+      : { source: 'url' as const, sourceUrl: await this.checkFetchable('file_url', media.url) };
     const task = await this.tasks.create({
       id: randomUUID(),
       task: decodeOptions.task,
@@ -58,9 +61,7 @@ export class TasksService {
       callbackUrl: options.callback_url ?? null,
       callbackIncludeResult: options.callback_include_result ?? true,
       apiKeyId: apiKeyId ?? null,
-      ...('file' in media
-        ? { source: 'upload', fileName: media.file.originalname, fileSizeBytes: media.file.size, mediaPath: media.file.path, duration: info!.duration }
-        : { source: 'url', sourceUrl: media.url }),
+      ...source,
     });
     await this.enqueue(task);
     return task;
@@ -176,9 +177,13 @@ export class TasksService {
     return decode;
   }
 
-  private async checkFileUrl(url: string): Promise<null> {
-    await assertFetchableUrl(url, this.config.allowedUrlHosts).catch((error: Error) => this.refuseUrl('file_url', error));
-    return null;
+  /** @throws BadRequestException (400) naming `field` when the URL is refused by the address guard */
+  private async checkFetchable(field: string, url: string): Promise<string> {
+    await assertFetchableUrl(url, this.config.allowedUrlHosts).catch((error: Error) => {
+      if (!(error instanceof UrlNotAllowedError)) throw error;
+      throw new BadRequestException({ message: `${field} is refused: ${error.message}`, details: [{ field, problems: [error.message] }] });
+    });
+    return url;
   }
 
   private async checkCallbackUrl(url: string): Promise<void> {
@@ -188,12 +193,7 @@ export class TasksService {
         details: [{ field: 'callback_url', problems: ['callbacks are disabled (no CALLBACK_SECRET)'] }],
       });
     }
-    await assertFetchableUrl(url, this.config.allowedUrlHosts).catch((error: Error) => this.refuseUrl('callback_url', error));
-  }
-
-  private refuseUrl(field: string, error: Error): never {
-    if (!(error instanceof UrlNotAllowedError)) throw error;
-    throw new BadRequestException({ message: `${field} is refused: ${error.message}`, details: [{ field, problems: [error.message] }] });
+    await this.checkFetchable('callback_url', url);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { parseBoolean } from '@app/config';
 import { Transform } from 'class-transformer';
 
 /** Form fields arrive as strings: '' and null mean "not given"; strings are trimmed. */
@@ -12,13 +13,5 @@ export const ToNumber = () =>
     return value;
   });
 
-/** Booleans from form fields: true/false, 1/0, yes/no, on/off. */
-export const ToBoolean = () =>
-  Transform(({ value }: { value: unknown }) => {
-    if (value === '' || value === null || value === undefined) return undefined;
-    if (typeof value === 'boolean') return value;
-    const text = String(value).trim().toLowerCase();
-    if (['true', '1', 'yes', 'on'].includes(text)) return true;
-    if (['false', '0', 'no', 'off'].includes(text)) return false;
-    return value;
-  });
+/** Booleans from form fields: true/false, 1/0, yes/no, on/off (as configuration reads them). */
+export const ToBoolean = () => Transform(({ value }: { value: unknown }) => (value === '' || value === null ? undefined : parseBoolean(value)));
