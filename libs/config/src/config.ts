@@ -13,6 +13,16 @@ export class ConfigError extends Error {
   }
 }
 
+/** How one platform's share links are resolved (see `TIKTOK_*` / `DOUYIN_*`). */
+export interface PlatformSettings {
+  baseUrl: string;
+  /** null: ask the short link's own host. */
+  shortLinkBaseUrl: string | null;
+  cookie: string | null;
+  userAgent: string;
+  proxy: string | null;
+}
+
 /**
  * The validated configuration of a Hark process. Inject it (it is provided globally by
  * `HarkConfigModule`); never read `process.env` elsewhere.
@@ -47,6 +57,9 @@ export class HarkConfig {
   readonly allowedUrlHosts: ReadonlySet<string>;
   readonly urlDownloadTimeoutMs: number;
   readonly urlMaxRedirects: number;
+  readonly linkResolveTimeoutMs: number;
+  readonly tiktok: PlatformSettings;
+  readonly douyin: PlatformSettings;
   readonly callbackSecret: string;
   readonly callbackAttempts: number;
   readonly callbackBackoffMs: number;
@@ -88,6 +101,9 @@ export class HarkConfig {
     this.allowedUrlHosts = new Set(env.ALLOWED_URL_HOSTS.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean));
     this.urlDownloadTimeoutMs = env.URL_DOWNLOAD_TIMEOUT_MS;
     this.urlMaxRedirects = env.URL_MAX_REDIRECTS;
+    this.linkResolveTimeoutMs = env.LINK_RESOLVE_TIMEOUT_MS;
+    this.tiktok = platformSettings(env.TIKTOK_BASE_URL, env.TIKTOK_SHORT_LINK_BASE_URL, env.TIKTOK_COOKIE, env.TIKTOK_USER_AGENT, env.TIKTOK_PROXY);
+    this.douyin = platformSettings(env.DOUYIN_BASE_URL, env.DOUYIN_SHORT_LINK_BASE_URL, env.DOUYIN_COOKIE, env.DOUYIN_USER_AGENT, env.DOUYIN_PROXY);
     this.callbackSecret = env.CALLBACK_SECRET;
     this.callbackAttempts = env.CALLBACK_ATTEMPTS;
     this.callbackBackoffMs = env.CALLBACK_BACKOFF_MS;
@@ -101,6 +117,10 @@ export class HarkConfig {
     this.shutdownGraceMs = env.SHUTDOWN_GRACE_MS;
     this.logFormat = env.LOG_FORMAT;
   }
+}
+
+function platformSettings(baseUrl: string, shortLinkBaseUrl: string, cookie: string, userAgent: string, proxy: string): PlatformSettings {
+  return { baseUrl, shortLinkBaseUrl: shortLinkBaseUrl || null, cookie: cookie || null, userAgent, proxy: proxy || null };
 }
 
 function describe(error: ValidationError): string {

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf } from 'class-validator';
 
 /** Log levels understood by the Nest logger, most to least verbose. */
 export const LOG_LEVELS = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'] as const;
@@ -20,6 +20,14 @@ export function parseBoolean(value: unknown): unknown {
   if (['false', '0', 'no', 'off'].includes(text)) return false;
   return value;
 }
+
+/** Empty means "not set" for these optional URL variables. */
+const unlessEmpty = (name: string) => ValidateIf((env: Record<string, unknown>) => env[name] !== '');
+const httpUrl = { protocols: ['http', 'https'], require_tld: false, require_protocol: true };
+
+/** Default User-Agents: TikTok's web pages as a desktop browser sees them; Douyin's share page as a phone's browser does. */
+const DESKTOP_USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const MOBILE_USER_AGENT = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -127,6 +135,46 @@ export class Environment {
   /** Redirects followed when downloading `file_url`. */
   @Transform(toInt) @IsInt() @Min(0) @Max(20)
   URL_MAX_REDIRECTS = 5;
+
+  /** Time limit of one request to TikTok or Douyin while resolving a share link, in ms. */
+  @Transform(toInt) @IsInt() @Min(1000)
+  LINK_RESOLVE_TIMEOUT_MS = 15000;
+
+  /** Origin of TikTok's web pages (post pages are read from here). */
+  @IsUrl(httpUrl)
+  TIKTOK_BASE_URL = 'https://www.tiktok.com';
+
+  /** Origin asked for TikTok short-link codes instead of vm./vt.tiktok.com; empty: the link's own host. */
+  @unlessEmpty('TIKTOK_SHORT_LINK_BASE_URL') @IsUrl(httpUrl)
+  TIKTOK_SHORT_LINK_BASE_URL = '';
+
+  /** `Cookie` header sent to TikTok (a logged-in session, for posts behind the login wall). */
+  @IsString()
+  TIKTOK_COOKIE = '';
+
+  @IsString() @MinLength(1)
+  TIKTOK_USER_AGENT = DESKTOP_USER_AGENT;
+
+  /** HTTP(S) proxy for TikTok pages and media, e.g. `http://user:pass@proxy:8080`; empty: direct. */
+  @unlessEmpty('TIKTOK_PROXY') @IsUrl(httpUrl)
+  TIKTOK_PROXY = '';
+
+  /** Origin of Douyin's share pages (`/share/video/<id>/`). */
+  @IsUrl(httpUrl)
+  DOUYIN_BASE_URL = 'https://www.iesdouyin.com';
+
+  /** Origin asked for Douyin short-link codes instead of v.douyin.com; empty: the link's own host. */
+  @unlessEmpty('DOUYIN_SHORT_LINK_BASE_URL') @IsUrl(httpUrl)
+  DOUYIN_SHORT_LINK_BASE_URL = '';
+
+  @IsString()
+  DOUYIN_COOKIE = '';
+
+  @IsString() @MinLength(1)
+  DOUYIN_USER_AGENT = MOBILE_USER_AGENT;
+
+  @unlessEmpty('DOUYIN_PROXY') @IsUrl(httpUrl)
+  DOUYIN_PROXY = '';
 
   /** Key of the HMAC-SHA256 signature of callbacks; callbacks are refused while it is empty. */
   @IsString()
