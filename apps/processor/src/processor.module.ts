@@ -1,4 +1,5 @@
 import { HarkConfig, HarkConfigModule } from '@app/config';
+import { CrawlersModule } from '@app/crawlers';
 import { DatabaseModule } from '@app/database';
 import { TasksModule } from '@app/tasks';
 import { type DynamicModule, Module } from '@nestjs/common';
@@ -17,7 +18,7 @@ export class ProcessorModule {
   static forRoot(config: HarkConfig): DynamicModule {
     return {
       module: ProcessorModule,
-      imports: [HarkConfigModule.forRoot(config), DatabaseModule, TasksModule, TerminusModule],
+      imports: [HarkConfigModule.forRoot(config), DatabaseModule, TasksModule, CrawlersModule, TerminusModule],
       controllers: [HealthController],
       providers: [asrEngineProvider, ActiveTasks, TranscriptionService, TranscriptionWorker, CallbackDeliveryService, CallbackWorker, QueueReconciler],
     };

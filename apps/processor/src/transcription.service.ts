@@ -1,16 +1,19 @@
 import { join } from 'node:path';
 import { mkdir, rm } from 'node:fs/promises';
 import { AsrEngine } from '@app/asr-engine';
+import type { Agent } from 'node:http';
 import { HarkConfig } from '@app/config';
+import { LinkResolverService } from '@app/crawlers';
 import { decodePcm, downloadToFile, MediaError, probeMedia } from '@app/media';
-import { CallbackQueue, type DetectLanguageResult, type TaskEntity, TaskRepository } from '@app/tasks';
+import { CallbackQueue, type DetectLanguageResult, type TaskEntity, TaskRepository, toLinkMetadata } from '@app/tasks';
 import { Injectable, Logger } from '@nestjs/common';
 
 /** Reports progress (0–100) somewhere besides the task row, e.g. to the BullMQ job. */
 export type ProgressSink = (progress: number) => Promise<void>;
 
 /**
- * Runs one task through the pipeline: media (stored upload, or downloaded from `file_url`) →
+ * Runs one task through the pipeline: media (stored upload, downloaded from `file_url`, or from
+ * what a share link resolves to) →
  * ffmpeg (16 kHz mono PCM, streamed) → Silero VAD → Whisper → segments, updating progress as
  * chunks finish, storing the result and scheduling the callback.
  */
@@ -22,6 +25,7 @@ export class TranscriptionService {
     private readonly tasks: TaskRepository,
     private readonly callbacks: CallbackQueue,
     private readonly engine: AsrEngine,
+    private readonly links: LinkResolverService,
     private readonly config: HarkConfig,
   ) {}
 
@@ -29,8 +33,8 @@ export class TranscriptionService {
    * Transcribes a task and stores its result. Does nothing when the task is gone or finished
    * (a duplicate delivery, a cancelled or deleted task).
    * @param signal aborts the work when the task is cancelled
-   * @throws MediaError or DownloadError (see `retryable`) when the media cannot be had or decoded;
-   *   the abort reason; any other error is transient (database, Redis, engine)
+   * @throws MediaError, DownloadError or LinkError (see `retryable`) when the media cannot be had
+   *   or decoded; the abort reason; any other error is transient (database, Redis, engine)
    */
   async run(taskId: string, reportProgress: ProgressSink, signal: AbortSignal): Promise<void> {
     const found = await this.tasks.findById(taskId);
@@ -39,7 +43,7 @@ export class TranscriptionService {
       return;
     }
     const startedAt = performance.now();
-    const task = found.source === 'url' ? await this.download(found, signal) : found;
+    const task = found.source === 'upload' ? found : await this.fetchMedia(found, signal);
     if (!task.mediaPath) throw new MediaError('unreadable', 'The task has no media.');
     let progress = 0;
     const transcript = await this.engine.transcribe(decodePcm(task.mediaPath, signal), task.decodeOptions ?? { language: task.language, task: task.task }, {
@@ -65,20 +69,35 @@ export class TranscriptionService {
   }
 
   /**
-   * Downloads the media of a `url` task into STORAGE_DIR/downloads, checks it with ffprobe and
-   * records it on the task.
+   * The media of a `url` task, or of a `link` task: its share link is resolved first (the result
+   * is recorded on the task) and the media downloaded with the headers and proxy the platform needs.
+   * @throws LinkError, DownloadError, or MediaError when the download is not audio/video
+   */
+  private async fetchMedia(task: TaskEntity, signal: AbortSignal): Promise<TaskEntity> {
+    if (task.source !== 'link') return this.download(task, task.sourceUrl!, signal);
+    const media = await this.links.resolve(this.links.find(task.sourceUrl!, task.platform ?? undefined), signal);
+    const link = toLinkMetadata(media);
+    await this.tasks.setLink(task.id, link);
+    const named = { ...task, link, fileName: task.fileName ?? `${media.platform}-${media.videoId}.mp4` };
+    return this.download(named, media.mediaUrl, signal, media.headers, this.links.agentFor(media.platform));
+  }
+
+  /**
+   * Downloads media into STORAGE_DIR/downloads, checks it with ffprobe and records it on the task.
    * @throws DownloadError, or MediaError when the download is not audio/video
    */
-  private async download(task: TaskEntity, signal: AbortSignal): Promise<TaskEntity> {
+  private async download(task: TaskEntity, url: string, signal: AbortSignal, headers?: Record<string, string>, agent?: Agent): Promise<TaskEntity> {
     const dir = join(this.config.storageDir, 'downloads');
     await mkdir(dir, { recursive: true });
     const mediaPath = join(dir, task.id);
-    const { fileName, bytes } = await downloadToFile(task.sourceUrl!, mediaPath, {
+    const { fileName, bytes } = await downloadToFile(url, mediaPath, {
       allowedHosts: this.config.allowedUrlHosts,
       timeoutMs: this.config.urlDownloadTimeoutMs,
       maxRedirects: this.config.urlMaxRedirects,
       maxBytes: this.config.maxUploadBytes,
       signal,
+      headers,
+      agent,
     });
     const info = await probeMedia(mediaPath).catch(async (error: unknown) => {
       await rm(mediaPath, { force: true });

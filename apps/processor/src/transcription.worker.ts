@@ -1,4 +1,5 @@
 import { HarkConfig } from '@app/config';
+import { LinkError } from '@app/crawlers';
 import { DownloadError, MediaError } from '@app/media';
 import { CallbackQueue, type DetectLanguageJobData, type TranscribeJobData, TaskRepository, TranscriptionJob, type TranscriptionJobData, TRANSCRIPTION_QUEUE } from '@app/tasks';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
@@ -9,7 +10,15 @@ import { TranscriptionService } from './transcription.service';
 
 /** Errors that no retry can fix: the task fails at once. */
 function isPermanent(error: unknown): boolean {
-  return error instanceof MediaError || (error instanceof DownloadError && !error.retryable);
+  return error instanceof MediaError || ((error instanceof DownloadError || error instanceof LinkError) && !error.retryable);
+}
+
+/** The task's `error` and `error_code` for a failure: share-link errors lead with their code. */
+function describeFailure(error: unknown): { reason: string; code: string | null } {
+  if (error instanceof LinkError) return { reason: `${error.code}: ${error.message}`, code: error.code };
+  const reason = error instanceof Error ? error.message : String(error);
+  if (error instanceof MediaError) return { reason, code: error.code };
+  return { reason, code: error instanceof DownloadError ? 'download_failed' : null };
 }
 
 /**
@@ -73,14 +82,14 @@ export class TranscriptionWorker extends WorkerHost implements OnApplicationBoot
         await job.moveToDelayed(Date.now(), token);
         throw new DelayedError();
       }
-      const reason = error instanceof Error ? error.message : String(error);
+      const { reason, code } = describeFailure(error);
       const lastAttempt = isPermanent(error) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       this.logger.warn(`Task ${taskId} attempt ${job.attemptsMade + 1} failed${lastAttempt ? ' (final)' : ''}: ${reason}`);
       if (!lastAttempt) {
-        await this.tasks.requeue(taskId, reason).catch(() => undefined);
+        await this.tasks.requeue(taskId, reason, code).catch(() => undefined);
         throw error;
       }
-      if (await this.tasks.fail(taskId, reason).catch(() => false)) await this.callbacks.enqueueById(taskId).catch(() => undefined);
+      if (await this.tasks.fail(taskId, reason, code).catch(() => false)) await this.callbacks.enqueueById(taskId).catch(() => undefined);
       throw isPermanent(error) ? new UnrecoverableError(reason) : error;
     }
   }

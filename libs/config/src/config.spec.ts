@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config';
+import { Environment } from './environment';
 
 describe('loadConfig', () => {
   it('applies the defaults to an empty environment', () => {
@@ -45,5 +48,33 @@ describe('boolean variables', () => {
     expect(loadConfig({ SWAGGER_ENABLED: 'off' }).swaggerEnabled).toBe(false);
     expect(loadConfig({ SWAGGER_ENABLED: 'YES' }).swaggerEnabled).toBe(true);
     expect(() => loadConfig({ SWAGGER_ENABLED: 'maybe' })).toThrow(/SWAGGER_ENABLED="maybe"/);
+  });
+});
+
+describe('share-link platforms', () => {
+  it('builds each platform’s settings; empty optional values mean unset', () => {
+    const config = loadConfig({ TIKTOK_PROXY: 'http://user:pass@proxy:8080', DOUYIN_COOKIE: 'ttwid=1', DOUYIN_SHORT_LINK_BASE_URL: '' });
+    expect(config.tiktok).toEqual({ baseUrl: 'https://www.tiktok.com', shortLinkBaseUrl: null, cookie: null, userAgent: expect.stringContaining('Chrome/'), proxy: 'http://user:pass@proxy:8080' });
+    expect(config.douyin).toEqual({ baseUrl: 'https://www.iesdouyin.com', shortLinkBaseUrl: null, cookie: 'ttwid=1', userAgent: expect.stringContaining('iPhone'), proxy: null });
+    expect(config.linkResolveTimeoutMs).toBe(15000);
+  });
+
+  it('names bad platform URLs', () => {
+    const error = (() => {
+      try {
+        loadConfig({ DOUYIN_PROXY: 'socks5://proxy:1080', TIKTOK_BASE_URL: 'tiktok' });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.split('=')[0]).sort()).toEqual(['DOUYIN_PROXY', 'TIKTOK_BASE_URL']);
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every variable', () => {
+    const documented = new Set([...readFileSync(resolve(__dirname, '../../../.env.example'), 'utf8').matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
+    expect(Object.keys(new Environment()).filter((name) => !documented.has(name))).toEqual([]);
   });
 });

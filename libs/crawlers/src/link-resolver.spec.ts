@@ -1,5 +1,10 @@
-import { createServer } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '@app/config';
+import { downloadToFile } from '@app/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformReplayServer } from './__fixtures__/replay-server';
 import { LinkError, type LinkErrorCode } from './link-error';
@@ -182,5 +187,46 @@ describe('resolving links against replayed platform answers', () => {
     const offline = new LinkResolverService(loadConfig({ TIKTOK_BASE_URL: `http://127.0.0.1:${closed}`, LINK_RESOLVE_TIMEOUT_MS: '1000' }));
     const error = await offline.resolve(offline.find(`https://www.tiktok.com/@hark.demo/video/${TIKTOK_ID}`)).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'network_error', retryable: true, message: expect.stringContaining('ECONNREFUSED') });
+  });
+
+  it('goes through the platform proxy (HTTP CONNECT) for the page and the media download', async () => {
+    const tunnels: string[] = [];
+    const proxy = createHttpServer((_request, response) => response.writeHead(405).end());
+    proxy.on('connect', (request, client, head) => {
+      tunnels.push(request.url!);
+      const [host, port] = request.url!.split(':');
+      const upstream = connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    const dir = await mkdtemp(join(tmpdir(), 'hark-proxy-'));
+    try {
+      const proxied = new LinkResolverService(loadConfig({ DOUYIN_BASE_URL: server.baseUrl, DOUYIN_PROXY: proxyUrl }));
+      server.reset();
+      const media = await proxied.resolve(proxied.find(`https://www.douyin.com/video/${DOUYIN_ID}`));
+      const target = join(dir, 'media');
+      const { bytes } = await downloadToFile(media.mediaUrl, target, { allowedHosts: new Set(), timeoutMs: 5000, maxBytes: 10_000_000, maxRedirects: 3, headers: media.headers, agent: proxied.agentFor('douyin') });
+      expect(bytes).toBe((await readFile(__filename)).length); // the replay server's "video" is this file
+      const origin = server.baseUrl.replace('http://', '');
+      // Page, play address and CDN: every request went through the proxy.
+      expect(tunnels).toEqual([origin, origin, origin]);
+      expect(server.requests.map((r) => [r.path, r.status])).toEqual([
+        [`/share/video/${DOUYIN_ID}/`, 200],
+        ['/aweme/v1/play/', 302],
+        ['/douyin-cdn/tos-cn-ve-15/ohark01video/', 200],
+      ]);
+      // No proxy: TikTok, in the same service, connects directly.
+      expect(proxied.agentFor('tiktok')).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      proxy.closeAllConnections?.();
+      await new Promise((done) => proxy.close(done));
+    }
   });
 });

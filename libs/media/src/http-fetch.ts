@@ -25,16 +25,30 @@ export interface FetchLimits {
   timeoutMs: number;
 }
 
-/** One request through the address guard; resolves with the response head (body unread). */
-function send(url: URL, method: string, limits: FetchLimits, signal: AbortSignal, headers: Record<string, string> = {}, body?: string): Promise<IncomingMessage> {
+/**
+ * One request; resolves with the response head (body unread). Direct connections go through the
+ * address guard; with a proxy `agent` the proxy resolves and connects.
+ */
+function send(url: URL, method: string, limits: FetchLimits, signal: AbortSignal, headers: Record<string, string> = {}, body?: string, agent?: http.Agent): Promise<IncomingMessage> {
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const request = client.request(url, { method, headers, lookup: guardedLookup(limits.allowedHosts), signal }, resolve);
+    const request = client.request(url, { method, headers, signal, ...(agent ? { agent } : { lookup: guardedLookup(limits.allowedHosts) }) }, resolve);
     request.on('error', reject);
     request.end(body);
   });
 }
 
+
+/** Options of `downloadToFile` besides the limits. */
+export interface DownloadOptions extends FetchLimits {
+  maxBytes: number;
+  maxRedirects: number;
+  signal?: AbortSignal;
+  /** Request headers (e.g. the User-Agent, Referer and cookies a platform's CDN wants); `cookie` is dropped on a redirect to another origin. */
+  headers?: Record<string, string>;
+  /** An HTTP(S) proxy agent; without one, connections are direct and guarded. */
+  agent?: http.Agent;
+}
 
 /**
  * Downloads a media URL to `path`, following up to `maxRedirects` redirects, each hop checked
@@ -43,17 +57,16 @@ function send(url: URL, method: string, limits: FetchLimits, signal: AbortSignal
  * @throws DownloadError: `HTTP 404 from host` (retryable only for 408, 429 and 5xx), `too large`,
  *   timeouts and network errors (retryable), refused addresses and too many redirects (not)
  */
-export async function downloadToFile(
-  url: string,
-  path: string,
-  options: FetchLimits & { maxBytes: number; maxRedirects: number; signal?: AbortSignal },
-): Promise<{ fileName: string; bytes: number }> {
+export async function downloadToFile(url: string, path: string, options: DownloadOptions): Promise<{ fileName: string; bytes: number }> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  let current = new URL(url);
+  const first = new URL(url);
+  let current = first;
   try {
     for (let redirects = 0; ; redirects++) {
-      const response = await send(current, 'GET', options, signal, { 'user-agent': 'Hark/1 (speech-to-text)' });
+      const { cookie, ...withoutCookie }: Record<string, string> = { 'user-agent': 'Hark/1 (speech-to-text)', ...options.headers };
+      const headers = current.origin === first.origin && cookie ? { ...withoutCookie, cookie } : withoutCookie;
+      const response = await send(current, 'GET', options, signal, headers, undefined, options.agent);
       const status = response.statusCode ?? 0;
       if (status >= 300 && status < 400 && response.headers.location) {
         response.resume();

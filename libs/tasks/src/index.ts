@@ -8,6 +8,6 @@ export { TaskEntity } from './task.entity';
 export { TaskRepository } from './task.repository';
 export type { NewTask, TaskFilter } from './task.repository';
 export { TaskQueue } from './task-queue.service';
-export { CALLBACK_STATUSES, TASK_KINDS, TASK_PRIORITIES, TASK_SOURCES, TASK_STATUSES } from './task.types';
-export type { CallbackAttempt, CallbackStatus, TaskKind, TaskPriority, TaskResult, TaskSource, TaskStatus } from './task.types';
+export { CALLBACK_STATUSES, TASK_KINDS, TASK_PRIORITIES, TASK_SOURCES, TASK_STATUSES, toLinkMetadata } from './task.types';
+export type { CallbackAttempt, CallbackStatus, LinkMetadata, TaskKind, TaskPriority, TaskResult, TaskSource, TaskStatus } from './task.types';
 export { TasksModule } from './tasks.module';

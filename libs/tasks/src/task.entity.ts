@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { DecodeOptions } from '@app/asr-engine';
-import type { CallbackAttempt, CallbackStatus, TaskKind, TaskPriority, TaskResult, TaskSource, TaskStatus } from './task.types';
+import type { Platform } from '@app/crawlers';
+import type { CallbackAttempt, CallbackStatus, LinkMetadata, TaskKind, TaskPriority, TaskResult, TaskSource, TaskStatus } from './task.types';
 
 const bigintAsNumber = { to: (value?: number | null) => value, from: (value?: string | null) => (value == null ? null : Number(value)) };
 
@@ -31,9 +32,17 @@ export class TaskEntity {
   @Column({ type: 'varchar', length: 16, default: 'upload' })
   source: TaskSource;
 
-  /** The media URL of a `url` task (downloaded by the processor). */
+  /** The media URL of a `url` task, or the share link of a `link` task. */
   @Column({ name: 'source_url', type: 'text', nullable: true })
   sourceUrl: string | null;
+
+  /** The platform of a `link` task. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  platform: Platform | null;
+
+  /** What the share link of a `link` task resolved to; null until the processor resolved it. */
+  @Column({ type: 'jsonb', nullable: true })
+  link: LinkMetadata | null;
 
   /** Every decoding/VAD option, as accepted (defaults filled in). */
   @Column({ name: 'decode_options', type: 'jsonb', nullable: true })
@@ -81,6 +90,10 @@ export class TaskEntity {
 
   @Column({ type: 'text', nullable: true })
   error: string | null;
+
+  /** Machine-readable class of `error` (e.g. `not_found` for a deleted post), or null. */
+  @Column({ name: 'error_code', type: 'varchar', length: 32, nullable: true })
+  errorCode: string | null;
 
   @Column({ type: 'jsonb', nullable: true })
   result: TaskResult | null;

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { And, In, LessThan, MoreThanOrEqual, type FindOptionsWhere, type Repository } from 'typeorm';
 import { TaskEntity } from './task.entity';
-import type { CallbackAttempt, CallbackStatus, TaskKind, TaskPriority, TaskResult, TaskSource, TaskStatus } from './task.types';
+import type { Platform } from '@app/crawlers';
+import type { CallbackAttempt, CallbackStatus, LinkMetadata, TaskKind, TaskPriority, TaskResult, TaskSource, TaskStatus } from './task.types';
 
 /** Fields a client sets when creating a task. */
 export type NewTask = Pick<TaskEntity, 'id' | 'task' | 'language' | 'priority' | 'source'> &
-  Partial<Pick<TaskEntity, 'fileName' | 'fileSizeBytes' | 'mediaPath' | 'duration' | 'sourceUrl' | 'decodeOptions' | 'callbackUrl' | 'callbackIncludeResult' | 'apiKeyId'>>;
+  Partial<Pick<TaskEntity, 'fileName' | 'fileSizeBytes' | 'mediaPath' | 'duration' | 'sourceUrl' | 'platform' | 'decodeOptions' | 'callbackUrl' | 'callbackIncludeResult' | 'apiKeyId'>>;
 
 /** Filters of `TaskRepository.list`; each one narrows the result. */
 export interface TaskFilter {
@@ -15,6 +16,7 @@ export interface TaskFilter {
   task?: TaskKind;
   language?: string;
   source?: TaskSource;
+  platform?: Platform;
   createdAfter?: Date;
   createdBefore?: Date;
 }
@@ -42,7 +44,7 @@ export class TaskRepository {
 
   /** One page of tasks, newest first, and how many match in all. */
   async list(filter: TaskFilter, limit: number, offset: number): Promise<{ items: TaskEntity[]; total: number }> {
-    const given = { status: filter.status, priority: filter.priority, task: filter.task, language: filter.language, source: filter.source };
+    const given = { status: filter.status, priority: filter.priority, task: filter.task, language: filter.language, source: filter.source, platform: filter.platform };
     // TypeORM 1.x refuses undefined in `where`, so only the filters that were given go in.
     const where = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as FindOptionsWhere<TaskEntity>;
     const after = filter.createdAfter && MoreThanOrEqual(filter.createdAfter);
@@ -62,7 +64,7 @@ export class TaskRepository {
     const result = await this.tasks
       .createQueryBuilder()
       .update()
-      .set({ status: 'processing', progress: 0, error: null, startedAt: () => 'now()', attempts: () => 'attempts + 1' })
+      .set({ status: 'processing', progress: 0, error: null, errorCode: null, startedAt: () => 'now()', attempts: () => 'attempts + 1' })
       .where({ id, status: In(UNFINISHED) })
       .execute();
     return (result.affected ?? 0) > 0;
@@ -71,6 +73,11 @@ export class TaskRepository {
   /** Records the downloaded media of a processing `url` task. */
   async setMedia(id: string, media: Pick<TaskEntity, 'mediaPath' | 'fileName' | 'fileSizeBytes' | 'duration'>): Promise<boolean> {
     return this.changed(await this.tasks.update({ id, status: 'processing' }, media));
+  }
+
+  /** Records what the share link of a processing `link` task resolved to. */
+  async setLink(id: string, link: LinkMetadata): Promise<boolean> {
+    return this.changed(await this.tasks.update({ id, status: 'processing' }, { link }));
   }
 
   /** Updates progress (0–100) of a processing task. */
@@ -85,9 +92,9 @@ export class TaskRepository {
     );
   }
 
-  /** queued | processing → failed, with a reason the user can read. */
-  async fail(id: string, error: string): Promise<boolean> {
-    return this.changed(await this.tasks.update({ id, status: In(UNFINISHED) }, { status: 'failed', error, completedAt: new Date() }));
+  /** queued | processing → failed, with a reason the user can read and its class (`errorCode`). */
+  async fail(id: string, error: string, errorCode: string | null = null): Promise<boolean> {
+    return this.changed(await this.tasks.update({ id, status: In(UNFINISHED) }, { status: 'failed', error, errorCode, completedAt: new Date() }));
   }
 
   /** queued | processing → cancelled. */
@@ -96,8 +103,8 @@ export class TaskRepository {
   }
 
   /** processing → queued after a transient error (with its message) or a hand-back at shutdown (null). */
-  async requeue(id: string, error: string | null): Promise<boolean> {
-    return this.changed(await this.tasks.update({ id, status: 'processing' }, { status: 'queued', progress: 0, error }));
+  async requeue(id: string, error: string | null, errorCode: string | null = null): Promise<boolean> {
+    return this.changed(await this.tasks.update({ id, status: 'processing' }, { status: 'queued', progress: 0, error, errorCode }));
   }
 
   /** failed | cancelled → queued for a new attempt, clearing the outcome of the last one. */
@@ -105,7 +112,7 @@ export class TaskRepository {
     return this.changed(
       await this.tasks.update(
         { id, status: In(['failed', 'cancelled']) },
-        { status: 'queued', progress: 0, error: null, result: null, engine: null, startedAt: null, completedAt: null, processingTime: null, callbackStatus: null, callbackAttempts: [] },
+        { status: 'queued', progress: 0, error: null, errorCode: null, result: null, engine: null, startedAt: null, completedAt: null, processingTime: null, callbackStatus: null, callbackAttempts: [] },
       ),
     );
   }

@@ -1,4 +1,5 @@
 import type { Transcript, WhisperTask } from '@app/asr-engine';
+import type { Platform, ResolvedMedia } from '@app/crawlers';
 
 /**
  * Lifecycle of a task: queued → processing → completed | failed | cancelled. A retry puts a
@@ -14,9 +15,41 @@ export type TaskKind = WhisperTask;
 export const TASK_PRIORITIES = ['high', 'normal', 'low'] as const;
 export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 
-/** Where a task's media came from: an upload, or a media URL the processor downloads. */
-export const TASK_SOURCES = ['upload', 'url'] as const;
+/**
+ * Where a task's media came from: an upload, a media URL the processor downloads, or a TikTok /
+ * Douyin share link the processor resolves to a media URL first.
+ */
+export const TASK_SOURCES = ['upload', 'url', 'link'] as const;
 export type TaskSource = (typeof TASK_SOURCES)[number];
+
+/** What a share link resolved to (stored on a `link` task once the processor resolved it). */
+export interface LinkMetadata {
+  platform: Platform;
+  /** The post id on the platform. */
+  video_id: string;
+  page_url: string;
+  title: string | null;
+  author: { username: string | null; nickname: string | null };
+  /** Seconds, as the platform states it. */
+  duration: number | null;
+  cover_url: string | null;
+  /** Whether the downloaded media is the watermarked rendition. */
+  watermark: boolean;
+}
+
+/** The metadata of a resolved share link, as stored on the task (the media URL and headers expire, so they are not kept). */
+export function toLinkMetadata(media: ResolvedMedia): LinkMetadata {
+  return {
+    platform: media.platform,
+    video_id: media.videoId,
+    page_url: media.pageUrl,
+    title: media.title,
+    author: media.author,
+    duration: media.duration,
+    cover_url: media.coverUrl,
+    watermark: media.watermark,
+  };
+}
 
 /** The stored result of a completed task (the engine's transcript). */
 export type TaskResult = Transcript;

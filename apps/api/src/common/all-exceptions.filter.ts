@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { unlink } from 'node:fs/promises';
 import { HarkConfig } from '@app/config';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
@@ -49,7 +50,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const statusCode = exception.getStatus();
     const raw = exception.getResponse();
-    const fields = typeof raw === 'object' && raw !== null ? (raw as { message?: unknown; details?: FieldErrorDto[] }) : {};
+    const fields = typeof raw === 'object' && raw !== null ? (raw as { message?: unknown; details?: FieldErrorDto[]; code?: unknown }) : {};
     let message = typeof raw === 'string' ? raw : Array.isArray(fields.message) ? fields.message.join('; ') : String(fields.message ?? exception.message);
     if (statusCode === HttpStatus.PAYLOAD_TOO_LARGE) {
       message = `The file is larger than the upload limit of ${this.config.maxUploadBytes} bytes (MAX_UPLOAD_BYTES). Send a smaller file, or extract the audio track first.`;
@@ -58,16 +59,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
       statusCode,
       error: httpStatusName(statusCode),
       message, // an HttpException's message is written for clients, 5xx ones included (e.g. 504)
+      ...(typeof fields.code === 'string' ? { code: fields.code } : {}),
       ...(fields.details && statusCode < 500 ? { details: fields.details } : {}),
     };
   }
 }
 
-/** `Bad Request` for 400, `Not Found` for 404, … */
+/** `Bad Request` for 400, `Not Found` for 404, … (Node's names of the HTTP statuses). */
 function httpStatusName(status: number): string {
-  const key = Object.entries(HttpStatus).find(([, value]) => value === status)?.[0] ?? 'ERROR';
-  return key
-    .split('_')
-    .map((word) => word.charAt(0) + word.slice(1).toLowerCase())
-    .join(' ');
+  return STATUS_CODES[status] ?? 'Error';
 }

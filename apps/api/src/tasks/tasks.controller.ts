@@ -50,23 +50,27 @@ export class TasksController {
   @UseInterceptors(FileInterceptor('file'))
   @ApiOperation({
     summary: 'Create a transcription task',
-    description: 'Send the media as a multipart `file` upload, or its URL as `file_url` (multipart field or JSON body). Decoding options are form/JSON fields.',
+    description:
+      'Send the media as a multipart `file` upload, its URL as `file_url`, or a TikTok/Douyin share link (or share text) as `url` (multipart field or JSON body). Decoding options are form/JSON fields. A share link is resolved by the processor: the task has `source: "link"` and `platform` at once, and `link` (title, author, duration, cover) once resolved; a failure to resolve ends in `failed` with `error_code` (see GET /api/v1/links/resolve for the codes).',
   })
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({ type: CreateTaskUploadDto })
   @ApiCreatedResponse({ type: TaskDto, description: 'The task, queued.' })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'No media or both kinds, an invalid option, or a refused URL.' })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'No media or more than one kind, an invalid option, a refused URL, or `url` without a TikTok/Douyin link (`code: unsupported_link`).' })
   @ApiPayloadTooLargeResponse({ type: ErrorBodyDto, description: 'Larger than MAX_UPLOAD_BYTES.' })
   @ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: 'Not a file ffprobe can read.' })
   @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: 'Empty file, no audio stream, or options the engine cannot apply.' })
   async create(@UploadedFile() file: Express.Multer.File | undefined, @Body() options: CreateTaskDto, @ApiKeyId() keyId?: string): Promise<TaskDto> {
-    if (file && options.file_url) {
-      throw new BadRequestException({ message: 'Send either file or file_url, not both.', details: [{ field: 'file_url', problems: ['file_url cannot be combined with file'] }] });
+    const given = [file && 'file', options.file_url && 'file_url', options.url && 'url'].filter((name): name is string => Boolean(name));
+    if (given.length > 1) {
+      const [, extra] = given;
+      throw new BadRequestException({ message: `Send one of file, file_url or url, not ${given.join(' and ')}.`, details: [{ field: extra, problems: [`${extra} cannot be combined with ${given[0]}`] }] });
     }
-    if (!file && !options.file_url) {
-      throw new BadRequestException({ ...MISSING_FILE, message: `${MISSING_FILE.message} Or give its URL as file_url.` });
+    if (!file && !options.file_url && !options.url) {
+      throw new BadRequestException({ ...MISSING_FILE, message: `${MISSING_FILE.message} Or give its URL as file_url, or a TikTok/Douyin share link as url.` });
     }
-    return TaskDto.from(await this.tasks.create(file ? { file } : { url: options.file_url! }, options, keyId));
+    const media = file ? { file } : options.url ? { link: this.tasks.findLink(options.url) } : { url: options.file_url! };
+    return TaskDto.from(await this.tasks.create(media, options, keyId));
   }
 
   @Get()
@@ -83,6 +87,7 @@ export class TasksController {
         task: query.task,
         language: query.language,
         source: query.source,
+        platform: query.platform,
         createdAfter: query.created_after ? new Date(query.created_after) : undefined,
         createdBefore: query.created_before ? new Date(query.created_before) : undefined,
       },

@@ -1,3 +1,4 @@
+import { CrawlersModule } from '@app/crawlers';
 import { TasksModule as TasksLibModule } from '@app/tasks';
 import { Module } from '@nestjs/common';
 import { UploadsModule } from '../uploads/uploads.module';
@@ -6,7 +7,7 @@ import { TasksService } from './tasks.service';
 
 /** The task REST endpoints. */
 @Module({
-  imports: [TasksLibModule, UploadsModule],
+  imports: [TasksLibModule, UploadsModule, CrawlersModule],
   controllers: [TasksController],
   providers: [TasksService],
   exports: [TasksService],

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { DEFAULT_DECODE_OPTIONS, type DecodeOptions, parseClipTimestamps, refusedOptions, withDefaults } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
+import { LinkError, LinkResolverService, type Platform, type ShareLink } from '@app/crawlers';
 import { assertFetchableUrl, UrlNotAllowedError } from '@app/media';
 import { CallbackQueue, TaskCancellation, type TaskEntity, type TaskFilter, TaskQueue, TaskRepository } from '@app/tasks';
 import {
@@ -14,15 +15,16 @@ import {
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { linkHttpException } from '../links/link-http-error';
 import { probeUpload } from '../uploads/probe-upload';
-import type { CreateTaskDto } from './dto/create-task.dto';
+import type { TaskOptionsDto } from './dto/create-task.dto';
 import type { DecodeOptionsDto } from './dto/decode-options.dto';
 
 /** How long an API request waits for Redis before leaving the enqueue to the reconciler. */
 const ENQUEUE_WAIT_MS = 2000;
 
-/** The media of a new task: an upload the api stored, or a URL the processor will download. */
-export type TaskMedia = { file: Express.Multer.File } | { url: string };
+/** The media of a new task: an upload the api stored, a URL the processor will download, or a share link it will resolve. */
+export type TaskMedia = { file: Express.Multer.File } | { url: string } | { link: ShareLink };
 
 /** Accepts tasks, reads them back, and runs their lifecycle (cancel, delete, retry, redeliver). */
 @Injectable()
@@ -34,24 +36,27 @@ export class TasksService {
     private readonly queue: TaskQueue,
     private readonly callbacks: CallbackQueue,
     private readonly cancellation: TaskCancellation,
+    private readonly links: LinkResolverService,
     private readonly config: HarkConfig,
   ) {}
 
   /**
-   * Checks the media (ffprobe for an upload, the address guard for a URL), the decode options and
-   * the callback URL, stores the task and enqueues it.
+   * Checks the media (ffprobe for an upload, the address guard for a URL; a share link was found by
+   * `findLink`), the decode options and the callback URL, stores the task and enqueues it.
    * @throws BadRequestException (400) for a URL that is refused; UnprocessableEntityException
    *   (422) for options the engine cannot apply, an empty file or one without audio;
    *   UnsupportedMediaTypeException (415) for a file ffprobe cannot read
    */
-  async create(media: TaskMedia, options: CreateTaskDto, apiKeyId?: string): Promise<TaskEntity> {
+  async create(media: TaskMedia, options: TaskOptionsDto, apiKeyId?: string): Promise<TaskEntity> {
     const decodeOptions = this.acceptDecodeOptions(options);
     if (apiKeyId) await this.checkQueuedLimit(apiKeyId);
     if (options.callback_url) await this.checkCallbackUrl(options.callback_url);
-    // An upload is checked here; a URL is only vetted here and checked by the processor after download.
+    // An upload is checked here; a URL or share link is only vetted here and checked by the processor after download.
     const source = 'file' in media
       ? { source: 'upload' as const, fileName: media.file.originalname, fileSizeBytes: media.file.size, mediaPath: media.file.path, duration: (await probeUpload(media.file.path)).duration }
-      : { source: 'url' as const, sourceUrl: await this.checkFetchable('file_url', media.url) };
+      : 'link' in media
+        ? { source: 'link' as const, sourceUrl: media.link.url, platform: media.link.platform }
+        : { source: 'url' as const, sourceUrl: await this.checkFetchable('file_url', media.url) };
     const task = await this.tasks.create({
       id: randomUUID(),
       task: decodeOptions.task,
@@ -65,6 +70,19 @@ export class TasksService {
     });
     await this.enqueue(task);
     return task;
+  }
+
+  /**
+   * Finds the TikTok or Douyin link in `text` (a link or a share text); no network.
+   * @param platform when given, only this platform's links are accepted
+   * @throws HttpException 400 `unsupported_link` naming `field`, saying which link forms are accepted
+   */
+  findLink(text: string, platform?: Platform, field = 'url'): ShareLink {
+    try {
+      return this.links.find(text, platform);
+    } catch (error) {
+      throw error instanceof LinkError ? linkHttpException(error, field) : error;
+    }
   }
 
   /**

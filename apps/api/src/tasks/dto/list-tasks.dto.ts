@@ -1,4 +1,5 @@
 import { WHISPER_LANGUAGE_CODES } from '@app/asr-engine';
+import { type Platform, PLATFORMS } from '@app/crawlers';
 import { TASK_KINDS, TASK_PRIORITIES, TASK_SOURCES, TASK_STATUSES, type TaskKind, type TaskPriority, type TaskSource, type TaskStatus } from '@app/tasks';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
@@ -26,6 +27,10 @@ export class ListTasksQueryDto {
   @ApiPropertyOptional({ enum: TASK_SOURCES })
   @EmptyToUndefined() @IsOptional() @IsIn(TASK_SOURCES)
   source?: TaskSource;
+
+  @ApiPropertyOptional({ enum: PLATFORMS, description: 'Only `link` tasks of this platform.' })
+  @EmptyToUndefined() @IsOptional() @IsIn(PLATFORMS)
+  platform?: Platform;
 
   @ApiPropertyOptional({ description: 'Only tasks created at or after this time (ISO 8601).', example: '2026-11-01T00:00:00Z' })
   @EmptyToUndefined() @IsOptional() @IsISO8601({}, { message: 'created_after must be an ISO 8601 date-time, e.g. 2026-11-01T00:00:00Z' })

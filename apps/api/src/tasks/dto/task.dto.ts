@@ -1,5 +1,6 @@
 import type { DecodeOptions } from '@app/asr-engine';
-import { CALLBACK_STATUSES, TASK_KINDS, TASK_PRIORITIES, TASK_SOURCES, TASK_STATUSES, type TaskEntity, type TaskResult } from '@app/tasks';
+import { LINK_ERROR_CODES, PLATFORMS } from '@app/crawlers';
+import { CALLBACK_STATUSES, type LinkMetadata, TASK_KINDS, TASK_PRIORITIES, TASK_SOURCES, TASK_STATUSES, type TaskEntity, type TaskResult } from '@app/tasks';
 import { ApiProperty } from '@nestjs/swagger';
 
 export class SegmentDto {
@@ -44,6 +45,41 @@ export class CallbackAttemptDto {
   duration_ms: number;
 }
 
+export class LinkAuthorDto {
+  @ApiProperty({ description: 'Handle on the platform (TikTok uniqueId, Douyin unique_id).', nullable: true, type: String, example: 'hark.demo' })
+  username: string | null;
+
+  @ApiProperty({ description: 'Display name.', nullable: true, type: String, example: 'Hark Demo' })
+  nickname: string | null;
+}
+
+/** What a share link resolved to. */
+export class LinkMetadataDto {
+  @ApiProperty({ enum: PLATFORMS, example: 'tiktok' })
+  platform: string;
+
+  @ApiProperty({ description: 'The post id on the platform.', example: '7301234567890123456' })
+  video_id: string;
+
+  @ApiProperty({ description: "The post's public page.", example: 'https://www.tiktok.com/@hark.demo/video/7301234567890123456' })
+  page_url: string;
+
+  @ApiProperty({ description: "The post's caption.", nullable: true, type: String, example: 'Ask not what your country can do for you #history #speech' })
+  title: string | null;
+
+  @ApiProperty({ type: LinkAuthorDto })
+  author: LinkAuthorDto;
+
+  @ApiProperty({ description: 'Seconds, as the platform states it.', nullable: true, type: Number, example: 11 })
+  duration: number | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'https://p16-sign-va.tiktokcdn.com/obj/tos-maliva-p-0068/oQhark01cover' })
+  cover_url: string | null;
+
+  @ApiProperty({ description: 'Whether the media is the watermarked rendition (only when the platform offers no other).', example: false })
+  watermark: boolean;
+}
+
 /** A task as clients see it (snake_case). */
 export class TaskDto {
   @ApiProperty({ format: 'uuid', example: '3f2b8c1e-6a1d-4a57-9a0e-2f8f4f1f9b10' })
@@ -64,8 +100,14 @@ export class TaskDto {
   @ApiProperty({ enum: TASK_SOURCES, example: 'upload' })
   source: string;
 
-  @ApiProperty({ description: 'The media URL of a `url` task.', nullable: true, type: String, example: null })
+  @ApiProperty({ description: 'The media URL of a `url` task, or the share link of a `link` task.', nullable: true, type: String, example: null })
   source_url: string | null;
+
+  @ApiProperty({ description: 'The platform of a `link` task.', enum: PLATFORMS, nullable: true, example: null })
+  platform: string | null;
+
+  @ApiProperty({ description: 'What the share link of a `link` task resolved to (null until the processor resolved it).', nullable: true, type: LinkMetadataDto })
+  link: LinkMetadata | null;
 
   @ApiProperty({ nullable: true, type: String, example: 'talk.mp3' })
   file_name: string | null;
@@ -79,8 +121,16 @@ export class TaskDto {
   @ApiProperty({ description: 'Percent of the audio processed (0–100).', example: 0 })
   progress: number;
 
-  @ApiProperty({ description: 'Why the task failed (null unless failed).', nullable: true, type: String, example: null })
+  @ApiProperty({ description: 'Why the task failed (null unless failed; the last transient error while it is retried). Share-link failures start with their code.', nullable: true, type: String, example: null })
   error: string | null;
+
+  @ApiProperty({
+    description: `Class of \`error\`: for share links ${LINK_ERROR_CODES.join(', ')}; for media empty, unreadable, no_audio, decode_failed, download_failed; null otherwise.`,
+    nullable: true,
+    type: String,
+    example: null,
+  })
+  error_code: string | null;
 
   @ApiProperty({ description: 'Engine and model that produced the result.', nullable: true, type: String, example: 'sherpa-onnx/whisper-tiny (int8, cpu)' })
   engine: string | null;
@@ -121,11 +171,14 @@ export class TaskDto {
       priority: task.priority,
       source: task.source,
       source_url: task.sourceUrl,
+      platform: task.platform,
+      link: task.link,
       file_name: task.fileName,
       file_size_bytes: task.fileSizeBytes,
       duration: task.duration,
       progress: task.progress,
       error: task.error,
+      error_code: task.errorCode,
       engine: task.engine,
       created_at: task.createdAt.toISOString(),
       started_at: task.startedAt?.toISOString() ?? null,
