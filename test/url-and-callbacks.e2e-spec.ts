@@ -109,7 +109,7 @@ describe('media URLs and signed callbacks', () => {
     }
     const both = await upload(stack.baseUrl, audioPath('jfk.wav'), { file_url: `${media.baseUrl}/talks/jfk.wav` });
     expect(both.status).toBe(400);
-    expect(both.body.message).toBe('Send either file or file_url, not both.');
+    expect(both.body.message).toBe('Send one of file, file_url or url, not file and file_url.');
     const ftp = await createJson({ file_url: 'ftp://example.com/a.wav' });
     expect(ftp.status).toBe(400);
     expect(ftp.body.message).toMatch(/file_url must be an http\(s\) URL/);

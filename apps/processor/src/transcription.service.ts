@@ -1,7 +1,7 @@
-import { join } from 'node:path';
 import { mkdir, rm } from 'node:fs/promises';
-import { AsrEngine } from '@app/asr-engine';
 import type { Agent } from 'node:http';
+import { join } from 'node:path';
+import { AsrEngine } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
 import { LinkResolverService } from '@app/crawlers';
 import { decodePcm, downloadToFile, MediaError, probeMedia } from '@app/media';
