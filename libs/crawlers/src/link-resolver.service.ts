@@ -51,7 +51,8 @@ export class LinkResolverService {
   find(text: string, platform?: Platform): ShareLink {
     const wanted = platform ? [platform] : PLATFORMS;
     let other: Platform | undefined;
-    for (const [candidate] of text.matchAll(LINK_IN_TEXT)) {
+    for (const [match] of text.matchAll(LINK_IN_TEXT)) {
+      const candidate = match.replace(/[.,;:!?)\]]+$/, ''); // sentence punctuation after the link
       let url: URL;
       try {
         url = new URL(/^https?:\/\//i.test(candidate) ? candidate : `https://${candidate}`);

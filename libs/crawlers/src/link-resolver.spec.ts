@@ -44,6 +44,7 @@ describe('finding share links (no network)', () => {
     expect(douyin).toEqual({ platform: 'douyin', url: 'https://v.douyin.com/iRNBho6u/', target: { type: 'short' } });
     expect(links.find('看看这个→v.douyin.com/iRNBho6u/，太好笑了').url).toBe('https://v.douyin.com/iRNBho6u/');
     expect(links.find('Check out hark.demo’s video! #TikTok > https://vm.tiktok.com/ZS8hark01/ ').url).toBe('https://vm.tiktok.com/ZS8hark01/');
+    expect(links.find('Watch this (https://vm.tiktok.com/ZS8hark01).').url).toBe('https://vm.tiktok.com/ZS8hark01');
     // A profile link first, then the post: the post is taken.
     expect(links.find('https://www.tiktok.com/@hark.demo and http://www.tiktok.com/@hark.demo/video/7301234567890123456').url).toBe(
       'https://www.tiktok.com/@hark.demo/video/7301234567890123456',
