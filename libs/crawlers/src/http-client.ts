@@ -56,7 +56,8 @@ export class PlatformClient {
 
   /**
    * GETs a page.
-   * @throws LinkError `network_error` (retryable) on connection errors, timeouts and bodies over 8 MiB
+   * @throws LinkError `network_error` (retryable) on connection errors and timeouts;
+   *   `unexpected_format` for an answer over 8 MiB
    */
   async get(url: URL, signal?: AbortSignal, extraHeaders: Record<string, string> = {}): Promise<PageResponse> {
     const cookies: string[] = [];
@@ -94,8 +95,12 @@ export class PlatformClient {
           let bytes = 0;
           response.on('data', (chunk: Buffer) => {
             bytes += chunk.length;
-            if (bytes > MAX_BODY_BYTES) response.destroy(new Error(`answer larger than ${MAX_BODY_BYTES} bytes`));
-            else chunks.push(chunk);
+            if (bytes <= MAX_BODY_BYTES) {
+              chunks.push(chunk);
+              return;
+            }
+            response.destroy();
+            reject(new LinkError('unexpected_format', `${url.host} answered more than ${MAX_BODY_BYTES} bytes; that is not a post page.`));
           });
           response.on('error', fail);
           response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
