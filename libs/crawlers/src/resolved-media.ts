@@ -12,6 +12,9 @@ export type LinkTarget =
   /** A short link (vm.tiktok.com, v.douyin.com, …) that redirects to the post. */
   | { type: 'short' };
 
+/** A link target that names the post itself. */
+export type ItemTarget = Extract<LinkTarget, { type: 'item' }>;
+
 /** A share link found in user input. */
 export interface ShareLink {
   platform: Platform;

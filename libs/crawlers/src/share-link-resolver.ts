@@ -2,7 +2,7 @@ import type { Agent } from 'node:http';
 import { PlatformClient, type PlatformClientOptions } from './http-client';
 import { LinkError } from './link-error';
 import { checkAnswer, isLoginPage } from './page-data';
-import { type LinkResolver, type LinkTarget, type Platform, PLATFORM_NAMES, type ResolvedMedia, type ShareLink } from './resolved-media';
+import { type ItemTarget, type LinkResolver, type LinkTarget, type Platform, PLATFORM_NAMES, type ResolvedMedia, type ShareLink } from './resolved-media';
 
 /** Redirect hops followed from a short link to its post (short links chain through other short links). */
 const MAX_SHORT_LINK_HOPS = 5;
@@ -35,7 +35,7 @@ export abstract class ShareLinkResolver implements LinkResolver {
   abstract parse(url: URL): LinkTarget | null;
 
   /** Fetches the post's page or data and reads its media. @throws LinkError */
-  protected abstract resolveItem(target: Extract<LinkTarget, { type: 'item' }>, signal?: AbortSignal): Promise<ResolvedMedia>;
+  protected abstract resolveItem(target: ItemTarget, signal?: AbortSignal): Promise<ResolvedMedia>;
 
   async resolve(link: ShareLink, signal?: AbortSignal): Promise<ResolvedMedia> {
     const target = link.target.type === 'item' ? link.target : await this.followShortLink(new URL(link.url), signal);
@@ -48,7 +48,7 @@ export abstract class ShareLinkResolver implements LinkResolver {
    * @throws LinkError `not_found` (unknown or expired code, or a redirect to the home page),
    *   `unsupported_link` (leads to a profile, a live room, …), and the classes of `checkAnswer`
    */
-  private async followShortLink(link: URL, signal?: AbortSignal): Promise<Extract<LinkTarget, { type: 'item' }>> {
+  private async followShortLink(link: URL, signal?: AbortSignal): Promise<ItemTarget> {
     const name = PLATFORM_NAMES[this.platform];
     let current = link;
     for (let hop = 0; hop < MAX_SHORT_LINK_HOPS; hop++) {

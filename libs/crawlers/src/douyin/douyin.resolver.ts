@@ -1,6 +1,6 @@
 import { LinkError } from '../link-error';
 import { assignedJson, checkAnswer } from '../page-data';
-import type { LinkTarget, ResolvedMedia } from '../resolved-media';
+import type { ItemTarget, LinkTarget, ResolvedMedia } from '../resolved-media';
 import { ShareLinkResolver } from '../share-link-resolver';
 import { parseDouyinUrl } from './douyin.links';
 
@@ -43,7 +43,7 @@ export class DouyinResolver extends ShareLinkResolver {
     return parseDouyinUrl(url);
   }
 
-  protected async resolveItem(target: Extract<LinkTarget, { type: 'item' }>, signal?: AbortSignal): Promise<ResolvedMedia> {
+  protected async resolveItem(target: ItemTarget, signal?: AbortSignal): Promise<ResolvedMedia> {
     const what = `Douyin ${target.kind} ${target.id}`;
     const response = await this.client.get(new URL(`/share/${target.kind}/${target.id}/`, this.endpoints.baseUrl), signal);
     checkAnswer(response, what);

@@ -1,6 +1,6 @@
 import { LinkError } from '../link-error';
 import { checkAnswer, scriptJson } from '../page-data';
-import type { LinkTarget, ResolvedMedia } from '../resolved-media';
+import type { ItemTarget, LinkTarget, ResolvedMedia } from '../resolved-media';
 import { ShareLinkResolver } from '../share-link-resolver';
 import { parseTikTokUrl } from './tiktok.links';
 
@@ -52,7 +52,7 @@ export class TikTokResolver extends ShareLinkResolver {
     return parseTikTokUrl(url);
   }
 
-  protected async resolveItem(target: Extract<LinkTarget, { type: 'item' }>, signal?: AbortSignal): Promise<ResolvedMedia> {
+  protected async resolveItem(target: ItemTarget, signal?: AbortSignal): Promise<ResolvedMedia> {
     const what = `TikTok video ${target.id}`;
     // TikTok serves /@<anyone>/video/<id> by redirecting to the author's path.
     const response = await this.client.get(new URL(`/@${target.username ?? ''}/video/${target.id}`, this.endpoints.baseUrl), signal);
