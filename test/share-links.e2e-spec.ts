@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformReplayServer } from '../libs/crawlers/src/__fixtures__/replay-server';
-import { getJson, upload, waitForTask } from './support/api-client';
+import { getJson, postJson, upload, waitForTask } from './support/api-client';
 import { audioPath } from './support/env';
 import { TestStack } from './support/stack';
 import { expectWellFormedSegments } from './support/transcript-checks';
@@ -51,10 +51,8 @@ describe('TikTok and Douyin share links', () => {
     await platforms.stop();
   });
 
-  const postJson = async (route: string, body: Record<string, unknown>) => {
-    const response = await fetch(`${stack.baseUrl}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: response.status, body: (await response.json()) as any, headers: response.headers };
-  };
+  const post = (route: string, body: Record<string, unknown>) => postJson(stack.baseUrl, route, body);
+  const countTasks = async () => (await stack.sql<{ n: string }>('SELECT count(*) AS n FROM tasks'))[0].n;
 
   const forms: [string, string, string, object][] = [
     ['tiktok.com/@user/video/<id>', '/api/v1/tasks', `https://www.tiktok.com/@hark.demo/video/${TIKTOK_ID}?is_from_webapp=1`, TIKTOK_LINK],
@@ -75,7 +73,7 @@ describe('TikTok and Douyin share links', () => {
     platforms.reset();
     const created = [];
     for (const [form, route, url, link] of forms) {
-      const response = await postJson(route, { url, language: 'en' });
+      const response = await post(route, { url, language: 'en' });
       expect(response.status, `${form}: ${JSON.stringify(response.body)}`).toBe(201);
       expect(response.body).toMatchObject({ status: 'queued', source: 'link', platform: (link as { platform: string }).platform, link: null, file_name: null });
       expect(response.body.source_url).toMatch(/^https:\/\/[^\s]+$/);
@@ -120,7 +118,7 @@ describe('TikTok and Douyin share links', () => {
     ['unexpected_format', 'TikTok changed page layout', 'https://www.tiktok.com/@hark.demo/video/7301234567890000999'],
     ['unsupported_link', 'TikTok short link to a profile', 'https://vm.tiktok.com/ZS8profile/'],
   ])('%s (%s) fails the task at once with the code in error and error_code', async (code, _case, url) => {
-    const created = await postJson('/api/v1/tasks', { url });
+    const created = await post('/api/v1/tasks', { url });
     expect(created.status).toBe(201);
     const { task } = await waitForTask(stack.baseUrl, created.body.id);
     expect(task.status).toBe('failed');
@@ -133,8 +131,8 @@ describe('TikTok and Douyin share links', () => {
 
   it('rate_limited is retried with backoff: once → completed on the second attempt; always → failed after JOB_ATTEMPTS', async () => {
     platforms.reset();
-    const once = await postJson('/api/v1/tasks', { url: 'https://vm.tiktok.com/ZS8rate429/' });
-    const always = await postJson('/api/v1/douyin/tasks', { url: 'https://www.douyin.com/video/7301234567891230429' });
+    const once = await post('/api/v1/tasks', { url: 'https://vm.tiktok.com/ZS8rate429/' });
+    const always = await post('/api/v1/douyin/tasks', { url: 'https://www.douyin.com/video/7301234567891230429' });
     const recovered = (await waitForTask(stack.baseUrl, once.body.id)).task;
     expect(recovered).toMatchObject({ status: 'completed', error: null, error_code: null, link: TIKTOK_LINK });
     const failed = (await waitForTask(stack.baseUrl, always.body.id)).task;
@@ -153,19 +151,19 @@ describe('TikTok and Douyin share links', () => {
     ['/api/v1/douyin/tasks', {}, 400, /url is required/],
     ['/api/v1/tiktok/tasks', { url: 'https://vm.tiktok.com/ZS8hark01/', priority: 'urgent' }, 400, /priority must be one of/],
   ])('POST %s %j → %i, no task stored', async (route, body, status, message) => {
-    const before = (await stack.sql<{ n: string }>('SELECT count(*) AS n FROM tasks'))[0].n;
-    const response = await postJson(route, body);
+    const before = await countTasks();
+    const response = await post(route, body);
     expect(response.status).toBe(status);
     expect(response.body.message).toMatch(message);
     if ('url' in body && /link/.test(response.body.message)) expect(response.body).toMatchObject({ code: 'unsupported_link', details: [{ field: 'url' }] });
-    expect((await stack.sql<{ n: string }>('SELECT count(*) AS n FROM tasks'))[0].n).toBe(before);
+    expect(await countTasks()).toBe(before);
   });
 
   describe('GET /api/v1/links/resolve', () => {
     const resolve = (url: string) => getJson(stack.baseUrl, `/api/v1/links/resolve?url=${encodeURIComponent(url)}`);
 
     it('returns the metadata and media URL without creating a task', async () => {
-      const before = (await stack.sql<{ n: string }>('SELECT count(*) AS n FROM tasks'))[0].n;
+      const before = await countTasks();
       const { status, body } = await resolve('看看 https://v.douyin.com/iRNBho6u/ 复制此链接');
       expect(status).toBe(200);
       expect(body).toEqual({
@@ -179,7 +177,7 @@ describe('TikTok and Douyin share links', () => {
       const tiktok = await resolve(`https://www.tiktok.com/@hark.demo/video/${TIKTOK_ID}`);
       expect(tiktok.body).toMatchObject({ ...TIKTOK_LINK, media_url: expect.stringContaining('/o4hark01play/') });
       expect(tiktok.body.media_headers.cookie).toBeUndefined(); // the page's cookies are not shown
-      expect((await stack.sql<{ n: string }>('SELECT count(*) AS n FROM tasks'))[0].n).toBe(before);
+      expect(await countTasks()).toBe(before);
     });
 
     it.each([

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, upload, waitForTask } from './support/api-client';
+import { getJson, postJson, upload, waitForTask } from './support/api-client';
 import { audioPath } from './support/env';
 import { FixtureServer } from './support/fixture-server';
 import { sleep, TestStack } from './support/stack';
@@ -62,10 +62,7 @@ describe('media URLs and signed callbacks', () => {
     await receiver.stop();
   });
 
-  const createJson = async (body: Record<string, unknown>) => {
-    const response = await fetch(`${stack.baseUrl}/api/v1/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: response.status, body: (await response.json()) as any };
-  };
+  const createJson = (body: Record<string, unknown>) => postJson(stack.baseUrl, '/api/v1/tasks', body);
 
   it('file_url (JSON body): the processor downloads through redirects and transcribes', async () => {
     const created = await createJson({ file_url: `${media.baseUrl}/share/abc`, language: 'en' });

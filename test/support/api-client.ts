@@ -16,6 +16,12 @@ export async function upload(baseUrl: string, path: string | null, fields: Recor
   return { status: response.status, body: await response.json(), headers: response.headers };
 }
 
+/** POSTs a JSON body, like `curl -H 'content-type: application/json' -d '…'`. */
+export async function postJson(baseUrl: string, route: string, body: Record<string, unknown>): Promise<ApiResponse> {
+  const response = await fetch(`${baseUrl}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, body: await response.json(), headers: response.headers };
+}
+
 export async function getJson(baseUrl: string, route: string): Promise<ApiResponse> {
   const response = await fetch(`${baseUrl}${route}`);
   return { status: response.status, body: await response.json(), headers: response.headers };

@@ -102,8 +102,8 @@ export class HarkConfig {
     this.urlDownloadTimeoutMs = env.URL_DOWNLOAD_TIMEOUT_MS;
     this.urlMaxRedirects = env.URL_MAX_REDIRECTS;
     this.linkResolveTimeoutMs = env.LINK_RESOLVE_TIMEOUT_MS;
-    this.tiktok = platformSettings(env.TIKTOK_BASE_URL, env.TIKTOK_SHORT_LINK_BASE_URL, env.TIKTOK_COOKIE, env.TIKTOK_USER_AGENT, env.TIKTOK_PROXY);
-    this.douyin = platformSettings(env.DOUYIN_BASE_URL, env.DOUYIN_SHORT_LINK_BASE_URL, env.DOUYIN_COOKIE, env.DOUYIN_USER_AGENT, env.DOUYIN_PROXY);
+    this.tiktok = platformSettings(env, 'TIKTOK');
+    this.douyin = platformSettings(env, 'DOUYIN');
     this.callbackSecret = env.CALLBACK_SECRET;
     this.callbackAttempts = env.CALLBACK_ATTEMPTS;
     this.callbackBackoffMs = env.CALLBACK_BACKOFF_MS;
@@ -119,8 +119,15 @@ export class HarkConfig {
   }
 }
 
-function platformSettings(baseUrl: string, shortLinkBaseUrl: string, cookie: string, userAgent: string, proxy: string): PlatformSettings {
-  return { baseUrl, shortLinkBaseUrl: shortLinkBaseUrl || null, cookie: cookie || null, userAgent, proxy: proxy || null };
+/** `<PREFIX>_BASE_URL`, `_SHORT_LINK_BASE_URL`, `_COOKIE`, `_USER_AGENT`, `_PROXY` of one platform; empty means unset. */
+function platformSettings(env: Environment, prefix: 'TIKTOK' | 'DOUYIN'): PlatformSettings {
+  return {
+    baseUrl: env[`${prefix}_BASE_URL`],
+    shortLinkBaseUrl: env[`${prefix}_SHORT_LINK_BASE_URL`] || null,
+    cookie: env[`${prefix}_COOKIE`] || null,
+    userAgent: env[`${prefix}_USER_AGENT`],
+    proxy: env[`${prefix}_PROXY`] || null,
+  };
 }
 
 function describe(error: ValidationError): string {

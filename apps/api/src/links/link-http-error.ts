@@ -17,15 +17,15 @@ const STATUS: Readonly<Record<LinkErrorCode, number>> = {
   network_error: HttpStatus.BAD_GATEWAY,
 };
 
-/** The api's answer for a share-link failure: the error body with `code`, naming `field` for a bad link. */
-export function linkHttpException(error: LinkError, field = 'url'): HttpException {
+/** The api's answer for a share-link failure: the error body with `code`; a bad link names the `url` field. */
+export function linkHttpException(error: LinkError): HttpException {
   const status = STATUS[error.code];
   return new HttpException(
     {
       message: error.message,
       code: error.code,
       ...(status === HttpStatus.TOO_MANY_REQUESTS ? { retryAfter: 30 } : {}),
-      ...(error.code === 'unsupported_link' ? { details: [{ field, problems: [error.message] }] } : {}),
+      ...(error.code === 'unsupported_link' ? { details: [{ field: 'url', problems: [error.message] }] } : {}),
     },
     status,
   );

@@ -1,4 +1,4 @@
-import { LINK_ERROR_CODES, LinkError, LinkResolverService, type Platform } from '@app/crawlers';
+import { ACCEPTED_LINK_FORMS, LINK_ERROR_CODES, LinkError, LinkResolverService, type Platform } from '@app/crawlers';
 import { Body, Controller, Get, HttpCode, Post, Query, UseInterceptors } from '@nestjs/common';
 import { NoFilesInterceptor } from '@nestjs/platform-express';
 import {
@@ -25,6 +25,10 @@ import { ResolvedLinkDto, ResolveLinkQueryDto } from './resolved-link.dto';
 
 const CODES = `Failure codes: ${LINK_ERROR_CODES.join(', ')}.`;
 
+/** Swagger description of a platform's task route, from the link forms the resolver accepts. */
+const accepts = (platform: Platform) =>
+  `Accepts ${ACCEPTED_LINK_FORMS[platform].join(', ')}, or a share text containing one. The processor resolves the link, downloads the video and transcribes it. ${CODES}`;
+
 /** Share links: tasks for a named platform, and resolving a link without a task (previews). */
 @ApiTags('links')
 @Controller('api/v1')
@@ -39,7 +43,7 @@ export class LinksController {
   @UseInterceptors(NoFilesInterceptor())
   @ApiOperation({
     summary: 'Create a task from a TikTok link',
-    description: `Accepts www.tiktok.com/@user/video/<id>, m.tiktok.com/v/<id>, vm.tiktok.com/<code>, vt.tiktok.com/<code>, www.tiktok.com/t/<code>, or a share text containing one. The processor resolves the link, downloads the video and transcribes it. ${CODES}`,
+    description: accepts('tiktok'),
   })
   @ApiConsumes('application/json', 'multipart/form-data', 'application/x-www-form-urlencoded')
   @ApiBody({ type: CreateLinkTaskDto, examples: { link: { value: { url: 'https://www.tiktok.com/@hark.demo/video/7301234567890123456', language: 'en' } } } })
@@ -54,7 +58,7 @@ export class LinksController {
   @UseInterceptors(NoFilesInterceptor())
   @ApiOperation({
     summary: 'Create a task from a Douyin link',
-    description: `Accepts www.douyin.com/video/<id>, www.douyin.com/note/<id>, any douyin.com page with ?modal_id=<id>, www.iesdouyin.com/share/video/<id>, v.douyin.com/<code>, or a share text containing one. ${CODES}`,
+    description: accepts('douyin'),
   })
   @ApiConsumes('application/json', 'multipart/form-data', 'application/x-www-form-urlencoded')
   @ApiBody({ type: CreateLinkTaskDto, examples: { shareText: { value: { url: '7.43 复制打开抖音，看看【哈克演示的作品】不要问国家能为你做什么 https://v.douyin.com/iRNBho6u/ Mjc:/', language: 'zh' } } } })

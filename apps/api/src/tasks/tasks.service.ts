@@ -75,13 +75,13 @@ export class TasksService {
   /**
    * Finds the TikTok or Douyin link in `text` (a link or a share text); no network.
    * @param platform when given, only this platform's links are accepted
-   * @throws HttpException 400 `unsupported_link` naming `field`, saying which link forms are accepted
+   * @throws HttpException 400 `unsupported_link` naming `url`, saying which link forms are accepted
    */
-  findLink(text: string, platform?: Platform, field = 'url'): ShareLink {
+  findLink(text: string, platform?: Platform): ShareLink {
     try {
       return this.links.find(text, platform);
     } catch (error) {
-      throw error instanceof LinkError ? linkHttpException(error, field) : error;
+      throw error instanceof LinkError ? linkHttpException(error) : error;
     }
   }
 
