@@ -1,3 +1,5 @@
+import { type ErrorCode, HarkError } from '@app/errors';
+
 /** What Hark needs to know about a media file, read by ffprobe. Times in seconds. */
 export interface MediaInfo {
   /** Container format as ffprobe names it, e.g. `wav`, `mp3`, `mov,mp4,m4a,3gp,3g2,mj2`. */
@@ -11,16 +13,14 @@ export interface MediaInfo {
 }
 
 /** Why a media file cannot be used. */
-export type MediaErrorCode = 'empty' | 'unreadable' | 'no_audio' | 'decode_failed';
+export type MediaErrorCode = Extract<ErrorCode, 'empty' | 'unreadable' | 'no_audio' | 'decode_failed'>;
 
-/** Raised by the media adapters; `message` is safe to show to the user. */
-export class MediaError extends Error {
-  constructor(
-    readonly code: MediaErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'MediaError';
+/** Raised by the media adapters; never retryable (the same file fails the same way). */
+export class MediaError extends HarkError {
+  declare readonly code: MediaErrorCode;
+
+  constructor(code: MediaErrorCode, message: string) {
+    super(code, message, false);
   }
 }
 

@@ -1,0 +1,28 @@
+/**
+ * Every machine-readable error code Hark reports: in a task's `error_code`, in the `code` of an
+ * error body, and in Swagger. Grouped by where the failure comes from.
+ */
+export const ERROR_CODES = [
+  // The media itself (ffprobe / ffmpeg).
+  'empty',
+  'unreadable',
+  'no_audio',
+  'decode_failed',
+  // Fetching media from a URL.
+  'download_failed',
+  'url_not_allowed',
+  // Resolving a TikTok / Douyin share link.
+  'unsupported_link',
+  'not_found',
+  'login_required',
+  'region_blocked',
+  'rate_limited',
+  'empty_response',
+  'unexpected_format',
+  'network_error',
+  // Requests to the api.
+  'invalid_api_key',
+  'rate_limit_exceeded',
+  'model_not_found',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];

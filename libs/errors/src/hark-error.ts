@@ -1,0 +1,24 @@
+import type { ErrorCode } from './error-codes';
+
+/**
+ * The base of every domain error. `code` classifies it (a task's `error_code`); `retryable` says
+ * whether the same work may succeed later (a timeout, a rate limit, a 5xx) or never will (bad
+ * media, a deleted post, a refused address). `message` is written for the user: it says what
+ * went wrong and, where there is one, how to fix it.
+ */
+export class HarkError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly retryable = false,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+
+  /** The text stored as the task's `error` when this error ends an attempt. */
+  taskError(): string {
+    return this.message;
+  }
+}
