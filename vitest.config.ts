@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-const libs = ['config', 'database', 'tasks', 'asr-engine', 'media', 'crawlers', 'errors'];
+const libs = ['config', 'database', 'tasks', 'asr-engine', 'media', 'crawlers', 'errors', 'http'];
 
 export default defineConfig({
   resolve: { alias: Object.fromEntries(libs.map((lib) => [`@app/${lib}`, resolve(__dirname, `libs/${lib}/src`)])) },

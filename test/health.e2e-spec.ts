@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, sleep, TestStack } from './support/stack';
+import { type AppProcess, TestStack } from './support/stack';
+import { waitFor } from './support/wait';
 
 /** A Redis of this test's own, so it can be stopped and started again. */
 class OwnRedis {
@@ -9,8 +10,34 @@ class OwnRedis {
   constructor(readonly port: number) {}
 
   async start(): Promise<void> {
-    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await sleep(300);
+    const server = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    this.process = server;
+    await waitFor(
+      () => {
+        if (server.exitCode !== null || server.signalCode !== null) throw new Error(`redis-server on port ${this.port} exited (${server.exitCode ?? server.signalCode})`);
+        return this.ping();
+      },
+      { what: `redis-server on port ${this.port} to answer PING` },
+    );
+  }
+
+  /** Whether the server answers PING with PONG. */
+  private ping(): Promise<boolean> {
+    return new Promise((done) => {
+      const socket = connect(this.port, '127.0.0.1');
+      let reply = '';
+      const end = (ok: boolean) => {
+        socket.destroy();
+        done(ok);
+      };
+      socket.setTimeout(1000, () => end(false));
+      socket.on('error', () => end(false));
+      socket.on('connect', () => socket.write('PING\r\n'));
+      socket.on('data', (data) => {
+        reply += data.toString();
+        if (reply.includes('\r\n')) end(reply.startsWith('+PONG'));
+      });
+    });
   }
 
   async stop(): Promise<void> {
@@ -31,14 +58,6 @@ const freePort = () =>
 async function readiness(url: string): Promise<{ status: number; body: any }> {
   const response = await fetch(`${url}/health/ready`);
   return { status: response.status, body: await response.json() };
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await sleep(250);
-  }
 }
 
 describe('health probes', () => {
@@ -72,7 +91,7 @@ describe('health probes', () => {
 
   it('readiness fails with 503 naming Redis while it is down, and recovers by itself', async () => {
     await redis.stop();
-    await until(async () => (await readiness(processor.healthUrl)).status === 503);
+    await waitFor(() => readiness(processor.healthUrl), { until: (ready) => ready.status === 503, what: 'processor readiness 503 with Redis down', intervalMs: 100 });
     const down = await readiness(processor.healthUrl);
     expect(down.body.error.redis.status).toBe('down');
     expect(down.body.info.postgres.status).toBe('up');
@@ -82,6 +101,10 @@ describe('health probes', () => {
     expect((await fetch(`${stack.baseUrl}/health/live`)).status).toBe(200); // alive all along
 
     await redis.start();
-    await until(async () => (await readiness(processor.healthUrl)).status === 200 && (await readiness(stack.baseUrl)).status === 200);
+    await waitFor(async () => ({ processor: await readiness(processor.healthUrl), api: await readiness(stack.baseUrl) }), {
+      until: (ready) => ready.processor.status === 200 && ready.api.status === 200,
+      what: 'processor and api readiness 200 once Redis is back',
+      intervalMs: 100,
+    });
   });
 });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, upload, waitForTask } from './support/api-client';
 import { audioPath, isTestDouble } from './support/env';
-import { sleep, TestStack } from './support/stack';
+import { TestStack } from './support/stack';
+import { waitFor } from './support/wait';
 
 /** ffprobe's view of an audio file: codec, sample rate, channels, sample format. */
 function probe(path: string): { codec_name: string; sample_rate: string; channels: number; bits_per_sample: number; sample_fmt: string; duration: string } {
@@ -55,7 +56,9 @@ describe('detect-language, extract-audio and the classic ASR task interface', ()
     writeFileSync(out, Buffer.from(await response.arrayBuffer()));
     const info = probe(out);
     expect(info).toMatchObject(expected);
-    await sleep(100);
+    // The api removes the upload when ffmpeg's output closes, which may be just after the response
+    // ends; nothing is logged then, so the condition is the removal itself (a leak times out).
+    await waitFor(() => stack.storedUploads(), { until: (files) => files.length === 0, what: 'the upload to be removed after streaming', timeoutMs: 5000, intervalMs: 20 });
     expect(await stack.storedUploads()).toEqual([]);
   });
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, upload, waitForTask } from './support/api-client';
 import { audioPath } from './support/env';
-import { sleep, TestStack } from './support/stack';
+import { TestStack } from './support/stack';
+import { waitFor } from './support/wait';
 import { expectWellFormedSegments } from './support/transcript-checks';
 
 /** Short lock and stall check, so a killed processor's job is recovered within seconds. */
@@ -26,10 +27,14 @@ describe('queueing semantics: priority, crashes, lost Redis data, undecodable me
     const first = await stack.startProcessor();
     const { body: created } = await upload(stack.baseUrl, audioPath('long-en-concat-16k.wav'));
     // Wait until the first processor is well into the file.
-    for (let task = created; !(task.status === 'processing' && task.progress >= 10); task = (await getJson(stack.baseUrl, `/api/v1/tasks/${created.id}`)).body) {
-      expect(task.status).not.toBe('completed');
-      await sleep(50);
-    }
+    await waitFor(
+      async () => {
+        const { body: task } = await getJson(stack.baseUrl, `/api/v1/tasks/${created.id}`);
+        expect(task.status).not.toBe('completed');
+        return task;
+      },
+      { until: (task) => task.status === 'processing' && task.progress >= 10, what: `task ${created.id} processing, at 10 % or more` },
+    );
     await first.stop('SIGKILL');
     const [{ status: afterKill }] = await stack.sql<{ status: string }>('SELECT status FROM tasks WHERE id = $1', [created.id]);
     expect(afterKill).toBe('processing');

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, upload, waitForTask } from './support/api-client';
 import { audioPath } from './support/env';
-import { type AppProcess, sleep, TestStack } from './support/stack';
+import { type AppProcess, TestStack } from './support/stack';
+import { waitFor } from './support/wait';
 
 describe('graceful shutdown on SIGTERM', () => {
   let stack: TestStack;
@@ -15,11 +16,11 @@ describe('graceful shutdown on SIGTERM', () => {
   /** Uploads the 157 s file and waits until `processor` is into it. */
   async function startLongTask(): Promise<string> {
     const { body } = await upload(stack.baseUrl, audioPath('long-en-concat-16k.wav'));
-    for (;;) {
-      const { body: task } = await getJson(stack.baseUrl, `/api/v1/tasks/${body.id}`);
-      if (task.status === 'processing' && task.progress >= 5) return body.id;
-      await sleep(50);
-    }
+    await waitFor(async () => (await getJson(stack.baseUrl, `/api/v1/tasks/${body.id}`)).body, {
+      until: (task) => task.status === 'processing' && task.progress >= 5,
+      what: `task ${body.id} processing, at 5 % or more`,
+    });
+    return body.id;
   }
 
   const attempts = async (id: string) => (await stack.sql<{ attempts: number }>('SELECT attempts FROM tasks WHERE id = $1', [id]))[0].attempts;
@@ -55,8 +56,16 @@ describe('graceful shutdown on SIGTERM', () => {
 
   it('the api finishes in-flight requests before it exits, then refuses new ones', async () => {
     const api = stack.processes.find((app) => app.name === 'api')!;
+    const known = (await stack.sql<{ id: string }>('SELECT id FROM tasks')).map((row) => row.id);
     const inFlight = upload(stack.baseUrl, audioPath('long-en-concat-16k.wav'), { model: 'whisper-1' }, '/v1/audio/transcriptions');
-    await sleep(1500); // uploaded, waiting for the transcript
+    let answered = false;
+    void inFlight.then(
+      () => (answered = true),
+      () => (answered = true),
+    );
+    // Uploaded, waiting for the transcript: the request has created its task (an early answer is
+    // not waited out, the checks below report it).
+    await waitFor(async () => answered || (await stack.sql('SELECT id FROM tasks WHERE NOT (id = ANY($1))', [known])).length > 0, { what: 'the in-flight request to create its task', intervalMs: 100 });
     await api.stop('SIGTERM');
     expect(await api.exitCode()).toBe(0);
     const response = await inFlight.catch((error) => {

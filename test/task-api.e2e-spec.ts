@@ -3,7 +3,8 @@ import { parse } from '@plussub/srt-vtt-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, upload, waitForTask } from './support/api-client';
 import { audioPath } from './support/env';
-import { sleep, type AppProcess, TestStack } from './support/stack';
+import { type AppProcess, TestStack } from './support/stack';
+import { waitFor } from './support/wait';
 
 /** An independent SubRip/WebVTT parser; times in ms. */
 const parseSubtitles = (text: string): { entries: { from: number; to: number; text: string }[] } => parse(text);
@@ -30,13 +31,27 @@ describe('task management and subtitles', () => {
   /** Uploads the long file and waits until a processor is well into it. */
   async function processingTask(): Promise<any> {
     const { body } = await upload(stack.baseUrl, audioPath('long-en-concat-16k.wav'));
-    for (;;) {
-      const { body: task } = await getJson(stack.baseUrl, `/api/v1/tasks/${body.id}`);
-      if (task.status === 'processing' && task.progress >= 5) return task;
-      expect(task.status).toMatch(/queued|processing/);
-      await sleep(50);
-    }
+    return waitFor(
+      async () => {
+        const { body: task } = await getJson(stack.baseUrl, `/api/v1/tasks/${body.id}`);
+        expect(task.status).toMatch(/queued|processing/);
+        return task;
+      },
+      { until: (task) => task.status === 'processing' && task.progress >= 5, what: `task ${body.id} processing, at 5 % or more` },
+    );
   }
+
+  /**
+   * Resolves once the processor is done with a task's job (BullMQ has it completed or failed, not
+   * active, waiting or delayed): whatever the processor would still write for the task, it has
+   * written by then.
+   */
+  const jobFinished = (id: string) =>
+    waitFor(() => stack.jobStates('transcription', id), {
+      until: (states) => states.length > 0 && states.every((state) => state === 'completed' || state === 'failed' || state === 'unknown'),
+      what: `the processor to be done with the job of task ${id}`,
+      intervalMs: 100,
+    });
 
   it('lists tasks newest first with filters and paging', async () => {
     const zh = (await upload(stack.baseUrl, audioPath('zh-funasr-0.wav'), { language: 'zh', priority: 'low', task: 'translate' })).body;
@@ -116,7 +131,7 @@ describe('task management and subtitles', () => {
     expect(cancelled.body.status).toBe('cancelled');
     await processor.waitForLog(new RegExp(`Task ${task.id} cancelled; stopping`), 5000);
     const [before] = await stack.sql('SELECT status, progress, updated_at, result FROM tasks WHERE id = $1', [task.id]);
-    await sleep(3000);
+    await jobFinished(task.id);
     const [after] = await stack.sql('SELECT status, progress, updated_at, result FROM tasks WHERE id = $1', [task.id]);
     expect(after).toEqual(before);
     expect(after).toMatchObject({ status: 'cancelled', result: null });
@@ -144,7 +159,7 @@ describe('task management and subtitles', () => {
     expect(existsSync(media_path)).toBe(true);
     expect((await call('DELETE', `/api/v1/tasks/${task.id}`)).status).toBe(204);
     await processor.waitForLog(new RegExp(`Task ${task.id} cancelled; stopping`), 5000);
-    await sleep(3000);
+    await jobFinished(task.id);
     expect(await stack.sql('SELECT id FROM tasks WHERE id = $1', [task.id])).toEqual([]);
     expect(existsSync(media_path)).toBe(false);
     expect((await getJson(stack.baseUrl, `/api/v1/tasks/${task.id}`)).status).toBe(404);

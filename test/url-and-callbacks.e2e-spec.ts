@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, postJson, upload, waitForTask } from './support/api-client';
 import { audioPath } from './support/env';
 import { FixtureServer } from './support/fixture-server';
-import { sleep, TestStack } from './support/stack';
+import { TestStack } from './support/stack';
+import { waitFor } from './support/wait';
 
 const SECRET = 'test-callback-secret';
 const MAX_UPLOAD_BYTES = 600_000;
@@ -117,11 +118,12 @@ describe('media URLs and signed callbacks', () => {
     const created = await upload(stack.baseUrl, audioPath('jfk.wav'), { callback_url: `${receiver.baseUrl}/hooks/flaky` });
     expect(created.status).toBe(201);
     await waitForTask(stack.baseUrl, created.body.id);
-    let task: any;
-    for (let i = 0; i < 100 && task?.callback_status !== 'delivered'; i++) {
-      await sleep(100);
-      task = (await getJson(stack.baseUrl, `/api/v1/tasks/${created.body.id}`)).body;
-    }
+    const task = await waitFor(async () => (await getJson(stack.baseUrl, `/api/v1/tasks/${created.body.id}`)).body, {
+      until: (task) => task.callback_status === 'delivered',
+      what: `the callback of task ${created.body.id} to be delivered`,
+      timeoutMs: 10_000,
+      intervalMs: 100,
+    });
     expect(task.callback_status).toBe('delivered');
     expect(task.callback_attempts.map((a: any) => a.status_code)).toEqual([503, 503, 200]);
     const requests = receiver.requests.filter((r) => r.url === '/hooks/flaky' && JSON.parse(r.body).id === task.id);
@@ -135,14 +137,13 @@ describe('media URLs and signed callbacks', () => {
   it('callback for a failed task, without the result when callback_include_result=false; 410 stops retries; redeliver', async () => {
     const failed = await createJson({ file_url: `${media.baseUrl}/missing.wav`, callback_url: `${receiver.baseUrl}/hooks/ok`, callback_include_result: false });
     await waitForTask(stack.baseUrl, failed.body.id);
-    const deliveredTo = async (id: string, path: string, count: number) => {
-      for (let i = 0; i < 100; i++) {
-        const hits = receiver.requests.filter((r) => r.url === path && JSON.parse(r.body).id === id);
-        if (hits.length >= count) return hits;
-        await sleep(100);
-      }
-      throw new Error(`no ${count} callbacks for ${id}`);
-    };
+    const deliveredTo = (id: string, path: string, count: number) =>
+      waitFor(() => receiver.requests.filter((r) => r.url === path && JSON.parse(r.body).id === id), {
+        until: (hits) => hits.length >= count,
+        what: `${count} callbacks for ${id} at ${path}`,
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
     const [hit] = await deliveredTo(failed.body.id, '/hooks/ok', 1);
     expect(JSON.parse(hit.body)).toEqual({ id: failed.body.id, status: 'failed', error: expect.stringMatching(/^HTTP 404 from/), result_url: `https://hark.example.com/api/v1/tasks/${failed.body.id}` });
 
@@ -153,7 +154,13 @@ describe('media URLs and signed callbacks', () => {
     const gone = await upload(stack.baseUrl, audioPath('jfk.wav'), { callback_url: `${receiver.baseUrl}/hooks/gone` });
     await waitForTask(stack.baseUrl, gone.body.id);
     await deliveredTo(gone.body.id, '/hooks/gone', 1);
-    await sleep(1500); // time for retries that must not happen
+    // A retry would leave the delivery job delayed (or waiting); a job that failed for good was not retried.
+    await waitFor(() => stack.jobStates('callbacks', gone.body.id), {
+      until: (states) => states.length > 0 && states.every((state) => state === 'completed' || state === 'failed'),
+      what: `the callback job of task ${gone.body.id} to be finished`,
+      timeoutMs: 15_000, // were it retried, all CALLBACK_ATTEMPTS (6, backoff from 200 ms) end within this, and the check below names them
+      intervalMs: 20,
+    });
     const task = (await getJson(stack.baseUrl, `/api/v1/tasks/${gone.body.id}`)).body;
     expect(task.callback_status).toBe('failed');
     expect(task.callback_attempts.map((a: any) => a.status_code)).toEqual([410]);
@@ -168,7 +175,7 @@ describe('media URLs and signed callbacks', () => {
     const created = await upload(stack.baseUrl, audioPath('jfk.wav'), { callback_url: `${receiver.baseUrl}/hooks/ok` });
     expect((await fetch(`${stack.baseUrl}/api/v1/tasks/${created.body.id}/cancel`, { method: 'POST' })).status).toBe(200);
     await stack.startProcessor();
-    for (let i = 0; i < 100 && !receiver.requests.some((r) => r.body.includes(created.body.id)); i++) await sleep(100);
+    await waitFor(() => receiver.requests.some((r) => r.body.includes(created.body.id)), { what: `a callback for task ${created.body.id}`, timeoutMs: 10_000, intervalMs: 20 });
     const hit = receiver.requests.find((r) => r.body.includes(created.body.id));
     expect(JSON.parse(hit!.body)).toMatchObject({ id: created.body.id, status: 'cancelled', result: null });
   });

@@ -1,5 +1,6 @@
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
+import { waitFor } from './wait';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -32,15 +33,16 @@ export async function getJson(baseUrl: string, route: string): Promise<ApiRespon
  * @throws when the task does not get there within `timeoutMs`
  */
 export async function waitForTask(baseUrl: string, id: string, until: string[] = ['completed', 'failed'], timeoutMs = 120_000, pollMs = 100): Promise<{ task: any; progress: number[]; statuses: string[] }> {
-  const deadline = Date.now() + timeoutMs;
   const progress: number[] = [];
   const statuses: string[] = [];
-  for (;;) {
-    const { body: task } = await getJson(baseUrl, `/api/v1/tasks/${id}`);
-    progress.push(task.progress);
-    if (statuses.at(-1) !== task.status) statuses.push(task.status);
-    if (until.includes(task.status)) return { task, progress, statuses };
-    if (Date.now() > deadline) throw new Error(`Task ${id} still ${task.status} after ${timeoutMs} ms`);
-    await new Promise((done) => setTimeout(done, pollMs));
-  }
+  const task = await waitFor(
+    async () => {
+      const { body: task } = await getJson(baseUrl, `/api/v1/tasks/${id}`);
+      progress.push(task.progress);
+      if (statuses.at(-1) !== task.status) statuses.push(task.status);
+      return task;
+    },
+    { until: (task) => until.includes(task.status), what: () => `task ${id} to be ${until.join(' or ')} (statuses seen: ${statuses.join(' → ')})`, timeoutMs, intervalMs: pollMs },
+  );
+  return { task, progress, statuses };
 }

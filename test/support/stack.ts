@@ -4,9 +4,11 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { type JobState, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { testModel, testModelsDir, testPostgresUrl, testRedisUrl } from './env';
+import { waitFor } from './wait';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -42,14 +44,16 @@ export class AppProcess {
 
   /** Resolves when a log line matches; rejects with the log if the process exits first or time runs out. */
   async waitForLog(pattern: RegExp, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(this.output)) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) {
-        throw new Error(`${this.name} exited (${this.child.exitCode ?? this.child.signalCode}) before ${pattern}:\n${this.output}`);
-      }
-      if (Date.now() > deadline) throw new Error(`${this.name}: no ${pattern} within ${timeoutMs} ms:\n${this.output}`);
-      await sleep(50);
-    }
+    await waitFor(
+      () => {
+        if (pattern.test(this.output)) return true;
+        if (this.child.exitCode !== null || this.child.signalCode !== null) {
+          throw new Error(`${this.name} exited (${this.child.exitCode ?? this.child.signalCode}) before ${pattern}:\n${this.output}`);
+        }
+        return false;
+      },
+      { what: () => `${pattern} in the log of ${this.name}:\n${this.output}`, timeoutMs },
+    );
   }
 
   /** Resolves with the exit code (or the signal that ended it) once the process has ended. */
@@ -62,10 +66,6 @@ export class AppProcess {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
     await this.exited;
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
 }
 
 async function freePort(): Promise<number> {
@@ -84,6 +84,7 @@ async function freePort(): Promise<number> {
  */
 export class TestStack {
   readonly processes: AppProcess[] = [];
+  private readonly queues = new Map<string, Queue>();
 
   private constructor(
     readonly env: Record<string, string>,
@@ -160,6 +161,19 @@ export class TestStack {
     }
   }
 
+  /**
+   * States of the BullMQ jobs of one task in one of this stack's queues (the names of
+   * libs/tasks/src/queue.contract.ts; `transcription`: at most one, its id is the task id;
+   * `callbacks`: one per delivery), oldest first.
+   */
+  async jobStates(queueName: 'transcription' | 'callbacks', taskId: string): Promise<(JobState | 'unknown')[]> {
+    let queue = this.queues.get(queueName);
+    if (!queue) this.queues.set(queueName, (queue = new Queue(queueName, { connection: { url: this.env.REDIS_URL }, prefix: this.env.QUEUE_PREFIX })));
+    const jobs = (await queue.getJobs(['active', 'waiting', 'prioritized', 'delayed', 'waiting-children', 'completed', 'failed'])).filter((job) => job.data?.taskId === taskId);
+    jobs.sort((a, b) => a.timestamp - b.timestamp);
+    return Promise.all(jobs.map((job) => job.getState()));
+  }
+
   /** Files stored under STORAGE_DIR/uploads. */
   async storedUploads(): Promise<string[]> {
     return readdir(join(this.env.STORAGE_DIR, 'uploads')).catch(() => []);
@@ -168,6 +182,7 @@ export class TestStack {
   /** Stops every process and removes the database, the Redis keys and the storage folder. */
   async destroy(): Promise<void> {
     await Promise.all(this.processes.map((app) => app.stop('SIGKILL')));
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     await this.flushRedis();
     const admin = new Client({ connectionString: `${testPostgresUrl()}/postgres` });
     await admin.connect();

@@ -1,15 +1,21 @@
 import { HarkConfig, HarkConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { TasksModule } from '@app/tasks';
 import { type DynamicModule, Logger, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import { RequestIdMiddleware } from './common/request-id.middleware';
-import { AdminModule } from './admin/admin.module';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module';
+import { AsrModule } from './asr/asr.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
-import { AllExceptionsFilter } from './common/all-exceptions.filter';
-import { FeaturesModule } from './features.module';
+import { ErrorBodyFilter } from './common/error-body.filter';
+import { RequestIdMiddleware } from './common/request-id.middleware';
+import { EngineModule } from './engine/engine.module';
 import { HealthModule } from './health/health.module';
+import { LinksModule } from './links/links.module';
+import { MediaApiModule } from './media/media-api.module';
+import { OpenAiModule } from './openai/openai.module';
 import { TasksApiModule } from './tasks/tasks.module';
 
+/** The REST API: one module per feature folder, the API-key guard and the error filter for every route. */
 @Module({})
 export class ApiModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
@@ -20,9 +26,21 @@ export class ApiModule implements NestModule {
     if (!config.admin) new Logger('Admin').log('Bull Board admin UI is off: set ADMIN_USER and ADMIN_PASSWORD to enable it at /admin/queues.');
     return {
       module: ApiModule,
-      imports: [HarkConfigModule.forRoot(config), DatabaseModule, TasksApiModule, FeaturesModule, HealthModule, ...(config.admin ? [AdminModule] : [])],
+      imports: [
+        HarkConfigModule.forRoot(config),
+        DatabaseModule,
+        TasksModule.forRoot(config, 'api'),
+        TasksApiModule,
+        LinksModule,
+        OpenAiModule,
+        AsrModule,
+        MediaApiModule,
+        EngineModule,
+        HealthModule,
+        ...(config.admin ? [AdminModule] : []),
+      ],
       providers: [
-        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_FILTER, useClass: ErrorBodyFilter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
     };

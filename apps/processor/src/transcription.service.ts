@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { AsrEngine } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
 import { LinkResolverService } from '@app/crawlers';
-import { decodePcm, downloadToFile, MediaError, probeMedia } from '@app/media';
-import { CallbackQueue, type DetectLanguageResult, type TaskEntity, TaskRepository, toLinkMetadata } from '@app/tasks';
+import { HttpClient } from '@app/http';
+import { MediaError, MediaTools } from '@app/media';
+import { type DetectLanguageResult, type TaskEntity, TaskLifecycle, TaskRepository, toLinkMetadata } from '@app/tasks';
 import { Injectable, Logger } from '@nestjs/common';
 
 /** Reports progress (0–100) somewhere besides the task row, e.g. to the BullMQ job. */
@@ -15,18 +16,20 @@ export type ProgressSink = (progress: number) => Promise<void>;
  * Runs one task through the pipeline: media (stored upload, downloaded from `file_url`, or from
  * what a share link resolves to) →
  * ffmpeg (16 kHz mono PCM, streamed) → Silero VAD → Whisper → segments, updating progress as
- * chunks finish, storing the result and scheduling the callback.
+ * chunks finish, and completing the task (`TaskLifecycle`, which schedules the callback).
  */
 @Injectable()
 export class TranscriptionService {
   private readonly logger = new Logger(TranscriptionService.name);
 
   constructor(
-    private readonly tasks: TaskRepository,
-    private readonly callbacks: CallbackQueue,
+    private readonly taskRepository: TaskRepository,
+    private readonly lifecycle: TaskLifecycle,
+    private readonly media: MediaTools,
     private readonly engine: AsrEngine,
     private readonly links: LinkResolverService,
     private readonly config: HarkConfig,
+    private readonly http: HttpClient,
   ) {}
 
   /**
@@ -37,8 +40,8 @@ export class TranscriptionService {
    *   or decoded; the abort reason; any other error is transient (database, Redis, engine)
    */
   async run(taskId: string, reportProgress: ProgressSink, signal: AbortSignal): Promise<void> {
-    const found = await this.tasks.findById(taskId);
-    if (!found || !(await this.tasks.start(taskId))) {
+    const found = await this.lifecycle.start(taskId);
+    if (!found) {
       this.logger.warn(`Task ${taskId} is gone or already finished; job skipped`);
       return;
     }
@@ -46,23 +49,22 @@ export class TranscriptionService {
     const task = found.source === 'upload' ? found : await this.fetchMedia(found, signal);
     if (!task.mediaPath) throw new MediaError('unreadable', 'The task has no media.');
     let progress = 0;
-    const transcript = await this.engine.transcribe(decodePcm(task.mediaPath, signal), task.decodeOptions ?? { language: task.language, task: task.task }, {
+    const transcript = await this.engine.transcribe(this.media.decode(task.mediaPath, signal), task.decodeOptions ?? { language: task.language, task: task.task }, {
       signal,
       onProgress: async (_segment, secondsRead) => {
         // Capped at 99 until the result is stored; written only when the whole percent changes.
         const next = task.duration ? Math.min(99, Math.floor((secondsRead / task.duration) * 100)) : 0;
         if (next <= progress) return;
         progress = next;
-        await Promise.all([this.tasks.setProgress(taskId, next), reportProgress(next)]);
+        await Promise.all([this.taskRepository.setProgress(taskId, next), reportProgress(next)]);
       },
     });
     const processingTime = Math.round(performance.now() - startedAt) / 1000;
-    if (!(await this.tasks.complete(taskId, transcript, this.engine.info.name, processingTime))) {
+    if (!(await this.lifecycle.complete(taskId, { result: transcript, engine: this.engine.info.name, processingTime }))) {
       this.logger.warn(`Task ${taskId} changed while it was processed (cancelled or deleted); result discarded`);
       return;
     }
     await reportProgress(100);
-    await this.callbacks.enqueueById(taskId);
     this.logger.log(
       `Task ${taskId} completed: ${transcript.segments.length} segments, ${transcript.duration}s of audio in ${processingTime}s (RTF ${(processingTime / Math.max(transcript.duration, 0.001)).toFixed(3)})`,
     );
@@ -77,40 +79,42 @@ export class TranscriptionService {
     if (task.source !== 'link') return this.download(task, task.sourceUrl!, signal);
     const media = await this.links.resolve(this.links.find(task.sourceUrl!, task.platform ?? undefined), signal);
     const link = toLinkMetadata(media);
-    await this.tasks.setLink(task.id, link);
+    await this.taskRepository.setLink(task.id, link);
     const named = { ...task, link, fileName: task.fileName ?? `${media.platform}-${media.videoId}.mp4` };
     return this.download(named, media.mediaUrl, signal, media.headers, this.links.agentFor(media.platform));
   }
 
   /**
    * Downloads media into STORAGE_DIR/downloads, checks it with ffprobe and records it on the task.
-   * @throws DownloadError, or MediaError when the download is not audio/video
+   * @throws HttpRequestError (code `download_failed`, see `retryable`), or MediaError when the
+   *   download is not audio/video
    */
   private async download(task: TaskEntity, url: string, signal: AbortSignal, headers?: Record<string, string>, agent?: Agent): Promise<TaskEntity> {
     const dir = join(this.config.storageDir, 'downloads');
     await mkdir(dir, { recursive: true });
     const mediaPath = join(dir, task.id);
-    const { fileName, bytes } = await downloadToFile(url, mediaPath, {
+    const { fileName, bytes } = await this.http.download(url, mediaPath, {
       allowedHosts: this.config.allowedUrlHosts,
       timeoutMs: this.config.urlDownloadTimeoutMs,
       maxRedirects: this.config.urlMaxRedirects,
       maxBytes: this.config.maxUploadBytes,
+      maxBytesSetting: 'MAX_UPLOAD_BYTES',
       signal,
       headers,
-      agent,
+      proxy: agent,
     });
-    const info = await probeMedia(mediaPath).catch(async (error: unknown) => {
+    const info = await this.media.probe(mediaPath).catch(async (error: unknown) => {
       await rm(mediaPath, { force: true });
       throw error instanceof MediaError ? new MediaError(error.code, `not audio/video: ${error.message}`) : error;
     });
     const media = { mediaPath, fileName: task.fileName ?? fileName, fileSizeBytes: bytes, duration: info.duration };
-    await this.tasks.setMedia(task.id, media);
+    await this.taskRepository.setMedia(task.id, media);
     return { ...task, ...media };
   }
 
   /** Identifies the language of a stored file (at most its first 30 s of speech). */
   async detectLanguage(mediaPath: string): Promise<DetectLanguageResult> {
     // identifyLanguage stops iterating once it has enough speech, which stops ffmpeg.
-    return { language: await this.engine.identifyLanguage(decodePcm(mediaPath)) };
+    return { language: await this.engine.identifyLanguage(this.media.decode(mediaPath)) };
   }
 }

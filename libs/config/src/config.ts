@@ -50,6 +50,7 @@ export class HarkConfig {
   readonly jobBackoffMs: number;
   readonly jobLockMs: number;
   readonly jobStalledIntervalMs: number;
+  readonly jobMaxStalls: number;
   readonly reconcileIntervalMs: number;
   readonly logLevel: Environment['LOG_LEVEL'];
   readonly publicUrl: string;
@@ -95,6 +96,7 @@ export class HarkConfig {
     this.jobBackoffMs = env.JOB_BACKOFF_MS;
     this.jobLockMs = env.JOB_LOCK_MS;
     this.jobStalledIntervalMs = env.JOB_STALLED_INTERVAL_MS;
+    this.jobMaxStalls = env.JOB_MAX_STALLS;
     this.reconcileIntervalMs = env.RECONCILE_INTERVAL_MS;
     this.logLevel = env.LOG_LEVEL;
     this.publicUrl = env.PUBLIC_URL.replace(/\/+$/, '');

@@ -113,6 +113,10 @@ export class Environment {
   @Transform(toInt) @IsInt() @Min(1000)
   JOB_STALLED_INTERVAL_MS = 30000;
 
+  /** How many times a job may stall (its processor died or stopped renewing the lock) before BullMQ fails it. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  JOB_MAX_STALLS = 1;
+
   /** How often, in ms, processors re-enqueue tasks that Postgres holds but Redis lost. */
   @Transform(toInt) @IsInt() @Min(1000)
   RECONCILE_INTERVAL_MS = 60000;

@@ -1,6 +1,5 @@
-import http, { type IncomingHttpHeaders } from 'node:http';
-import https from 'node:https';
-import { HttpsProxyAgent } from 'https-proxy-agent';
+import type { Agent } from 'node:http';
+import { HttpClient, type HttpFetcher, HttpRequestError, proxyAgent, type TextResponse } from '@app/http';
 import { LinkError } from './link-error';
 
 /** Largest page or JSON body read from a platform, in bytes (real video pages are 0.3–2 MB). */
@@ -15,32 +14,32 @@ export interface PlatformClientOptions {
   cookie: string | null;
   /** HTTP(S) proxy URL for every request to the platform and its CDN, or null. */
   proxy: string | null;
-  /** Time limit of one request, in ms. */
+  /** Time limit of one page request (its same-origin redirects included), in ms. */
   timeoutMs: number;
 }
 
-/** A platform's answer, body read as text. */
-export interface PageResponse {
-  /** The URL that answered (after same-origin redirects). */
-  url: URL;
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-  /** `name=value` of every cookie the answers set, for the media download. */
-  cookies: string[];
-}
+/**
+ * A platform's answer, body read as text: the URL that answered (after same-origin redirects),
+ * status, headers, body, and `name=value` of every cookie the answers set (for the media download).
+ */
+export type PageResponse = TextResponse;
 
 /**
- * A small HTTP client for platform pages: one identity (User-Agent, cookie) and one network path
- * (direct, or an HTTP(S) proxy through CONNECT) per platform. Follows redirects only within the
- * same origin; a redirect elsewhere is returned to the caller, which reads it (short links).
+ * A platform's identity (User-Agent, cookie) and network path (direct, or an HTTP(S) proxy
+ * through CONNECT); the requests themselves go through the shared `HttpClient`. Follows
+ * redirects only within the same origin; a redirect elsewhere is returned to the caller, which
+ * reads it (short links). Platform base URLs are operator-configured (tests point them at
+ * 127.0.0.1), so pages are fetched without the private-address guard.
  */
 export class PlatformClient {
   /** The proxy agent, also used by the media download. */
-  readonly agent: http.Agent | undefined;
+  readonly agent: Agent | undefined;
 
-  constructor(private readonly options: PlatformClientOptions) {
-    this.agent = options.proxy ? new HttpsProxyAgent(options.proxy) : undefined;
+  constructor(
+    private readonly options: PlatformClientOptions,
+    private readonly http: HttpFetcher = new HttpClient(),
+  ) {
+    this.agent = options.proxy ? proxyAgent(options.proxy) : undefined;
   }
 
   /** The identity headers of every request, merged with `extra`. */
@@ -56,58 +55,27 @@ export class PlatformClient {
 
   /**
    * GETs a page.
-   * @throws LinkError `network_error` (retryable) on connection errors and timeouts;
-   *   `unexpected_format` for an answer over 8 MiB
+   * @throws LinkError `network_error` (retryable) on connection errors and timeouts
+   *   (`Could not reach <host>: <cause>.`); `unexpected_format` for an answer over 8 MiB;
+   *   the abort reason when `signal` aborts
    */
   async get(url: URL, signal?: AbortSignal, extraHeaders: Record<string, string> = {}): Promise<PageResponse> {
-    const cookies: string[] = [];
-    let current = url;
-    for (let redirects = 0; ; redirects++) {
-      const response = await this.request(current, extraHeaders, signal);
-      cookies.push(...(response.headers['set-cookie'] ?? []).map((line) => line.split(';')[0].trim()).filter(Boolean));
-      const location = response.headers.location;
-      if (response.status >= 300 && response.status < 400 && location && redirects < MAX_SAME_ORIGIN_REDIRECTS) {
-        const next = new URL(location, current);
-        if (next.origin === current.origin) {
-          current = next;
-          continue;
-        }
-      }
-      return { ...response, url: current, cookies };
+    try {
+      return await this.http.getText(url, {
+        headers: this.headers({ accept: 'text/html,application/json;q=0.9,*/*;q=0.8', 'accept-language': 'en-US,en;q=0.9', ...extraHeaders }),
+        proxy: this.agent,
+        timeoutMs: this.options.timeoutMs,
+        signal,
+        maxBytes: MAX_BODY_BYTES,
+        redirects: { follow: 'same-origin', max: MAX_SAME_ORIGIN_REDIRECTS },
+        privateAddresses: 'allow',
+      });
+    } catch (error) {
+      if (!(error instanceof HttpRequestError)) throw error;
+      const host = (error.url ?? url).host;
+      if (error.failure === 'too_large') throw new LinkError('unexpected_format', `${host} answered more than ${MAX_BODY_BYTES} bytes; that is not a post page.`);
+      const cause = error.failure === 'timeout' ? `no answer within ${this.options.timeoutMs} ms` : error.reason;
+      throw new LinkError('network_error', `Could not reach ${host}: ${cause}.`);
     }
-  }
-
-  private request(url: URL, extraHeaders: Record<string, string>, signal?: AbortSignal): Promise<Omit<PageResponse, 'url' | 'cookies'>> {
-    const client = url.protocol === 'https:' ? https : http;
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    return new Promise((resolve, reject) => {
-      const fail = (error: Error) => {
-        if (signal?.aborted) return reject(signal.reason);
-        const cause = timeout.aborted ? `no answer within ${this.options.timeoutMs} ms` : ((error as NodeJS.ErrnoException).code ?? error.message);
-        reject(new LinkError('network_error', `Could not reach ${url.host}: ${cause}.`));
-      };
-      const request = client.request(
-        url,
-        { headers: this.headers({ accept: 'text/html,application/json;q=0.9,*/*;q=0.8', 'accept-language': 'en-US,en;q=0.9', ...extraHeaders }), agent: this.agent, signal: abort },
-        (response) => {
-          const chunks: Buffer[] = [];
-          let bytes = 0;
-          response.on('data', (chunk: Buffer) => {
-            bytes += chunk.length;
-            if (bytes <= MAX_BODY_BYTES) {
-              chunks.push(chunk);
-              return;
-            }
-            response.destroy();
-            reject(new LinkError('unexpected_format', `${url.host} answered more than ${MAX_BODY_BYTES} bytes; that is not a post page.`));
-          });
-          response.on('error', fail);
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        },
-      );
-      request.on('error', fail);
-      request.end();
-    });
   }
 }

@@ -4,7 +4,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@app/config';
-import { downloadToFile } from '@app/media';
+import { HttpClient } from '@app/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformReplayServer } from './__fixtures__/replay-server';
 import { LinkError, type LinkErrorCode } from './link-error';
@@ -212,7 +212,7 @@ describe('resolving links against replayed platform answers', () => {
       server.reset();
       const media = await proxied.resolve(proxied.find(`https://www.douyin.com/video/${DOUYIN_ID}`));
       const target = join(dir, 'media');
-      const { bytes } = await downloadToFile(media.mediaUrl, target, { allowedHosts: new Set(), timeoutMs: 5000, maxBytes: 10_000_000, maxRedirects: 3, headers: media.headers, agent: proxied.agentFor('douyin') });
+      const { bytes } = await new HttpClient().download(media.mediaUrl, target, { allowedHosts: new Set(), timeoutMs: 5000, maxBytes: 10_000_000, maxRedirects: 3, headers: media.headers, proxy: proxied.agentFor('douyin') });
       expect(bytes).toBe((await readFile(__filename)).length); // the replay server's "video" is this file
       const origin = server.baseUrl.replace('http://', '');
       // Page, play address and CDN: every request went through the proxy.

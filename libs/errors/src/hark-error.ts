@@ -7,14 +7,18 @@ import type { ErrorCode } from './error-codes';
  * went wrong and, where there is one, how to fix it.
  */
 export class HarkError extends Error {
+  /** The request field the error is about (e.g. `file_url`), when it comes from a client's input. */
+  readonly field?: string;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly retryable = false,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { field?: string },
   ) {
     super(message, options);
     this.name = new.target.name;
+    this.field = options?.field;
   }
 
   /** The text stored as the task's `error` when this error ends an attempt. */

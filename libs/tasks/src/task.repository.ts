@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { And, In, LessThan, MoreThanOrEqual, type FindOptionsWhere, type Repository } from 'typeorm';
 import { TaskEntity } from './task.entity';
+import { UNFINISHED_STATUSES } from './task-transitions';
 import type { Platform } from '@app/crawlers';
 import type { CallbackAttempt, CallbackStatus, LinkMetadata, TaskKind, TaskPriority, TaskResult, TaskSource, TaskStatus } from './task.types';
 
@@ -21,25 +22,24 @@ export interface TaskFilter {
   createdBefore?: Date;
 }
 
-const UNFINISHED: TaskStatus[] = ['queued', 'processing'];
-
 /**
- * Reads and writes tasks in Postgres. Every state change is guarded by the status it expects and
- * says whether it happened, so a late or duplicate writer (a processor still working on a task
- * that was cancelled, deleted or handed to another processor) changes nothing.
+ * Reads tasks and writes what is not their status (status belongs to `TaskLifecycle`). The
+ * processor's writes (media, link, progress) are guarded by `status = 'processing'`, so a late
+ * writer (a processor still working on a task that was cancelled or deleted) changes nothing.
  */
 @Injectable()
 export class TaskRepository {
-  constructor(@InjectRepository(TaskEntity) private readonly tasks: Repository<TaskEntity>) {}
+  constructor(@InjectRepository(TaskEntity) private readonly repository: Repository<TaskEntity>) {}
 
   /** Inserts a queued task and returns it as stored. */
   async create(task: NewTask): Promise<TaskEntity> {
-    await this.tasks.insert({ ...task, status: 'queued', progress: 0 });
-    return this.tasks.findOneByOrFail({ id: task.id });
+    // The status column's default, `queued`, is a new task's status (see TRANSITIONS).
+    await this.repository.insert(task);
+    return this.repository.findOneByOrFail({ id: task.id });
   }
 
   findById(id: string): Promise<TaskEntity | null> {
-    return this.tasks.findOneBy({ id });
+    return this.repository.findOneBy({ id });
   }
 
   /** One page of tasks, newest first, and how many match in all. */
@@ -50,85 +50,42 @@ export class TaskRepository {
     const after = filter.createdAfter && MoreThanOrEqual(filter.createdAfter);
     const before = filter.createdBefore && LessThan(filter.createdBefore);
     if (after || before) where.createdAt = after && before ? And(after, before) : (after ?? before);
-    const [items, total] = await this.tasks.findAndCount({ where, order: { createdAt: 'DESC', id: 'ASC' }, take: limit, skip: offset });
+    const [items, total] = await this.repository.findAndCount({ where, order: { createdAt: 'DESC', id: 'ASC' }, take: limit, skip: offset });
     return { items, total };
   }
 
   /** How many queued or processing tasks an API key has. */
   countUnfinished(apiKeyId: string): Promise<number> {
-    return this.tasks.countBy({ apiKeyId, status: In(UNFINISHED) });
-  }
-
-  /** queued (or re-delivered processing) → processing, counting the attempt. */
-  async start(id: string): Promise<boolean> {
-    const result = await this.tasks
-      .createQueryBuilder()
-      .update()
-      .set({ status: 'processing', progress: 0, error: null, errorCode: null, startedAt: () => 'now()', attempts: () => 'attempts + 1' })
-      .where({ id, status: In(UNFINISHED) })
-      .execute();
-    return (result.affected ?? 0) > 0;
+    return this.repository.countBy({ apiKeyId, status: In(UNFINISHED_STATUSES) });
   }
 
   /** Records the downloaded media of a processing `url` task. */
   async setMedia(id: string, media: Pick<TaskEntity, 'mediaPath' | 'fileName' | 'fileSizeBytes' | 'duration'>): Promise<boolean> {
-    return this.changed(await this.tasks.update({ id, status: 'processing' }, media));
+    return this.changed(await this.repository.update({ id, status: 'processing' }, media));
   }
 
   /** Records what the share link of a processing `link` task resolved to. */
   async setLink(id: string, link: LinkMetadata): Promise<boolean> {
-    return this.changed(await this.tasks.update({ id, status: 'processing' }, { link }));
+    return this.changed(await this.repository.update({ id, status: 'processing' }, { link }));
   }
 
   /** Updates progress (0–100) of a processing task. */
   async setProgress(id: string, progress: number): Promise<boolean> {
-    return this.changed(await this.tasks.update({ id, status: 'processing' }, { progress: Math.max(0, Math.min(100, Math.floor(progress))) }));
-  }
-
-  /** processing → completed, with the result. */
-  async complete(id: string, result: TaskResult, engine: string, processingTime: number): Promise<boolean> {
-    return this.changed(
-      await this.tasks.update({ id, status: 'processing' }, { status: 'completed', progress: 100, result, engine, processingTime, completedAt: new Date(), error: null }),
-    );
-  }
-
-  /** queued | processing → failed, with a reason the user can read and its class (`errorCode`). */
-  async fail(id: string, error: string, errorCode: string | null = null): Promise<boolean> {
-    return this.changed(await this.tasks.update({ id, status: In(UNFINISHED) }, { status: 'failed', error, errorCode, completedAt: new Date() }));
-  }
-
-  /** queued | processing → cancelled. */
-  async cancel(id: string): Promise<boolean> {
-    return this.changed(await this.tasks.update({ id, status: In(UNFINISHED) }, { status: 'cancelled', completedAt: new Date() }));
-  }
-
-  /** processing → queued after a transient error (with its message) or a hand-back at shutdown (null). */
-  async requeue(id: string, error: string | null, errorCode: string | null = null): Promise<boolean> {
-    return this.changed(await this.tasks.update({ id, status: 'processing' }, { status: 'queued', progress: 0, error, errorCode }));
-  }
-
-  /** failed | cancelled → queued for a new attempt, clearing the outcome of the last one. */
-  async resetForRetry(id: string): Promise<boolean> {
-    return this.changed(
-      await this.tasks.update(
-        { id, status: In(['failed', 'cancelled']) },
-        { status: 'queued', progress: 0, error: null, errorCode: null, result: null, engine: null, startedAt: null, completedAt: null, processingTime: null, callbackStatus: null, callbackAttempts: [] },
-      ),
-    );
+    return this.changed(await this.repository.update({ id, status: 'processing' }, { progress: Math.max(0, Math.min(100, Math.floor(progress))) }));
   }
 
   /** Deletes the row; returns whether it existed. */
   async remove(id: string): Promise<boolean> {
-    return this.changed(await this.tasks.delete({ id }));
+    return this.changed(await this.repository.delete({ id }));
   }
 
   async setCallbackStatus(id: string, status: CallbackStatus): Promise<void> {
-    await this.tasks.update({ id }, { callbackStatus: status });
+    await this.repository.update({ id }, { callbackStatus: status });
   }
 
   /** Appends a delivery attempt (atomically) and sets the callback status. */
   async recordCallbackAttempt(id: string, attempt: CallbackAttempt, status: CallbackStatus): Promise<void> {
-    await this.tasks
+    await this.repository
       .createQueryBuilder()
       .update()
       .set({ callbackStatus: status, callbackAttempts: () => `callback_attempts || :attempt::jsonb` })
@@ -139,9 +96,9 @@ export class TaskRepository {
 
   /** Unfinished tasks not updated since `before`, oldest first (for the queue reconciler). */
   findUnfinished(before: Date, limit: number): Promise<Pick<TaskEntity, 'id' | 'status' | 'priority'>[]> {
-    return this.tasks.find({
+    return this.repository.find({
       select: { id: true, status: true, priority: true },
-      where: { status: In(UNFINISHED), updatedAt: LessThan(before) },
+      where: { status: In(UNFINISHED_STATUSES), updatedAt: LessThan(before) },
       order: { createdAt: 'ASC' },
       take: limit,
     });

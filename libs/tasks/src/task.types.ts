@@ -1,10 +1,7 @@
 import type { Transcript, WhisperTask } from '@app/asr-engine';
 import type { Platform, ResolvedMedia } from '@app/crawlers';
 
-/**
- * Lifecycle of a task: queued → processing → completed | failed | cancelled. A retry puts a
- * failed or cancelled task back to queued.
- */
+/** Statuses of a task; the moves between them are in `TRANSITIONS` (task-transitions.ts). */
 export const TASK_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 

@@ -1,31 +1,41 @@
 import { HarkConfig } from '@app/config';
 import { BullModule } from '@nestjs/bullmq';
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CallbackQueue } from './callback-queue.service';
-import { CALLBACK_QUEUE, TRANSCRIPTION_QUEUE } from './queue.contract';
-import { RedisHealthIndicator } from './redis.health';
-import { TaskCancellation } from './task-cancellation.service';
+import { CallbacksModule } from './callbacks/callbacks.module';
+import { QUEUES } from './queue.contract';
+import { RedisHealthIndicator } from './redis-health.indicator';
+import { TaskCancellation } from './task-cancellation';
 import { TaskEntity } from './task.entity';
+import { TaskLifecycle } from './task-lifecycle';
+import { TaskQueue } from './task-queue';
 import { TaskRepository } from './task.repository';
-import { TaskQueue } from './task-queue.service';
+import { TranscriptionEvents } from './transcription-events';
+
+/** Which app a module is built for: the api produces and waits for jobs, a processor consumes them. */
+export type AppRole = 'api' | 'processor';
 
 /**
- * Tasks in Postgres, their transcription and callback queues in Redis, and cancellation signals. Needs `HarkConfigModule` and
- * `DatabaseModule` in the importing app.
+ * Tasks in Postgres (repository, lifecycle), their queues in Redis (BullMQ connection, producers,
+ * the api's queue events, a processor's callback worker), and cancellation signals. Global: every
+ * module of the app sees its exports. Needs `HarkConfigModule` and `DatabaseModule` in the app.
  */
-@Module({
-  imports: [
-    BullModule.forRootAsync({
-      inject: [HarkConfig],
-      useFactory: (config: HarkConfig) => ({ connection: { url: config.redisUrl }, prefix: config.queuePrefix }),
-    }),
-    BullModule.registerQueue({ name: TRANSCRIPTION_QUEUE }, { name: CALLBACK_QUEUE }),
-    TypeOrmModule.forFeature([TaskEntity]),
-    TerminusModule,
-  ],
-  providers: [TaskRepository, TaskQueue, CallbackQueue, TaskCancellation, RedisHealthIndicator],
-  exports: [TaskRepository, TaskQueue, CallbackQueue, TaskCancellation, RedisHealthIndicator, BullModule],
-})
-export class TasksModule {}
+@Module({})
+export class TasksModule {
+  static forRoot(config: HarkConfig, role: AppRole): DynamicModule {
+    return {
+      global: true,
+      module: TasksModule,
+      imports: [
+        BullModule.forRoot({ connection: { url: config.redisUrl }, prefix: config.queuePrefix }),
+        BullModule.registerQueue({ name: QUEUES.transcription }),
+        TypeOrmModule.forFeature([TaskEntity]),
+        TerminusModule,
+        CallbacksModule.forRoot(config, role),
+      ],
+      providers: [TaskRepository, TaskLifecycle, TaskQueue, TaskCancellation, RedisHealthIndicator, ...(role === 'api' ? [TranscriptionEvents] : [])],
+      exports: [TaskRepository, TaskLifecycle, TaskQueue, TaskCancellation, RedisHealthIndicator, ...(role === 'api' ? [TranscriptionEvents] : []), BullModule, CallbacksModule],
+    };
+  }
+}

@@ -1,5 +1,5 @@
 import { HarkConfig } from '@app/config';
-import { CALLBACK_QUEUE, TasksModule, TRANSCRIPTION_QUEUE } from '@app/tasks';
+import { QUEUES } from '@app/tasks';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule } from '@bull-board/nestjs';
@@ -16,7 +16,6 @@ export const ADMIN_ROUTE = '/admin/queues';
  */
 @Module({
   imports: [
-    TasksModule,
     BullBoardModule.forRootAsync({
       inject: [HarkConfig],
       useFactory: (config: HarkConfig) => ({
@@ -26,7 +25,7 @@ export const ADMIN_ROUTE = '/admin/queues';
         middleware: basicAuth({ users: { [config.admin!.user]: config.admin!.password }, challenge: true, realm: 'Hark admin' }),
       }),
     }),
-    BullBoardModule.forFeature({ name: TRANSCRIPTION_QUEUE, adapter: BullMQAdapter }, { name: CALLBACK_QUEUE, adapter: BullMQAdapter }),
+    BullBoardModule.forFeature(...Object.values(QUEUES).map((name) => ({ name, adapter: BullMQAdapter }))),
   ],
 })
 export class AdminModule {}

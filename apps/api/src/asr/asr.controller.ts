@@ -1,11 +1,11 @@
-import { HttpException, Body, Controller, Get, Param, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Param, Post, Res, UploadedFile, UseFilters, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyId } from '../auth/api-key-id.decorator';
-import { RawBodyException } from '../common/raw-body.exception';
 import { CreateTaskDto, CreateTaskUploadDto } from '../tasks/dto/create-task.dto';
 import { TasksService } from '../tasks/tasks.service';
+import { ClassicAsrExceptionFilter } from './classic-asr-exception.filter';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -15,6 +15,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 @ApiTags('classic asr')
 @Controller('api/v1/asr/task')
+@UseFilters(ClassicAsrExceptionFilter)
 export class AsrController {
   constructor(private readonly tasks: TasksService) {}
 
@@ -31,16 +32,10 @@ export class AsrController {
     @Res({ passthrough: true }) response: Response,
     @ApiKeyId() keyId?: string,
   ): Promise<{ task_id: string }> {
-    if (!file) throw new RawBodyException({ error: "Missing 'file'" }, 400);
-    try {
-      const task = await this.tasks.create({ file }, options, keyId);
-      response.status(201);
-      return { task_id: task.id };
-    } catch (error) {
-      if (!(error instanceof HttpException)) throw error;
-      const body = error.getResponse();
-      throw new RawBodyException({ error: typeof body === 'string' ? body : (body as { message?: string }).message ?? error.message }, error.getStatus());
-    }
+    if (!file) throw new BadRequestException("Missing 'file'");
+    const task = await this.tasks.create({ file }, options, keyId);
+    response.status(201);
+    return { task_id: task.id };
   }
 
   @Get(':task_id')
@@ -51,13 +46,17 @@ export class AsrController {
   @ApiResponse({ status: 500, schema: { example: { task_id: '3f2b8c1e-…', status: 'error', result: 'ffmpeg could not decode the audio: …' } } })
   async get(@Param('task_id') taskId: string, @Res({ passthrough: true }) response: Response): Promise<Record<string, unknown>> {
     const task = UUID.test(taskId) ? await this.tasks.get(taskId).catch(() => null) : null;
-    if (!task) throw new RawBodyException({ task_id: taskId, status: 'Task not found', result: '' }, 404);
+    if (!task) {
+      response.status(404);
+      return { task_id: taskId, status: 'Task not found', result: '' };
+    }
     if (task.status === 'completed' && task.result) {
       const { text, segments, language } = task.result;
       return { task_id: taskId, status: 'done', result: { text, segments: segments.map(({ id, start, end, text }) => ({ id, start, end, text })), language } };
     }
     if (task.status === 'failed' || task.status === 'cancelled') {
-      throw new RawBodyException({ task_id: taskId, status: 'error', result: task.error ?? `Task ${task.status}` }, 500);
+      response.status(500);
+      return { task_id: taskId, status: 'error', result: task.error ?? `Task ${task.status}` };
     }
     response.status(202);
     return { task_id: taskId, status: 'processing', result: '' };

@@ -1,5 +1,6 @@
 import { HarkConfig } from '@app/config';
-import { type CanActivate, type ExecutionContext, HttpException, HttpStatus, Injectable, Logger, type OnModuleDestroy, type OnModuleInit, UnauthorizedException } from '@nestjs/common';
+import { HarkError } from '@app/errors';
+import { type CanActivate, type ExecutionContext, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -45,10 +46,7 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
       const token = bearerToken(request.headers.authorization);
       const key = token ? matchApiKey(token, this.config.apiKeys) : null;
       if (!key) {
-        throw new UnauthorizedException({
-          message: token ? 'Invalid API key.' : 'Missing API key: send it as "Authorization: Bearer <key>".',
-          code: 'invalid_api_key',
-        });
+        throw new HarkError('invalid_api_key', token ? 'Invalid API key.' : 'Missing API key: send it as "Authorization: Bearer <key>".');
       }
       request.apiKeyId = apiKeyId(key);
     }
@@ -63,7 +61,7 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
       if (!(rejection instanceof RateLimiterRes)) throw rejection; // Redis error: let it surface
       const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
       response.setHeader('Retry-After', String(seconds));
-      throw new HttpException({ message: `Rate limit of ${this.config.rateLimitPerMinute} requests per minute reached; retry in ${seconds} s.`, code: 'rate_limit_exceeded' }, HttpStatus.TOO_MANY_REQUESTS);
+      throw new HarkError('rate_limit_exceeded', `Rate limit of ${this.config.rateLimitPerMinute} requests per minute reached; retry in ${seconds} s.`);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { ERROR_CODES } from '@app/errors';
 import { ApiProperty } from '@nestjs/swagger';
 
 /** One invalid field of a request. */
@@ -9,7 +10,7 @@ export class FieldErrorDto {
   problems: string[];
 }
 
-/** The body of every error response (4xx and 5xx). */
+/** The body of every error response (4xx and 5xx) of the task API. */
 export class ErrorBodyDto {
   @ApiProperty({ example: 400 })
   statusCode: number;
@@ -20,7 +21,7 @@ export class ErrorBodyDto {
   @ApiProperty({ description: 'What was wrong and how to fix it.', example: 'priority must be one of the following values: high, normal, low' })
   message: string;
 
-  @ApiProperty({ required: false, description: 'Machine-readable class of the error, where there is one (e.g. `not_found`, `unsupported_link`, `rate_limit_exceeded`).', example: 'unsupported_link' })
+  @ApiProperty({ required: false, enum: ERROR_CODES, description: 'Machine-readable class of the error, where there is one.', example: 'unsupported_link' })
   code?: string;
 
   @ApiProperty({ type: [FieldErrorDto], required: false, description: 'Per-field problems, for validation errors.' })

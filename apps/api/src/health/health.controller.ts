@@ -3,13 +3,15 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HarkConfig } from '@app/config';
 import { RedisHealthIndicator } from '@app/tasks';
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, UseFilters } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthExceptionFilter } from './health-exception.filter';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 
 /** Liveness and readiness probes of the api (public, never behind API keys). */
 @ApiTags('health')
 @Controller('health')
+@UseFilters(HealthExceptionFilter)
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

@@ -1,4 +1,4 @@
-import { ACCEPTED_LINK_FORMS, LINK_ERROR_CODES, LinkError, LinkResolverService, type Platform } from '@app/crawlers';
+import { ACCEPTED_LINK_FORMS, LINK_ERROR_CODES, LinkResolverService, type Platform } from '@app/crawlers';
 import { Body, Controller, Get, HttpCode, Post, Query, UseInterceptors } from '@nestjs/common';
 import { NoFilesInterceptor } from '@nestjs/platform-express';
 import {
@@ -20,7 +20,6 @@ import { ErrorBodyDto } from '../common/error-body';
 import { CreateLinkTaskDto } from '../tasks/dto/create-task.dto';
 import { TaskDto } from '../tasks/dto/task.dto';
 import { TasksService } from '../tasks/tasks.service';
-import { linkHttpException } from './link-http-error';
 import { ResolvedLinkDto, ResolveLinkQueryDto } from './resolved-link.dto';
 
 const CODES = `Failure codes: ${LINK_ERROR_CODES.join(', ')}.`;
@@ -81,15 +80,11 @@ export class LinksController {
   @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: '`rate_limited`: the platform is rate limiting this server (Retry-After).' })
   @ApiBadGatewayResponse({ type: ErrorBodyDto, description: '`empty_response`, `unexpected_format` or `network_error`: the platform answered nothing usable.' })
   async resolve(@Query() query: ResolveLinkQueryDto): Promise<ResolvedLinkDto> {
-    const link = this.tasks.findLink(query.url);
-    try {
-      return ResolvedLinkDto.from(link.url, await this.links.resolve(link));
-    } catch (error) {
-      throw error instanceof LinkError ? linkHttpException(error) : error;
-    }
+    const link = this.links.find(query.url);
+    return ResolvedLinkDto.from(link.url, await this.links.resolve(link));
   }
 
   private async createFor(platform: Platform, body: CreateLinkTaskDto, keyId?: string): Promise<TaskDto> {
-    return TaskDto.from(await this.tasks.create({ link: this.tasks.findLink(body.url, platform) }, body, keyId));
+    return TaskDto.from(await this.tasks.create({ link: this.links.find(body.url, platform) }, body, keyId));
   }
 }

@@ -1,10 +1,11 @@
 import { rm } from 'node:fs/promises';
-import { TaskQueue } from '@app/tasks';
+import { MediaTools } from '@app/media';
+import { type DetectLanguageResult, TaskQueue, TranscriptionEvents } from '@app/tasks';
 import { BadRequestException, Controller, GatewayTimeoutException, HttpCode, Post, UnprocessableEntityException, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiGatewayTimeoutResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiUnprocessableEntityResponse, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
 import { ErrorBodyDto } from '../common/error-body';
-import { MISSING_FILE, probeUpload } from '../uploads/probe-upload';
+import { MISSING_FILE } from '../uploads/missing-file';
 
 /** How long the request waits for a processor's answer. */
 const DETECT_TIMEOUT_MS = 120_000;
@@ -22,7 +23,11 @@ class DetectedLanguageDto {
 @ApiTags('media')
 @Controller('api/v1/detect-language')
 export class DetectLanguageController {
-  constructor(private readonly queue: TaskQueue) {}
+  constructor(
+    private readonly queue: TaskQueue,
+    private readonly events: TranscriptionEvents,
+    private readonly media: MediaTools,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -37,9 +42,10 @@ export class DetectLanguageController {
   @ApiGatewayTimeoutResponse({ type: ErrorBodyDto, description: 'No processor answered in time.' })
   async detect(@UploadedFile() file: Express.Multer.File | undefined): Promise<DetectedLanguageDto> {
     if (!file) throw new BadRequestException(MISSING_FILE);
-    await probeUpload(file.path);
+    await this.media.probe(file.path);
     try {
-      const { language } = await this.queue.detectLanguage(file.path, DETECT_TIMEOUT_MS).catch((error: Error) => {
+      const job = await this.queue.detectLanguage(file.path);
+      const { language } = await this.events.result<DetectLanguageResult>(job, DETECT_TIMEOUT_MS).catch((error: Error) => {
         if (/timed out|timeout/i.test(error.message)) throw new GatewayTimeoutException(`No processor answered within ${DETECT_TIMEOUT_MS / 1000} s; check that processors are running.`);
         throw error;
       });

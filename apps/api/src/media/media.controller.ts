@@ -1,11 +1,11 @@
 import { rm } from 'node:fs/promises';
-import { AUDIO_OUTPUT_FORMATS, extractAudio } from '@app/media';
+import { AUDIO_OUTPUT_FORMATS, MediaTools } from '@app/media';
 import { BadRequestException, Body, Controller, HttpCode, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ErrorBodyDto } from '../common/error-body';
-import { MISSING_FILE, probeUpload } from '../uploads/probe-upload';
+import { MISSING_FILE } from '../uploads/missing-file';
 import { ExtractAudioDto, ExtractAudioUploadDto } from './extract-audio.dto';
 
 const OPUS_RATES = [8000, 12000, 16000, 24000, 48000];
@@ -13,6 +13,8 @@ const OPUS_RATES = [8000, 12000, 16000, 24000, 48000];
 @ApiTags('media')
 @Controller('api/v1/media')
 export class MediaController {
+  constructor(private readonly media: MediaTools) {}
+
   @Post('extract-audio')
   @HttpCode(200)
   @UseInterceptors(FileInterceptor('file'))
@@ -35,9 +37,9 @@ export class MediaController {
     ].filter((problem) => problem !== false);
     if (problems.length) throw new BadRequestException({ message: problems.flatMap((p) => p.problems).join('; '), details: problems });
 
-    await probeUpload(file.path);
+    await this.media.probe(file.path);
     const name = `${file.originalname.replace(/\.[^.]+$/, '') || 'audio'}.${format}`;
-    const audio = extractAudio(file.path, { format, sampleRate, channels: options.channels ?? 1, bitDepth: options.bit_depth ?? 16 });
+    const audio = this.media.extractAudio(file.path, { format, sampleRate, channels: options.channels ?? 1, bitDepth: options.bit_depth ?? 16 });
     response.status(200).type(AUDIO_OUTPUT_FORMATS[format].contentType).attachment(name);
     audio.on('error', () => response.destroy()); // after the headers went out, only aborting tells the client
     audio.on('close', () => void rm(file.path, { force: true }));

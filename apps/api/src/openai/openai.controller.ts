@@ -1,8 +1,9 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Post, Res, UploadedFile, UseFilters, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyId } from '../auth/api-key-id.decorator';
+import { OpenAiExceptionFilter } from './openai-exception.filter';
 import { formatOpenAiResult } from './openai-format';
 import { OpenAiTranscriptionDto, OpenAiTranslationDto } from './openai.dto';
 import { OpenAiService } from './openai.service';
@@ -13,6 +14,7 @@ const MISSING_FILE = { message: "file is missing: send the audio as the multipar
 /** OpenAI-compatible audio endpoints: point an OpenAI client's base URL at `<hark>/v1`. */
 @ApiTags('openai')
 @Controller('v1')
+@UseFilters(OpenAiExceptionFilter)
 export class OpenAiController {
   constructor(private readonly openai: OpenAiService) {}
 

@@ -1,8 +1,8 @@
 import { WHISPER_LANGUAGE_CODES } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
-import { type TaskEntity, TaskQueue, type TaskKind } from '@app/tasks';
-import { BadRequestException, GatewayTimeoutException, Injectable, NotFoundException } from '@nestjs/common';
-import { RawBodyException } from '../common/raw-body.exception';
+import { type TaskEntity, type TaskKind, TranscriptionEvents } from '@app/tasks';
+import { HarkError } from '@app/errors';
+import { BadRequestException, GatewayTimeoutException, Injectable, InternalServerErrorException } from '@nestjs/common';
 import type { CreateTaskDto } from '../tasks/dto/create-task.dto';
 import { TasksService } from '../tasks/tasks.service';
 import type { OpenAiTranscriptionDto } from './openai.dto';
@@ -18,7 +18,7 @@ export const OPENAI_DEFAULT_MODEL = 'whisper-1';
 export class OpenAiService {
   constructor(
     private readonly tasks: TasksService,
-    private readonly queue: TaskQueue,
+    private readonly events: TranscriptionEvents,
     private readonly config: HarkConfig,
   ) {}
 
@@ -42,14 +42,15 @@ export class OpenAiService {
       const current = await this.tasks.get(created.id);
       if (current.status === 'completed') return current;
       if (current.status === 'failed' || current.status === 'cancelled') {
-        throw new RawBodyException({ error: { message: `Transcription ${current.status}: ${current.error ?? 'cancelled'}`, type: 'server_error', param: null, code: null } }, 500);
+        // The task's error is written for users (never a stack or an internal address).
+        throw new InternalServerErrorException(`Transcription ${current.status}: ${current.error ?? 'cancelled'}`);
       }
       if (remaining <= 0) {
         throw new GatewayTimeoutException(
           `The transcription did not finish within ${this.config.openAiWaitMs} ms (OPENAI_WAIT_MS). It continues as task ${created.id}: GET /api/v1/tasks/${created.id}.`,
         );
       }
-      const waited = await this.queue.waitUntilFinished(created.id, remaining).catch(() => true);
+      const waited = await this.events.waitForTask(created.id, remaining).catch(() => true);
       // Without a job to wait on (Redis lost it, the reconciler will re-add it), poll the row.
       if (!waited) await new Promise((done) => setTimeout(done, Math.min(500, remaining)));
     }
@@ -57,7 +58,7 @@ export class OpenAiService {
 
   private check(request: OpenAiTranscriptionDto): void {
     if (!this.models().includes(request.model)) {
-      throw new NotFoundException({ message: `The model '${request.model}' does not exist. Available: ${this.models().join(', ')}.`, details: [{ field: 'model', problems: ['unknown model'] }], code: 'model_not_found' });
+      throw new HarkError('model_not_found', `The model '${request.model}' does not exist. Available: ${this.models().join(', ')}.`, false, { field: 'model' });
     }
     const refuse = (field: string, message: string) => new BadRequestException({ message, details: [{ field, problems: [message] }] });
     if (request.prompt) throw refuse('prompt', "prompt is not supported: sherpa-onnx's Whisper decoder takes no text prompt.");

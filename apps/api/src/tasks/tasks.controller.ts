@@ -1,4 +1,5 @@
 import { renderSubtitles, type SubtitleFormat } from '@app/asr-engine';
+import { LinkResolverService } from '@app/crawlers';
 import { BadRequestException, Body, ConflictException, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import {
@@ -21,7 +22,7 @@ import {
 import type { Response } from 'express';
 import { ApiKeyId } from '../auth/api-key-id.decorator';
 import { ErrorBodyDto } from '../common/error-body';
-import { MISSING_FILE } from '../uploads/probe-upload';
+import { MISSING_FILE } from '../uploads/missing-file';
 import { CreateTaskDto, CreateTaskUploadDto } from './dto/create-task.dto';
 import { ListTasksQueryDto, TaskPageDto } from './dto/list-tasks.dto';
 import { SubtitlesQueryDto } from './dto/subtitles-query.dto';
@@ -43,7 +44,10 @@ const CONTENT_TYPES: Record<SubtitleFormat, string> = {
 @ApiTags('tasks')
 @Controller('api/v1/tasks')
 export class TasksController {
-  constructor(private readonly tasks: TasksService) {}
+  constructor(
+    private readonly tasks: TasksService,
+    private readonly links: LinkResolverService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -69,7 +73,7 @@ export class TasksController {
     if (!file && !options.file_url && !options.url) {
       throw new BadRequestException({ ...MISSING_FILE, message: `${MISSING_FILE.message} Or give its URL as file_url, or a TikTok/Douyin share link as url.` });
     }
-    const media = file ? { file } : options.url ? { link: this.tasks.findLink(options.url) } : { url: options.file_url! };
+    const media = file ? { file } : options.url ? { link: this.links.find(options.url) } : { url: options.file_url! };
     return TaskDto.from(await this.tasks.create(media, options, keyId));
   }
 

@@ -1,13 +1,14 @@
 import { CrawlersModule } from '@app/crawlers';
-import { TasksModule as TasksLibModule } from '@app/tasks';
+import { HttpClientModule } from '@app/http';
+import { MediaModule } from '@app/media';
 import { Module } from '@nestjs/common';
 import { UploadsModule } from '../uploads/uploads.module';
 import { TasksController } from './tasks.controller';
 import { TasksService } from './tasks.service';
 
-/** The task REST endpoints. */
+/** The task REST endpoints and `TasksService`, which the other task-creating interfaces (OpenAI, classic ASR, links) use. */
 @Module({
-  imports: [TasksLibModule, UploadsModule, CrawlersModule],
+  imports: [UploadsModule, CrawlersModule, MediaModule, HttpClientModule],
   controllers: [TasksController],
   providers: [TasksService],
   exports: [TasksService],

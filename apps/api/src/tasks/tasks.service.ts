@@ -2,21 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { DEFAULT_DECODE_OPTIONS, type DecodeOptions, parseClipTimestamps, refusedOptions, withDefaults } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
-import { LinkError, LinkResolverService, type Platform, type ShareLink } from '@app/crawlers';
-import { assertFetchableUrl, UrlNotAllowedError } from '@app/media';
-import { CallbackQueue, TaskCancellation, type TaskEntity, type TaskFilter, TaskQueue, TaskRepository } from '@app/tasks';
-import {
-  BadRequestException,
-  ConflictException,
-  HttpException,
-  HttpStatus,
-  Injectable,
-  Logger,
-  NotFoundException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
-import { linkHttpException } from '../links/link-http-error';
-import { probeUpload } from '../uploads/probe-upload';
+import type { ShareLink } from '@app/crawlers';
+import { HarkError } from '@app/errors';
+import { MediaTools } from '@app/media';
+import { assertFetchableUrl, UrlNotAllowedError } from '@app/http';
+import { CallbackQueue, TaskCancellation, type TaskEntity, type TaskFilter, TaskLifecycle, TaskQueue, TaskRepository } from '@app/tasks';
+import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import type { TaskOptionsDto } from './dto/create-task.dto';
 import type { DecodeOptionsDto } from './dto/decode-options.dto';
 
@@ -26,26 +17,29 @@ const ENQUEUE_WAIT_MS = 2000;
 /** The media of a new task: an upload the api stored, a URL the processor will download, or a share link it will resolve. */
 export type TaskMedia = { file: Express.Multer.File } | { url: string } | { link: ShareLink };
 
-/** Accepts tasks, reads them back, and runs their lifecycle (cancel, delete, retry, redeliver). */
+/**
+ * Accepts tasks, reads them back, and asks `TaskLifecycle` for their user-driven moves (cancel,
+ * delete, retry) and `CallbackQueue` for redeliveries.
+ */
 @Injectable()
 export class TasksService {
   private readonly logger = new Logger(TasksService.name);
 
   constructor(
-    private readonly tasks: TaskRepository,
+    private readonly taskRepository: TaskRepository,
+    private readonly lifecycle: TaskLifecycle,
     private readonly queue: TaskQueue,
     private readonly callbacks: CallbackQueue,
     private readonly cancellation: TaskCancellation,
-    private readonly links: LinkResolverService,
+    private readonly media: MediaTools,
     private readonly config: HarkConfig,
   ) {}
 
   /**
    * Checks the media (ffprobe for an upload, the address guard for a URL; a share link was found by
-   * `findLink`), the decode options and the callback URL, stores the task and enqueues it.
+   * `LinkResolverService.find`), the decode options and the callback URL, stores the task and enqueues it.
    * @throws BadRequestException (400) for a URL that is refused; UnprocessableEntityException
-   *   (422) for options the engine cannot apply, an empty file or one without audio;
-   *   UnsupportedMediaTypeException (415) for a file ffprobe cannot read
+   *   (422) for options the engine cannot apply; MediaError for an upload ffprobe cannot use
    */
   async create(media: TaskMedia, options: TaskOptionsDto, apiKeyId?: string): Promise<TaskEntity> {
     const decodeOptions = this.acceptDecodeOptions(options);
@@ -53,11 +47,11 @@ export class TasksService {
     if (options.callback_url) await this.checkCallbackUrl(options.callback_url);
     // An upload is checked here; a URL or share link is only vetted here and checked by the processor after download.
     const source = 'file' in media
-      ? { source: 'upload' as const, fileName: media.file.originalname, fileSizeBytes: media.file.size, mediaPath: media.file.path, duration: (await probeUpload(media.file.path)).duration }
+      ? { source: 'upload' as const, fileName: media.file.originalname, fileSizeBytes: media.file.size, mediaPath: media.file.path, duration: (await this.media.probe(media.file.path)).duration }
       : 'link' in media
         ? { source: 'link' as const, sourceUrl: media.link.url, platform: media.link.platform }
         : { source: 'url' as const, sourceUrl: await this.checkFetchable('file_url', media.url) };
-    const task = await this.tasks.create({
+    const task = await this.taskRepository.create({
       id: randomUUID(),
       task: decodeOptions.task,
       language: decodeOptions.language,
@@ -73,41 +67,25 @@ export class TasksService {
   }
 
   /**
-   * Finds the TikTok or Douyin link in `text` (a link or a share text); no network.
-   * @param platform when given, only this platform's links are accepted
-   * @throws HttpException 400 `unsupported_link` naming `url`, saying which link forms are accepted
-   */
-  findLink(text: string, platform?: Platform): ShareLink {
-    try {
-      return this.links.find(text, platform);
-    } catch (error) {
-      throw error instanceof LinkError ? linkHttpException(error) : error;
-    }
-  }
-
-  /**
-   * @throws HttpException (429, Retry-After) when the key already has MAX_QUEUED_TASKS_PER_KEY
+   * @throws HarkError `rate_limit_exceeded` (429) when the key already has MAX_QUEUED_TASKS_PER_KEY
    *   unfinished tasks
    */
   private async checkQueuedLimit(apiKeyId: string): Promise<void> {
     const limit = this.config.maxQueuedTasksPerKey;
-    if (limit > 0 && (await this.tasks.countUnfinished(apiKeyId)) >= limit) {
-      throw new HttpException(
-        { message: `This API key already has ${limit} queued or processing tasks (MAX_QUEUED_TASKS_PER_KEY); wait for some to finish.`, code: 'rate_limit_exceeded', retryAfter: 30 },
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
+    if (limit > 0 && (await this.taskRepository.countUnfinished(apiKeyId)) >= limit) {
+      throw new HarkError('rate_limit_exceeded', `This API key already has ${limit} queued or processing tasks (MAX_QUEUED_TASKS_PER_KEY); wait for some to finish.`);
     }
   }
 
   /** @throws NotFoundException (404) when no task has this id */
   async get(id: string): Promise<TaskEntity> {
-    const task = await this.tasks.findById(id);
+    const task = await this.taskRepository.findById(id);
     if (!task) throw new NotFoundException(`No task with id ${id}. Check the id returned by POST /api/v1/tasks.`);
     return task;
   }
 
   list(filter: TaskFilter, limit: number, offset: number): Promise<{ items: TaskEntity[]; total: number }> {
-    return this.tasks.list(filter, limit, offset);
+    return this.taskRepository.list(filter, limit, offset);
   }
 
   /**
@@ -117,10 +95,9 @@ export class TasksService {
    */
   async cancel(id: string): Promise<TaskEntity> {
     const task = await this.get(id);
-    if (!(await this.tasks.cancel(id))) throw new ConflictException(`Task ${id} is ${task.status}; only queued or processing tasks can be cancelled.`);
+    const cancelled = await this.lifecycle.cancel(id);
+    if (!cancelled) throw new ConflictException(`Task ${id} is ${task.status}; only queued or processing tasks can be cancelled.`);
     await this.stopWork(id);
-    const cancelled = await this.get(id);
-    await this.callbacks.enqueue(cancelled);
     return cancelled;
   }
 
@@ -130,11 +107,8 @@ export class TasksService {
    */
   async remove(id: string): Promise<void> {
     const task = await this.get(id);
-    if (await this.tasks.cancel(id)) {
-      await this.stopWork(id);
-      await this.callbacks.enqueue({ ...task, status: 'cancelled' });
-    }
-    await this.tasks.remove(id);
+    if (await this.lifecycle.cancel(id)) await this.stopWork(id);
+    await this.taskRepository.remove(id);
     if (task.mediaPath) await rm(task.mediaPath, { force: true });
   }
 
@@ -148,8 +122,8 @@ export class TasksService {
       throw new ConflictException(`Task ${id} is ${task.status}; only failed or cancelled tasks can be retried.`);
     }
     if (!(await this.queue.removeJob(id))) throw new ConflictException(`Task ${id} is still being stopped by a processor; retry in a few seconds.`);
-    if (!(await this.tasks.resetForRetry(id))) throw new ConflictException(`Task ${id} changed meanwhile; fetch it and try again.`);
-    const queued = await this.get(id);
+    const queued = await this.lifecycle.retry(id);
+    if (!queued) throw new ConflictException(`Task ${id} changed meanwhile; fetch it and try again.`);
     await this.enqueue(queued);
     return queued;
   }
@@ -163,7 +137,7 @@ export class TasksService {
     if (!task.callbackUrl) throw new ConflictException(`Task ${id} has no callback_url.`);
     if (task.status === 'queued' || task.status === 'processing') throw new ConflictException(`Task ${id} is ${task.status}; its callback is sent when it finishes.`);
     if (!this.config.callbackSecret) throw new ConflictException('Callbacks are disabled: set CALLBACK_SECRET.');
-    await this.callbacks.enqueue(task);
+    await this.callbacks.redeliver(task);
     return this.get(id);
   }
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { TaskEntity } from './task.entity';
+import type { TaskEntity } from '../task.entity';
 
 /** Header carrying the Unix time (seconds) at which a callback was signed. */
 export const CALLBACK_TIMESTAMP_HEADER = 'x-hark-timestamp';

@@ -1,5 +1,5 @@
 import { HarkConfig } from '@app/config';
-import { CallbackQueue, TaskQueue, TaskRepository } from '@app/tasks';
+import { TaskLifecycle, TaskQueue, TaskRepository } from '@app/tasks';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 
 /** Tasks changed more recently than this are left alone (the api may be enqueueing them right now). */
@@ -20,9 +20,9 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
   private running = false;
 
   constructor(
-    private readonly tasks: TaskRepository,
+    private readonly taskRepository: TaskRepository,
+    private readonly lifecycle: TaskLifecycle,
     private readonly queue: TaskQueue,
-    private readonly callbacks: CallbackQueue,
     private readonly config: HarkConfig,
   ) {}
 
@@ -49,7 +49,7 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
 
   /** One pass over the unfinished tasks. Returns how many were re-enqueued. */
   async reconcile(): Promise<number> {
-    const unfinished = await this.tasks.findUnfinished(new Date(Date.now() - GRACE_MS), BATCH);
+    const unfinished = await this.taskRepository.findUnfinished(new Date(Date.now() - GRACE_MS), BATCH);
     let enqueued = 0;
     for (const task of unfinished) {
       const state = await this.queue.state(task.id);
@@ -59,8 +59,7 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
         this.logger.warn(`Task ${task.id} (${task.status}) had no job in Redis; re-enqueued`);
       } else if (state === 'failed') {
         const job = await this.queue.job(task.id);
-        if (await this.tasks.fail(task.id, job?.failedReason || 'The job failed.')) await this.callbacks.enqueueById(task.id);
-        this.logger.warn(`Task ${task.id} marked failed from its failed job: ${job?.failedReason}`);
+        if (await this.lifecycle.fail(task.id, job?.failedReason || 'The job failed.')) this.logger.warn(`Task ${task.id} marked failed from its failed job: ${job?.failedReason}`);
       }
     }
     return enqueued;

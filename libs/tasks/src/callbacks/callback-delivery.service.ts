@@ -1,6 +1,8 @@
 import { HarkConfig } from '@app/config';
-import { postJson } from '@app/media';
-import { CALLBACK_SIGNATURE_HEADER, CALLBACK_TIMESTAMP_HEADER, type DeliverCallbackJobData, signCallback, TaskRepository } from '@app/tasks';
+import { HttpClient } from '@app/http';
+import type { DeliverCallbackJobData } from '../queue.contract';
+import { TaskRepository } from '../task.repository';
+import { CALLBACK_SIGNATURE_HEADER, CALLBACK_TIMESTAMP_HEADER, signCallback } from './callback-payload';
 import { Injectable } from '@nestjs/common';
 
 /** What one delivery attempt came to. */
@@ -14,8 +16,9 @@ export type DeliveryOutcome = 'delivered' | 'retry' | 'gone';
 @Injectable()
 export class CallbackDeliveryService {
   constructor(
-    private readonly tasks: TaskRepository,
+    private readonly taskRepository: TaskRepository,
     private readonly config: HarkConfig,
+    private readonly http: HttpClient,
   ) {}
 
   /** @param lastAttempt whether a failure now is final (the task's callback_status becomes `failed`) */
@@ -31,14 +34,14 @@ export class CallbackDeliveryService {
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
-      statusCode = await postJson(data.url, data.body, headers, { allowedHosts: this.config.allowedUrlHosts, timeoutMs: this.config.callbackTimeoutMs });
+      statusCode = await this.http.postJson(data.url, data.body, headers, { allowedHosts: this.config.allowedUrlHosts, timeoutMs: this.config.callbackTimeoutMs });
     } catch (caught) {
       error = caught instanceof Error ? caught.message : String(caught);
     }
     const outcome: DeliveryOutcome = statusCode !== null && statusCode >= 200 && statusCode < 300 ? 'delivered' : statusCode === 410 ? 'gone' : 'retry';
     const status = outcome === 'delivered' ? 'delivered' : outcome === 'gone' || lastAttempt ? 'failed' : 'pending';
     const attempt = { at: at.toISOString(), status_code: statusCode, error, duration_ms: Math.round(performance.now() - started) };
-    await this.tasks.recordCallbackAttempt(data.taskId, attempt, status);
+    await this.taskRepository.recordCallbackAttempt(data.taskId, attempt, status);
     return { outcome, detail: error ?? `HTTP ${statusCode}` };
   }
 }

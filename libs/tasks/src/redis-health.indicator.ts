@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { TaskQueue } from './task-queue.service';
+import { TaskQueue } from './task-queue';
 
 /** Readiness of Redis, the queue transport: a PING through the queue's connection, with a timeout. */
 @Injectable()

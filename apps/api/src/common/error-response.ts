@@ -1,0 +1,60 @@
+import { STATUS_CODES } from 'node:http';
+import { HarkError } from '@app/errors';
+import { HttpException, HttpStatus } from '@nestjs/common';
+import type { ErrorBodyDto, FieldErrorDto } from './error-body';
+import { HTTP_STATUS } from './http-status';
+
+/** An error as the api answers it, before a filter gives it its shape. */
+export interface ErrorResponse {
+  body: ErrorBodyDto;
+  /** Seconds, for a Retry-After header. */
+  retryAfter?: number;
+}
+
+/** What an `HttpException`'s response object may carry besides the message. */
+interface ExceptionFields {
+  message?: unknown;
+  details?: FieldErrorDto[];
+  code?: unknown;
+  retryAfter?: number;
+}
+
+/**
+ * Turns anything thrown while serving a request into the api's error: a `HarkError` by the
+ * `HTTP_STATUS` table, an `HttpException` as it says, anything else as a 500 that says only
+ * "Internal server error" (the details go to the log, never to the client).
+ * @param maxUploadBytes quoted by the message of a 413
+ */
+export function toErrorResponse(exception: unknown, maxUploadBytes: number): ErrorResponse {
+  if (exception instanceof HarkError) {
+    const { status, hint, retryAfter, field = exception.field } = HTTP_STATUS[exception.code];
+    const message = hint ? `${exception.message}${/[.!?…]$/.test(exception.message) ? ' ' : '. '}${hint}` : exception.message;
+    const details = field ? [{ field, problems: [exception.message] }] : undefined;
+    return { body: { statusCode: status, error: statusName(status), message, code: exception.code, ...(details ? { details } : {}) }, retryAfter };
+  }
+  if (!(exception instanceof HttpException)) {
+    return { body: { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' } };
+  }
+  const statusCode = exception.getStatus();
+  const raw = exception.getResponse();
+  const fields: ExceptionFields = typeof raw === 'object' && raw !== null ? raw : {};
+  let message = typeof raw === 'string' ? raw : Array.isArray(fields.message) ? fields.message.join('; ') : String(fields.message ?? exception.message);
+  if (statusCode === HttpStatus.PAYLOAD_TOO_LARGE) {
+    message = `The file is larger than the upload limit of ${maxUploadBytes} bytes (MAX_UPLOAD_BYTES). Send a smaller file, or extract the audio track first.`;
+  }
+  return {
+    body: {
+      statusCode,
+      error: statusName(statusCode),
+      message, // an HttpException's message is written for clients, 5xx ones included (e.g. 504)
+      ...(typeof fields.code === 'string' ? { code: fields.code } : {}),
+      ...(fields.details && statusCode < 500 ? { details: fields.details } : {}),
+    },
+    retryAfter: fields.retryAfter,
+  };
+}
+
+/** `Bad Request` for 400, `Not Found` for 404, … (Node's names of the HTTP statuses). */
+function statusName(status: number): string {
+  return STATUS_CODES[status] ?? 'Error';
+}

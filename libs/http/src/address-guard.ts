@@ -1,0 +1,55 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import type { LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { UrlNotAllowedError } from './http-errors';
+
+/**
+ * True for addresses on the public internet. Loopback, private (RFC 1918, fc00::/7), link-local
+ * (169.254/16 — cloud metadata services live there — and fe80::/10), carrier-grade NAT,
+ * multicast, reserved and unspecified ranges are not. Ranges as classified by ipaddr.js
+ * (`range() === 'unicast'`); IPv4-mapped IPv6 addresses are judged as their IPv4 address.
+ * @param address an IPv4 or IPv6 address (throws for anything else)
+ */
+export function isPublicAddress(address: string): boolean {
+  let parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  return parsed.range() === 'unicast';
+}
+
+/** A host name as matched against ALLOWED_URL_HOSTS: lower case, without IPv6 brackets. */
+export function bareHost(hostname: string): string {
+  return hostname.replace(/^\[|\]$/g, '').toLowerCase();
+}
+
+/**
+ * Refuses `address` (what `hostname` resolved to, or the address connected to) unless it is
+ * public or `hostname` is in `allowedHosts`.
+ * @throws UrlNotAllowedError `<host> resolves to the non-public address <ip>; add the host to ALLOWED_URL_HOSTS to allow it`
+ */
+export function checkAddress(hostname: string, address: string, allowedHosts: ReadonlySet<string>): void {
+  const host = bareHost(hostname);
+  if (allowedHosts.has(host) || isPublicAddress(address)) return;
+  throw new UrlNotAllowedError(`${host} resolves to the non-public address ${address}; add the host to ALLOWED_URL_HOSTS to allow it`);
+}
+
+/**
+ * A `lookup` for `http.request` / `net.connect` that resolves like `dns.lookup` and refuses
+ * non-public addresses (all of them are checked, not only the first), unless the host is in
+ * `allowedHosts`. Checking at connection time (not before) also covers redirects and DNS
+ * rebinding. Node does not call `lookup` for IP literals: see `checkAddress`.
+ * @throws (through the callback) UrlNotAllowedError, or the DNS error
+ */
+export function guardedLookup(allowedHosts: ReadonlySet<string>): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      try {
+        for (const entry of addresses) checkAddress(hostname, entry.address, allowedHosts);
+      } catch (refused) {
+        return callback(refused as UrlNotAllowedError, '', 0);
+      }
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      callback(null, addresses[0].address, addresses[0].family);
+    });
+  };
+}

@@ -1,0 +1,123 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { QueryDeepPartialEntity, Repository } from 'typeorm';
+import { CallbackQueue } from './callbacks/callback-queue';
+import { TaskEntity } from './task.entity';
+import { FINAL_STATUSES, type Transition, TRANSITIONS } from './task-transitions';
+import type { TaskResult } from './task.types';
+
+/** What `complete` stores. `processingTime` in seconds. */
+export interface TaskOutcome {
+  result: TaskResult;
+  engine: string;
+  processingTime: number;
+}
+
+type Changes = QueryDeepPartialEntity<TaskEntity>;
+
+/**
+ * The one owner of task status. Each transition is a single guarded
+ * `UPDATE tasks SET … WHERE id = $1 AND status IN (<allowed>) RETURNING *` (allowed statuses from
+ * `TRANSITIONS`) and returns the task as it is now, or null when the task is gone or was not in an
+ * allowed status — so of two concurrent transitions of one task exactly one wins, and a late
+ * writer (a processor still working on a cancelled task) changes nothing.
+ *
+ * Reaching a final status also marks the callback `pending` in the same statement and schedules
+ * its delivery: exactly once, because only the winning transition gets a task back.
+ */
+@Injectable()
+export class TaskLifecycle {
+  private readonly logger = new Logger(TaskLifecycle.name);
+
+  constructor(
+    @InjectRepository(TaskEntity) private readonly repository: Repository<TaskEntity>,
+    private readonly callbacks: CallbackQueue,
+  ) {}
+
+  /** queued | processing → processing: a processor starts an attempt (counted in `attempts`). */
+  start(id: string): Promise<TaskEntity | null> {
+    return this.transition('start', id, { progress: 0, error: null, errorCode: null, startedAt: () => 'now()', attempts: () => 'attempts + 1' });
+  }
+
+  /** processing → completed, with the transcript. */
+  complete(id: string, outcome: TaskOutcome): Promise<TaskEntity | null> {
+    return this.transition('complete', id, { ...outcome, progress: 100, error: null, errorCode: null, completedAt: () => 'now()' });
+  }
+
+  /** queued | processing → failed, with a reason the user can read and its class (`error_code`). */
+  fail(id: string, error: string, errorCode: string | null = null): Promise<TaskEntity | null> {
+    return this.transition('fail', id, { error, errorCode, completedAt: () => 'now()' });
+  }
+
+  /** queued | processing → cancelled. */
+  cancel(id: string): Promise<TaskEntity | null> {
+    return this.transition('cancel', id, { completedAt: () => 'now()' });
+  }
+
+  /**
+   * processing → queued: the attempt ended with a transient error (its message is kept in `error`
+   * until the next attempt starts) or was handed back at shutdown (`error` null).
+   */
+  requeue(id: string, error: string | null = null, errorCode: string | null = null): Promise<TaskEntity | null> {
+    return this.transition('requeue', id, { progress: 0, error, errorCode });
+  }
+
+  /** failed | cancelled → queued for a new attempt, clearing the outcome of the last one. */
+  retry(id: string): Promise<TaskEntity | null> {
+    return this.transition('retry', id, {
+      progress: 0,
+      error: null,
+      errorCode: null,
+      result: null,
+      engine: null,
+      startedAt: null,
+      completedAt: null,
+      processingTime: null,
+      callbackStatus: null,
+      callbackAttempts: [],
+    });
+  }
+
+  private async transition(name: Transition, id: string, changes: Changes): Promise<TaskEntity | null> {
+    const { from, to } = TRANSITIONS[name];
+    const final = FINAL_STATUSES.includes(to);
+    const result = await this.repository
+      .createQueryBuilder()
+      .update(TaskEntity)
+      .set({
+        ...changes,
+        status: to,
+        ...(final ? { callbackStatus: () => `CASE WHEN callback_url IS NULL THEN callback_status ELSE 'pending' END` } : {}),
+      })
+      .where('id = :id AND status IN (:...from)', { id, from })
+      .returning('*')
+      .execute();
+    const row = (result.raw as Record<string, unknown>[])[0];
+    if (!row) return null;
+    const task = this.hydrate(row);
+    if (final && task.callbackUrl) await this.scheduleCallback(task);
+    return task;
+  }
+
+  /** A raw `RETURNING *` row as an entity (column names, types and transformers as TypeORM maps them). */
+  private hydrate(row: Record<string, unknown>): TaskEntity {
+    const { metadata, manager } = this.repository;
+    const task = this.repository.create();
+    for (const column of metadata.columns) {
+      column.setEntityValue(task, manager.connection.driver.prepareHydratedValue(row[column.databaseName], column));
+    }
+    return task;
+  }
+
+  /**
+   * The task already reached its final status; a failure to reach Redis now must not undo that.
+   * The callback stays `pending` in Postgres.
+   */
+  private async scheduleCallback(task: TaskEntity): Promise<void> {
+    try {
+      await this.callbacks.enqueue(task);
+    } catch (error) {
+      this.logger.warn(`Task ${task.id} is ${task.status} but its callback could not be queued yet (${error instanceof Error ? error.message : String(error)}); it stays pending`);
+    }
+  }
+}
