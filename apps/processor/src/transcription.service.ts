@@ -36,7 +36,7 @@ export class TranscriptionService {
    * Transcribes a task and stores its result. Does nothing when the task is gone or finished
    * (a duplicate delivery, a cancelled or deleted task).
    * @param signal aborts the work when the task is cancelled
-   * @throws MediaError, DownloadError or LinkError (see `retryable`) when the media cannot be had
+   * @throws MediaError, HttpRequestError or LinkError (see `retryable`) when the media cannot be had
    *   or decoded; the abort reason; any other error is transient (database, Redis, engine)
    */
   async run(taskId: string, reportProgress: ProgressSink, signal: AbortSignal): Promise<void> {
@@ -73,7 +73,7 @@ export class TranscriptionService {
   /**
    * The media of a `url` task, or of a `link` task: its share link is resolved first (the result
    * is recorded on the task) and the media downloaded with the headers and proxy the platform needs.
-   * @throws LinkError, DownloadError, or MediaError when the download is not audio/video
+   * @throws LinkError, HttpRequestError, or MediaError when the download is not audio/video
    */
   private async fetchMedia(task: TaskEntity, signal: AbortSignal): Promise<TaskEntity> {
     if (task.source !== 'link') return this.download(task, task.sourceUrl!, signal);

@@ -1,7 +1,7 @@
 import { WHISPER_SAMPLE_RATE as ENGINE_SAMPLE_RATE } from '@app/media';
 import { assertVadModel, resolveWhisperModel, type WhisperModelFiles } from './model-files';
 import { LanguageIdentifier } from './language-identifier';
-import { Pool } from './recognizer-pool';
+import { Pool } from './pool';
 import { type DecodeOptions, effectiveChunkLength, parseClipTimestamps, refusedOptions, withDefaults } from './decode-options';
 import { ClipSegmenter, FixedWindowSegmenter, type Segmenter } from './segmenter';
 import { chunkToSegment, joinSegmentText, roundTime } from './segments';

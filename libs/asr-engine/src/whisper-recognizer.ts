@@ -20,7 +20,7 @@ export interface ChunkResult {
 
 /**
  * One sherpa-onnx Whisper `OfflineRecognizer`: the model loaded once and reused for many chunks.
- * Not safe for concurrent use; an engine hands each transcription its own (see `RecognizerPool`).
+ * Not safe for concurrent use; an engine hands each transcription its own (see `Pool`).
  */
 export class WhisperRecognizer {
   private language = '';

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@app/errors';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { QueryDeepPartialEntity, Repository } from 'typeorm';
@@ -45,7 +46,7 @@ export class TaskLifecycle {
   }
 
   /** queued | processing → failed, with a reason the user can read and its class (`error_code`). */
-  fail(id: string, error: string, errorCode: string | null = null): Promise<TaskEntity | null> {
+  fail(id: string, error: string, errorCode: ErrorCode | null = null): Promise<TaskEntity | null> {
     return this.transition('fail', id, { error, errorCode, completedAt: () => 'now()' });
   }
 
@@ -58,7 +59,7 @@ export class TaskLifecycle {
    * processing → queued: the attempt ended with a transient error (its message is kept in `error`
    * until the next attempt starts) or was handed back at shutdown (`error` null).
    */
-  requeue(id: string, error: string | null = null, errorCode: string | null = null): Promise<TaskEntity | null> {
+  requeue(id: string, error: string | null = null, errorCode: ErrorCode | null = null): Promise<TaskEntity | null> {
     return this.transition('requeue', id, { progress: 0, error, errorCode });
   }
 

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { DecodeOptions } from '@app/asr-engine';
 import type { Platform } from '@app/crawlers';
+import type { ErrorCode } from '@app/errors';
 import type { CallbackAttempt, CallbackStatus, LinkMetadata, TaskKind, TaskPriority, TaskResult, TaskSource, TaskStatus } from './task.types';
 
 const bigintAsNumber = { to: (value?: number | null) => value, from: (value?: string | null) => (value == null ? null : Number(value)) };
@@ -93,7 +94,7 @@ export class TaskEntity {
 
   /** Machine-readable class of `error` (e.g. `not_found` for a deleted post), or null. */
   @Column({ name: 'error_code', type: 'varchar', length: 32, nullable: true })
-  errorCode: string | null;
+  errorCode: ErrorCode | null;
 
   @Column({ type: 'jsonb', nullable: true })
   result: TaskResult | null;

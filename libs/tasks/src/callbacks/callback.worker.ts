@@ -1,4 +1,5 @@
 import { WorkerHost } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import type { QueueJob } from '../queue.contract';
 import { CallbackDeliveryService } from './callback-delivery.service';
@@ -7,6 +8,7 @@ import { CallbackDeliveryService } from './callback-delivery.service';
  * Consumer of the callback queue: one delivery attempt per run; BullMQ backs off between them.
  * Registered with its worker options by `CallbacksModule` (processors only).
  */
+@Injectable()
 export class CallbackWorker extends WorkerHost {
   constructor(private readonly delivery: CallbackDeliveryService) {
     super();

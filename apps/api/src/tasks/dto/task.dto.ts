@@ -1,5 +1,6 @@
 import type { DecodeOptions } from '@app/asr-engine';
-import { LINK_ERROR_CODES, PLATFORMS } from '@app/crawlers';
+import { PLATFORMS } from '@app/crawlers';
+import { ERROR_CODES, type ErrorCode } from '@app/errors';
 import { CALLBACK_STATUSES, type LinkMetadata, TASK_KINDS, TASK_PRIORITIES, TASK_SOURCES, TASK_STATUSES, type TaskEntity, type TaskResult } from '@app/tasks';
 import { ApiProperty } from '@nestjs/swagger';
 
@@ -125,12 +126,12 @@ export class TaskDto {
   error: string | null;
 
   @ApiProperty({
-    description: `Class of \`error\`: for share links ${LINK_ERROR_CODES.join(', ')}; for media empty, unreadable, no_audio, decode_failed, download_failed; null otherwise.`,
+    description: 'Class of `error` (media, download or share-link failures); null otherwise.',
     nullable: true,
-    type: String,
+    enum: ERROR_CODES,
     example: null,
   })
-  error_code: string | null;
+  error_code: ErrorCode | null;
 
   @ApiProperty({ description: 'Engine and model that produced the result.', nullable: true, type: String, example: 'sherpa-onnx/whisper-tiny (int8, cpu)' })
   engine: string | null;

@@ -1,0 +1,68 @@
+// @ts-check
+// ESLint (flat config): typescript-eslint's type-checked recommended rules over the TypeScript sources,
+// tuned where they fight a deliberate style of this codebase. Formatting is Prettier's (.prettierrc.json);
+// eslint-config-prettier comes last and switches off every rule that would disagree with it.
+import eslint from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig(
+  {
+    ignores: [
+      'dist/',
+      'coverage/',
+      'test-results/',
+      'bench-results/',
+      'models/',
+      'storage/',
+      '**/__fixtures__/**/*.html',
+      '**/__fixtures__/**/*.json',
+    ],
+  },
+  {
+    files: ['{apps,libs,test,scripts,bench}/**/*.ts', 'vitest.config.ts'],
+    extends: [eslint.configs.recommended, tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: {
+        // tsconfig.json covers apps, libs, scripts, bench and test; vitest.config.ts lies outside it.
+        projectService: { allowDefaultProject: ['vitest.config.ts'], defaultProject: 'tsconfig.json' },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      // `_name` marks a parameter or binding kept on purpose (e.g. `const { cookie: _cookie, ...headers } = …`).
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
+      ],
+      // Nest's HttpException.getStatus() returns number; comparing it with HttpStatus members is the framework's idiom.
+      '@typescript-eslint/no-unsafe-enum-comparison': 'off',
+      // Not in the recommended set, added because they catch real bugs and the tree already passes them:
+      // a `return promise` inside try/catch/finally skips the catch and the finally's ordering ...
+      '@typescript-eslint/return-await': ['error', 'error-handling-correctness-only'],
+      // ... and a switch over a union (task status, error code, platform) that misses a member.
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
+  {
+    // Tests and the bench read JSON response bodies untyped (`ApiResponse<T = any>`, `body: any`) on purpose:
+    // they assert on the wire format, so typing every body would only restate the DTOs.
+    files: ['test/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  prettier,
+);
