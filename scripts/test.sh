@@ -36,6 +36,8 @@ log "running the tests (models: $MODELS_DIR, ASR_MODEL=$ASR_MODEL)"
 rm -f test-results/summary.txt
 status=0
 npx tsc -p tsconfig.json --noEmit || die "type errors (npx tsc -p tsconfig.json --noEmit)"
+npm run --silent lint || die "lint errors: fix them (npm run lint lists them; npx eslint --fix . fixes some)"
+npm run --silent format:check || die "files not formatted with Prettier: run npm run format"
 npx vitest run "$@" || status=$?
 [ -f test-results/summary.txt ] || echo "0 passed, 1 failed" > test-results/summary.txt
 cat test-results/summary.txt

@@ -1,19 +1,5 @@
-import { type ErrorCode, HarkError } from '@app/errors';
+import { HarkError, type LINK_ERROR_CODES } from '@app/errors';
 
-/**
- * Why a link could not be resolved. Only `rate_limited` and `network_error` are worth retrying;
- * the others need a different link, a cookie, a proxy or a code change.
- */
-export const LINK_ERROR_CODES = [
-  'unsupported_link',
-  'not_found',
-  'login_required',
-  'region_blocked',
-  'rate_limited',
-  'empty_response',
-  'unexpected_format',
-  'network_error',
-] as const satisfies readonly ErrorCode[];
 export type LinkErrorCode = (typeof LINK_ERROR_CODES)[number];
 
 const RETRYABLE: ReadonlySet<LinkErrorCode> = new Set(['rate_limited', 'network_error']);

@@ -1,11 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer as createHttpServer } from 'node:http';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@app/config';
 import { HttpClient } from '@app/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectProxy } from '../../../test/support/connect-proxy';
 import { PlatformReplayServer } from './__fixtures__/replay-server';
 import { LinkError, type LinkErrorCode } from './link-error';
 import { LinkResolverService } from './link-resolver.service';
@@ -191,21 +191,8 @@ describe('resolving links against replayed platform answers', () => {
   });
 
   it('goes through the platform proxy (HTTP CONNECT) for the page and the media download', async () => {
-    const tunnels: string[] = [];
-    const proxy = createHttpServer((_request, response) => response.writeHead(405).end());
-    proxy.on('connect', (request, client, head) => {
-      tunnels.push(request.url!);
-      const [host, port] = request.url!.split(':');
-      const upstream = connect(Number(port), host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client).pipe(upstream);
-      });
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
-    await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
-    const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    const proxy = new ConnectProxy();
+    const proxyUrl = await proxy.start();
     const dir = await mkdtemp(join(tmpdir(), 'hark-proxy-'));
     try {
       const proxied = new LinkResolverService(loadConfig({ DOUYIN_BASE_URL: server.baseUrl, DOUYIN_PROXY: proxyUrl }));
@@ -216,7 +203,7 @@ describe('resolving links against replayed platform answers', () => {
       expect(bytes).toBe((await readFile(__filename)).length); // the replay server's "video" is this file
       const origin = server.baseUrl.replace('http://', '');
       // Page, play address and CDN: every request went through the proxy.
-      expect(tunnels).toEqual([origin, origin, origin]);
+      expect(proxy.tunnels).toEqual([origin, origin, origin]);
       expect(server.requests.map((r) => [r.path, r.status])).toEqual([
         [`/share/video/${DOUYIN_ID}/`, 200],
         ['/aweme/v1/play/', 302],
@@ -226,8 +213,7 @@ describe('resolving links against replayed platform answers', () => {
       expect(proxied.agentFor('tiktok')).toBeUndefined();
     } finally {
       await rm(dir, { recursive: true, force: true });
-      proxy.closeAllConnections?.();
-      await new Promise((done) => proxy.close(done));
+      await proxy.stop();
     }
   });
 });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HarkError } from '@app/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectProxy } from '../../../test/support/connect-proxy';
 import { assertFetchableUrl, HttpClient, HttpRequestError, isPublicAddress, proxyAgent, UrlNotAllowedError } from './index';
 
 /** A real HTTP server on 127.0.0.1 that records what reached it (connections, requests). */
@@ -339,29 +340,16 @@ describe('postJson', () => {
 
 describe('proxy', () => {
   it('goes through an HTTP CONNECT proxy, which resolves and connects (no guard)', async () => {
-    const tunnels: string[] = [];
-    const proxy = createServer((_request, response) => response.writeHead(405).end());
-    proxy.on('connect', (request, client, head) => {
-      tunnels.push(request.url!);
-      const [host, port] = request.url!.split(':');
-      const upstream = connect(Number(port), host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client).pipe(upstream);
-      });
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
-    await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+    const proxy = new ConnectProxy();
+    const proxyUrl = await proxy.start();
     try {
-      const agent = proxyAgent(`http://127.0.0.1:${(proxy.address() as { port: number }).port}`);
+      const agent = proxyAgent(proxyUrl);
       // Guarded by default, yet 127.0.0.1 is reached: the proxy connects, not Hark.
       await expect(http.download(`${main.url}/hops/1`, target, { maxRedirects: 3, proxy: agent })).resolves.toMatchObject({ bytes: 4 });
       expect(await http.getText(`${other.url}/page`, { proxy: agent })).toMatchObject({ status: 200, body: 'other /page' });
-      expect(tunnels).toEqual([`127.0.0.1:${main.port}`, `127.0.0.1:${main.port}`, `127.0.0.1:${other.port}`]);
+      expect(proxy.tunnels).toEqual([`127.0.0.1:${main.port}`, `127.0.0.1:${main.port}`, `127.0.0.1:${other.port}`]);
     } finally {
-      proxy.closeAllConnections();
-      await new Promise((done) => proxy.close(done));
+      await proxy.stop();
     }
   });
 });

@@ -1,4 +1,5 @@
-import { ACCEPTED_LINK_FORMS, LINK_ERROR_CODES, LinkResolverService, type Platform } from '@app/crawlers';
+import { ACCEPTED_LINK_FORMS, LinkResolverService, type Platform } from '@app/crawlers';
+import { LINK_ERROR_CODES } from '@app/errors';
 import { Body, Controller, Get, HttpCode, Post, Query, UseInterceptors } from '@nestjs/common';
 import { NoFilesInterceptor } from '@nestjs/platform-express';
 import {
