@@ -41,7 +41,7 @@ describe('OpenAI-compatible audio API, driven by the official openai client', ()
     expect(typeof text).toBe('string');
     for (const format of ['srt', 'vtt'] as const) {
       const subtitles = await client.audio.transcriptions.create({ file: jfk(), model: 'whisper-1', response_format: format });
-      const { entries } = parse(subtitles as unknown as string);
+      const { entries } = parse(subtitles);
       expect(entries).toHaveLength(3);
     }
   });
@@ -61,7 +61,7 @@ describe('OpenAI-compatible audio API, driven by the official openai client', ()
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);
     expect(error.error).toMatchObject({ type: 'invalid_request_error', param: 'model', code: 'model_not_found', message: expect.stringMatching(/whisper-9/) });
 
-    const word = (await client.audio.transcriptions.create({ file: jfk(), model: 'whisper-1', response_format: 'verbose_json', timestamp_granularities: ['word'] }).catch((e) => e)) as any;
+    const word = (await client.audio.transcriptions.create({ file: jfk(), model: 'whisper-1', response_format: 'verbose_json', timestamp_granularities: ['word'] }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
     expect(word.status).toBe(400);
     expect(word.error).toMatchObject({ param: 'timestamp_granularities[]', message: expect.stringMatching(/no word timestamps/) });
 

@@ -31,7 +31,7 @@ function stopGracefully(app: NestExpressApplication, graceMs: number): void {
   const stop = async (signal: string) => {
     const logger = new Logger('Api');
     logger.log(`${signal}: finishing in-flight requests (at most ${graceMs} ms)`);
-    const server = app.getHttpServer() as Server;
+    const server: Server = app.getHttpServer();
     const drained = new Promise<void>((done) => server.close(() => done()));
     server.closeIdleConnections();
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { AsrEngine } from '@app/asr-engine';
 import { createLogger, loadConfigOrExit } from '@app/config';
 import { migrateDatabase } from '@app/database';
@@ -16,8 +18,9 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   await app.listen(config.processorHealthPort, config.apiHost);
   const engine = app.get(AsrEngine);
+  const server = app.getHttpServer() as Server;
   new Logger('Processor').log(
-    `Processor ready: ${engine.info.name}, concurrency ${config.workerConcurrency}, ${config.asrThreads} threads; health on port ${(app.getHttpServer().address() as { port: number }).port}`,
+    `Processor ready: ${engine.info.name}, concurrency ${config.workerConcurrency}, ${config.asrThreads} threads; health on port ${(server.address() as AddressInfo).port}`,
   );
 }
 

@@ -20,7 +20,7 @@ export async function assertFetchableUrl(url: string, allowedHosts: ReadonlySet<
   await new Promise<void>((resolve, reject) =>
     guardedLookup(allowedHosts)(hostname, { all: true }, (error) => {
       if (!error) resolve();
-      else reject(error instanceof UrlNotAllowedError ? error : new UrlNotAllowedError(`The host of ${url} cannot be resolved (${(error as NodeJS.ErrnoException).code ?? error.message})`));
+      else reject(error instanceof UrlNotAllowedError ? error : new UrlNotAllowedError(`The host of ${url} cannot be resolved (${error.code ?? error.message})`));
     }),
   );
   return parsed;

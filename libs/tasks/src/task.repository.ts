@@ -4,7 +4,7 @@ import { And, In, LessThan, MoreThanOrEqual, type FindOptionsWhere, type Reposit
 import { TaskEntity } from './task.entity';
 import { UNFINISHED_STATUSES } from './task-transitions';
 import type { Platform } from '@app/crawlers';
-import type { CallbackAttempt, CallbackStatus, LinkMetadata, TaskKind, TaskPriority, TaskResult, TaskSource, TaskStatus } from './task.types';
+import type { CallbackAttempt, CallbackStatus, LinkMetadata, TaskKind, TaskPriority, TaskSource, TaskStatus } from './task.types';
 
 /** Fields a client sets when creating a task. */
 export type NewTask = Pick<TaskEntity, 'id' | 'task' | 'language' | 'priority' | 'source'> &

@@ -38,7 +38,7 @@ export function toErrorResponse(exception: unknown, maxUploadBytes: number): Err
   const statusCode = exception.getStatus();
   const raw = exception.getResponse();
   const fields: ExceptionFields = typeof raw === 'object' && raw !== null ? raw : {};
-  let message = typeof raw === 'string' ? raw : Array.isArray(fields.message) ? fields.message.join('; ') : String(fields.message ?? exception.message);
+  let message = typeof raw === 'string' ? raw : Array.isArray(fields.message) ? fields.message.join('; ') : typeof fields.message === 'string' ? fields.message : exception.message;
   if (statusCode === HttpStatus.PAYLOAD_TOO_LARGE) {
     message = `The file is larger than the upload limit of ${maxUploadBytes} bytes (MAX_UPLOAD_BYTES). Send a smaller file, or extract the audio track first.`;
   }

@@ -153,7 +153,7 @@ export class TasksService {
   private acceptDecodeOptions(options: DecodeOptionsDto): DecodeOptions {
     // Only the decode options (the DTO also carries file_url, priority, callback fields).
     const given = Object.fromEntries(Object.keys(DEFAULT_DECODE_OPTIONS).map((key) => [key, options[key as keyof DecodeOptionsDto]]));
-    const decode = withDefaults(given as Partial<DecodeOptions>);
+    const decode = withDefaults(given);
     try {
       parseClipTimestamps(decode.clip_timestamps);
     } catch (error) {
@@ -200,7 +200,7 @@ export class TasksService {
     try {
       await Promise.race([this.queue.enqueue(task), timeout]);
     } catch (error) {
-      this.logger.warn(`Task ${task.id} stored but not yet enqueued (${error instanceof Error ? error.message : error}); the reconciler will enqueue it`);
+      this.logger.warn(`Task ${task.id} stored but not yet enqueued (${error instanceof Error ? error.message : String(error)}); the reconciler will enqueue it`);
     } finally {
       clearTimeout(timer);
     }
