@@ -11,8 +11,14 @@ export default defineConfig({
     pool: 'forks',
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
-      { extends: true, test: { name: 'unit', include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts'], testTimeout: 30_000 } },
-      { extends: true, test: { name: 'e2e', include: ['test/**/*.e2e-spec.ts'], testTimeout: 180_000, hookTimeout: 120_000 } },
+      {
+        extends: true,
+        test: { name: 'unit', include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts'], testTimeout: 30_000 },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/**/*.e2e-spec.ts'], testTimeout: 180_000, hookTimeout: 120_000 },
+      },
     ],
   },
 });

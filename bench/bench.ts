@@ -33,7 +33,22 @@ interface Row {
 function thirtyMinuteFile(): string {
   const path = join(tmpdir(), 'hark-bench-30min.wav');
   if (!existsSync(path)) {
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-stream_loop', '12', '-i', audioPath('long-en-concat-16k.wav'), '-t', '1800', '-ac', '1', '-ar', '16000', path]);
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-stream_loop',
+      '12',
+      '-i',
+      audioPath('long-en-concat-16k.wav'),
+      '-t',
+      '1800',
+      '-ac',
+      '1',
+      '-ar',
+      '16000',
+      path,
+    ]);
   }
   return path;
 }
@@ -64,8 +79,17 @@ async function endToEnd(file: string): Promise<{ wall: number; processingTime: n
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const engine = await AsrEngine.load({ modelsDir: config.modelsDir, model: config.asrModel, vadModel: config.vadModel, provider: config.asrProvider, numThreads: config.asrThreads, concurrency: 1 });
-  console.log(`Model ${engine.info.name}, ${config.asrThreads} threads; CPU: ${execFileSync('nproc').toString().trim()} cores`);
+  const engine = await AsrEngine.load({
+    modelsDir: config.modelsDir,
+    model: config.asrModel,
+    vadModel: config.vadModel,
+    provider: config.asrProvider,
+    numThreads: config.asrThreads,
+    concurrency: 1,
+  });
+  console.log(
+    `Model ${engine.info.name}, ${config.asrThreads} threads; CPU: ${execFileSync('nproc').toString().trim()} cores`,
+  );
   const rows: Row[] = [];
   for (const file of [audioPath('long-en-concat-16k.wav'), thirtyMinuteFile()]) {
     const audio = (await probeMedia(file)).duration;
@@ -73,10 +97,22 @@ async function main(): Promise<void> {
     const engineRun = await engineOnly(engine, file);
     console.log(`  engine only: ${engineRun.wall.toFixed(2)} s`);
     const e2e = await endToEnd(file);
-    console.log(`  end to end:  ${e2e.wall.toFixed(2)} s (processor's processing_time ${e2e.processingTime.toFixed(2)} s), peak RSS ${e2e.peakRssMiB.toFixed(0)} MiB`);
-    rows.push({ file: file.split('/').pop()!, audio, engineWall: engineRun.wall, e2eWall: e2e.wall, processingTime: e2e.processingTime, peakRssMiB: e2e.peakRssMiB, segments: engineRun.segments });
+    console.log(
+      `  end to end:  ${e2e.wall.toFixed(2)} s (processor's processing_time ${e2e.processingTime.toFixed(2)} s), peak RSS ${e2e.peakRssMiB.toFixed(0)} MiB`,
+    );
+    rows.push({
+      file: file.split('/').pop()!,
+      audio,
+      engineWall: engineRun.wall,
+      e2eWall: e2e.wall,
+      processingTime: e2e.processingTime,
+      peakRssMiB: e2e.peakRssMiB,
+      segments: engineRun.segments,
+    });
   }
-  console.log('\n| file | audio s | engine s | engine RTF | end-to-end s | end-to-end RTF | e2e ÷ engine | processor peak RSS |');
+  console.log(
+    '\n| file | audio s | engine s | engine RTF | end-to-end s | end-to-end RTF | e2e ÷ engine | processor peak RSS |',
+  );
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(

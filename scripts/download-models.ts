@@ -24,11 +24,20 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
   for (const name of names.length ? names : [config.asrModel]) {
-    const { files, downloaded } = await installWhisperModel(config.modelsDir, name, config.modelsBaseUrl, progressPrinter(name));
+    const { files, downloaded } = await installWhisperModel(
+      config.modelsDir,
+      name,
+      config.modelsBaseUrl,
+      progressPrinter(name),
+    );
     if (process.stderr.isTTY && downloaded) process.stderr.write('\n');
     console.log(`${downloaded ? 'Installed' : 'Already present'}: Whisper ${name} in ${files.dir}`);
   }
-  const vadDownloaded = await installVadModel(config.vadModel, config.modelsBaseUrl, progressPrinter('silero_vad.onnx'));
+  const vadDownloaded = await installVadModel(
+    config.vadModel,
+    config.modelsBaseUrl,
+    progressPrinter('silero_vad.onnx'),
+  );
   if (process.stderr.isTTY && vadDownloaded) process.stderr.write('\n');
   console.log(`${vadDownloaded ? 'Installed' : 'Already present'}: Silero VAD at ${config.vadModel}`);
 }

@@ -24,18 +24,34 @@ describe('Bull Board admin UI', () => {
       const anonymous = await fetch(`${stack.baseUrl}${path}`);
       expect(anonymous.status, path).toBe(401);
       expect(anonymous.headers.get('www-authenticate')).toBe('Basic realm="Hark admin"');
-      expect((await fetch(`${stack.baseUrl}${path}`, { headers: { authorization: basic(ADMIN.user, 'wrong') } })).status).toBe(401);
-      expect((await fetch(`${stack.baseUrl}${path}`, { headers: { authorization: basic(ADMIN.user, ADMIN.password) } })).status).toBe(200);
+      expect(
+        (await fetch(`${stack.baseUrl}${path}`, { headers: { authorization: basic(ADMIN.user, 'wrong') } })).status,
+      ).toBe(401);
+      expect(
+        (await fetch(`${stack.baseUrl}${path}`, { headers: { authorization: basic(ADMIN.user, ADMIN.password) } }))
+          .status,
+      ).toBe(200);
     }
   });
 
   it('shows the transcription queue with the completed job in a real browser (screenshot saved)', async () => {
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
-      const context = await browser.newContext({ httpCredentials: { username: ADMIN.user, password: ADMIN.password }, viewport: { width: 1280, height: 800 } });
+      const context = await browser.newContext({
+        httpCredentials: { username: ADMIN.user, password: ADMIN.password },
+        viewport: { width: 1280, height: 800 },
+      });
       const page = await context.newPage();
       await page.goto(`${stack.baseUrl}/admin/queues/queue/transcription?status=completed`);
       await page.getByText(taskId).first().waitFor({ timeout: 20_000 });

@@ -8,15 +8,26 @@ describe('API keys, rate limit and queued-task cap', () => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    stack = await TestStack.create({ API_KEYS: 'key-alpha, key-beta', RATE_LIMIT_PER_MINUTE: '6', MAX_QUEUED_TASKS_PER_KEY: '1' });
+    stack = await TestStack.create({
+      API_KEYS: 'key-alpha, key-beta',
+      RATE_LIMIT_PER_MINUTE: '6',
+      MAX_QUEUED_TASKS_PER_KEY: '1',
+    });
     const api = await stack.startApi(); // no processor: tasks stay queued
     expect(api.log).not.toContain('the API is open');
   });
   afterAll(() => stack?.destroy());
 
   const request = async (route: string, key?: string, init: RequestInit = {}) => {
-    const response = await fetch(`${stack.baseUrl}${route}`, { ...init, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...init.headers } });
-    return { status: response.status, headers: response.headers, body: (await response.json().catch(() => null)) as any };
+    const response = await fetch(`${stack.baseUrl}${route}`, {
+      ...init,
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...init.headers },
+    });
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (await response.json().catch(() => null)) as any,
+    };
   };
   const uploadAs = async (key: string) => {
     const form = new FormData();
@@ -27,10 +38,16 @@ describe('API keys, rate limit and queued-task cap', () => {
   it('missing or wrong keys → 401, in the usual shape on /api and OpenAI shape on /v1', async () => {
     const missing = await request('/api/v1/tasks');
     expect(missing.status).toBe(401);
-    expect(missing.body).toMatchObject({ statusCode: 401, error: 'Unauthorized', message: 'Missing API key: send it as "Authorization: Bearer <key>".' });
+    expect(missing.body).toMatchObject({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'Missing API key: send it as "Authorization: Bearer <key>".',
+    });
     const wrong = await request('/v1/models', 'key-gamma');
     expect(wrong.status).toBe(401);
-    expect(wrong.body).toEqual({ error: { message: 'Invalid API key.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } });
+    expect(wrong.body).toEqual({
+      error: { message: 'Invalid API key.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
+    });
     const client = new OpenAI({ baseURL: `${stack.baseUrl}/v1`, apiKey: 'key-gamma', maxRetries: 0 });
     await expect(client.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
   });

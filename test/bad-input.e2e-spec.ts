@@ -52,7 +52,10 @@ describe('bad input gets a clear error and leaves nothing behind', () => {
   it('a video without audio → 422 saying there is no audio stream', async () => {
     const { execFileSync } = await import('node:child_process');
     const silentVideo = join(scratch, 'silent.mp4');
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=red:s=64x64:r=5:d=1', '-c:v', 'libx264', silentVideo]);
+    execFileSync('ffmpeg', [
+      ...'-v error -y -f lavfi -i color=c=red:s=64x64:r=5:d=1 -c:v libx264'.split(' '),
+      silentVideo,
+    ]);
     const { status, body } = await upload(stack.baseUrl, silentVideo);
     expect(status).toBe(422);
     expect(body.message).toMatch(/no audio stream/);
@@ -67,7 +70,11 @@ describe('bad input gets a clear error and leaves nothing behind', () => {
   it.each([
     ['task', { task: 'summarize' }, /task must be one of the following values: transcribe, translate/],
     ['priority', { priority: 'urgent' }, /priority must be one of the following values: high, normal, low/],
-    ['language', { language: 'klingon' }, /language must be a Whisper language code \(en, zh, .*\) or empty for auto-detection/],
+    [
+      'language',
+      { language: 'klingon' },
+      /language must be a Whisper language code \(en, zh, .*\) or empty for auto-detection/,
+    ],
   ])('invalid %s → 400 naming the field and the allowed values', async (field, fields, message) => {
     const { status, body } = await upload(stack.baseUrl, audioPath('zh-funasr-0.wav'), fields);
     expect(status).toBe(400);

@@ -26,23 +26,55 @@ describe('decode options', () => {
   };
 
   it('stores every option as accepted, with defaults filled in', async () => {
-    const task = await transcribe({ language: 'en', min_silence_duration_ms: '400', word_timestamps: 'false', beam_size: '1' });
-    expect(task.decode_options).toMatchObject({ language: 'en', task: 'transcribe', beam_size: 1, temperature: 0, word_timestamps: false, vad_filter: true, min_silence_duration_ms: 400, speech_pad_ms: 200, chunk_length: 30 });
+    const task = await transcribe({
+      language: 'en',
+      min_silence_duration_ms: '400',
+      word_timestamps: 'false',
+      beam_size: '1',
+    });
+    expect(task.decode_options).toMatchObject({
+      language: 'en',
+      task: 'transcribe',
+      beam_size: 1,
+      temperature: 0,
+      word_timestamps: false,
+      vad_filter: true,
+      min_silence_duration_ms: 400,
+      speech_pad_ms: 200,
+      chunk_length: 30,
+    });
     expect(Object.keys(task.decode_options)).toHaveLength(25);
   });
 
   it('refuses options the engine cannot apply with 422 naming each and why; nothing is stored', async () => {
     const storedBefore = await stack.storedUploads();
-    const { status, body } = await upload(stack.baseUrl, audioPath('jfk.wav'), { beam_size: '5', temperature: '0.2', word_timestamps: 'true', initial_prompt: 'Kennedy' });
+    const { status, body } = await upload(stack.baseUrl, audioPath('jfk.wav'), {
+      beam_size: '5',
+      temperature: '0.2',
+      word_timestamps: 'true',
+      initial_prompt: 'Kennedy',
+    });
     expect(status).toBe(422);
-    expect(body.details.map((d: any) => d.field).sort()).toEqual(['beam_size', 'initial_prompt', 'temperature', 'word_timestamps']);
-    expect(body.message).toMatch(/beam_size=5 \(sherpa-onnx's Whisper decoder is greedy-only; beam search \(beam_size > 1\) is not available\)/);
+    expect(body.details.map((d: any) => d.field).sort()).toEqual([
+      'beam_size',
+      'initial_prompt',
+      'temperature',
+      'word_timestamps',
+    ]);
+    expect(body.message).toMatch(
+      /beam_size=5 \(sherpa-onnx's Whisper decoder is greedy-only; beam search \(beam_size > 1\) is not available\)/,
+    );
     expect(body.message).toMatch(/GET \/api\/v1\/engine/);
     expect(await stack.storedUploads()).toEqual(storedBefore);
   });
 
   it('invalid values → 400 naming the option', async () => {
-    const { status, body } = await upload(stack.baseUrl, audioPath('jfk.wav'), { chunk_length: '45', threshold: 'high', vad_filter: 'maybe', clip_timestamps: '5,2' });
+    const { status, body } = await upload(stack.baseUrl, audioPath('jfk.wav'), {
+      chunk_length: '45',
+      threshold: 'high',
+      vad_filter: 'maybe',
+      clip_timestamps: '5,2',
+    });
     expect(status).toBe(400);
     expect(body.details.map((d: any) => d.field).sort()).toEqual(['chunk_length', 'threshold', 'vad_filter']);
     const clips = await upload(stack.baseUrl, audioPath('jfk.wav'), { clip_timestamps: '5,2' });
@@ -88,10 +120,20 @@ describe('decode options', () => {
   it('GET /api/v1/engine lists models, device and option support', async () => {
     const { status, body } = await getJson(stack.baseUrl, '/api/v1/engine');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ engine: 'sherpa-onnx', active_model: stack.env.ASR_MODEL, provider: 'cpu', device: 'cpu', vad_model: 'silero_vad.onnx' });
+    expect(body).toMatchObject({
+      engine: 'sherpa-onnx',
+      active_model: stack.env.ASR_MODEL,
+      provider: 'cpu',
+      device: 'cpu',
+      vad_model: 'silero_vad.onnx',
+    });
     expect(body.models).toContain(stack.env.ASR_MODEL);
     expect(body.languages).toContain('zh');
-    expect(body.options.beam_size).toEqual({ default: 1, supported: false, reason: expect.stringMatching(/greedy-only/) });
+    expect(body.options.beam_size).toEqual({
+      default: 1,
+      supported: false,
+      reason: expect.stringMatching(/greedy-only/),
+    });
     expect(body.options.clip_timestamps).toEqual({ default: '0', supported: true });
     expect(Object.keys(body.options)).toHaveLength(25);
   });

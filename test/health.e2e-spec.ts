@@ -10,11 +10,16 @@ class OwnRedis {
   constructor(readonly port: number) {}
 
   async start(): Promise<void> {
-    const server = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const server = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     this.process = server;
     await waitFor(
       () => {
-        if (server.exitCode !== null || server.signalCode !== null) throw new Error(`redis-server on port ${this.port} exited (${server.exitCode ?? server.signalCode})`);
+        if (server.exitCode !== null || server.signalCode !== null)
+          throw new Error(`redis-server on port ${this.port} exited (${server.exitCode ?? server.signalCode})`);
         return this.ping();
       },
       { what: `redis-server on port ${this.port} to answer PING` },
@@ -81,7 +86,11 @@ describe('health probes', () => {
     expect((await fetch(`${stack.baseUrl}/health/live`)).status).toBe(200);
     const api = await readiness(stack.baseUrl);
     expect(api.status).toBe(200);
-    expect(api.body.info).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' }, storage: { status: 'up' } });
+    expect(api.body.info).toMatchObject({
+      postgres: { status: 'up' },
+      redis: { status: 'up' },
+      storage: { status: 'up' },
+    });
     expect((await fetch(`${processor.healthUrl}/health/live`)).status).toBe(200);
     const worker = await readiness(processor.healthUrl);
     expect(worker.status).toBe(200);
@@ -91,7 +100,11 @@ describe('health probes', () => {
 
   it('readiness fails with 503 naming Redis while it is down, and recovers by itself', async () => {
     await redis.stop();
-    await waitFor(() => readiness(processor.healthUrl), { until: (ready) => ready.status === 503, what: 'processor readiness 503 with Redis down', intervalMs: 100 });
+    await waitFor(() => readiness(processor.healthUrl), {
+      until: (ready) => ready.status === 503,
+      what: 'processor readiness 503 with Redis down',
+      intervalMs: 100,
+    });
     const down = await readiness(processor.healthUrl);
     expect(down.body.error.redis.status).toBe('down');
     expect(down.body.info.postgres.status).toBe('up');
@@ -101,10 +114,13 @@ describe('health probes', () => {
     expect((await fetch(`${stack.baseUrl}/health/live`)).status).toBe(200); // alive all along
 
     await redis.start();
-    await waitFor(async () => ({ processor: await readiness(processor.healthUrl), api: await readiness(stack.baseUrl) }), {
-      until: (ready) => ready.processor.status === 200 && ready.api.status === 200,
-      what: 'processor and api readiness 200 once Redis is back',
-      intervalMs: 100,
-    });
+    await waitFor(
+      async () => ({ processor: await readiness(processor.healthUrl), api: await readiness(stack.baseUrl) }),
+      {
+        until: (ready) => ready.processor.status === 200 && ready.api.status === 200,
+        what: 'processor and api readiness 200 once Redis is back',
+        intervalMs: 100,
+      },
+    );
   });
 });

@@ -13,7 +13,10 @@ describe('worker options are given when the worker is built', () => {
   let stack: TestStack;
 
   // The timing stand-in is as slow as Whisper tiny: with one thread the 157 s file takes about 20 s here.
-  beforeAll(async () => (stack = await TestStack.running({ ...SHORT_LOCKS, ASR_MODEL: 'tiny-shaped-testonly', ASR_THREADS: '1' })));
+  beforeAll(
+    async () =>
+      (stack = await TestStack.running({ ...SHORT_LOCKS, ASR_MODEL: 'tiny-shaped-testonly', ASR_THREADS: '1' })),
+  );
   afterAll(() => stack?.destroy());
 
   it(`with JOB_LOCK_MS=5000 and JOB_STALLED_INTERVAL_MS=5000 a long healthy job runs once, without lock errors`, async () => {

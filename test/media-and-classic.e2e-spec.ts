@@ -8,8 +8,25 @@ import { TestStack } from './support/stack';
 import { waitFor } from './support/wait';
 
 /** ffprobe's view of an audio file: codec, sample rate, channels, sample format. */
-function probe(path: string): { codec_name: string; sample_rate: string; channels: number; bits_per_sample: number; sample_fmt: string; duration: string } {
-  const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=codec_name,sample_rate,channels,bits_per_sample,sample_fmt,duration', '-of', 'json', path]);
+function probe(path: string): {
+  codec_name: string;
+  sample_rate: string;
+  channels: number;
+  bits_per_sample: number;
+  sample_fmt: string;
+  duration: string;
+} {
+  const out = execFileSync('ffprobe', [
+    '-v',
+    'error',
+    '-select_streams',
+    'a:0',
+    '-show_entries',
+    'stream=codec_name,sample_rate,channels,bits_per_sample,sample_fmt,duration',
+    '-of',
+    'json',
+    path,
+  ]);
   return JSON.parse(out.toString()).streams[0];
 }
 
@@ -40,9 +57,21 @@ describe('detect-language, extract-audio and the classic ASR task interface', ()
 
   it.each([
     [{}, { codec_name: 'pcm_s16le', sample_rate: '16000', channels: 1 }, 'wav'],
-    [{ output_format: 'wav', sample_rate: '44100', channels: '2', bit_depth: '24' }, { codec_name: 'pcm_s24le', sample_rate: '44100', channels: 2 }, 'wav'],
-    [{ output_format: 'flac', sample_rate: '22050' }, { codec_name: 'flac', sample_rate: '22050', channels: 1 }, 'flac'],
-    [{ output_format: 'mp3', sample_rate: '24000', channels: '2' }, { codec_name: 'mp3', sample_rate: '24000', channels: 2 }, 'mp3'],
+    [
+      { output_format: 'wav', sample_rate: '44100', channels: '2', bit_depth: '24' },
+      { codec_name: 'pcm_s24le', sample_rate: '44100', channels: 2 },
+      'wav',
+    ],
+    [
+      { output_format: 'flac', sample_rate: '22050' },
+      { codec_name: 'flac', sample_rate: '22050', channels: 1 },
+      'flac',
+    ],
+    [
+      { output_format: 'mp3', sample_rate: '24000', channels: '2' },
+      { codec_name: 'mp3', sample_rate: '24000', channels: 2 },
+      'mp3',
+    ],
     [{ output_format: 'ogg', sample_rate: '48000' }, { codec_name: 'opus', sample_rate: '48000', channels: 1 }, 'ogg'],
     [{ output_format: 'm4a' }, { codec_name: 'aac', sample_rate: '16000', channels: 1 }, 'm4a'],
   ])('POST /api/v1/media/extract-audio %j streams the converted audio', async (fields, expected, extension) => {
@@ -58,19 +87,41 @@ describe('detect-language, extract-audio and the classic ASR task interface', ()
     expect(info).toMatchObject(expected);
     // The api removes the upload when ffmpeg's output closes, which may be just after the response
     // ends; nothing is logged then, so the condition is the removal itself (a leak times out).
-    await waitFor(() => stack.storedUploads(), { until: (files) => files.length === 0, what: 'the upload to be removed after streaming', timeoutMs: 5000, intervalMs: 20 });
+    await waitFor(() => stack.storedUploads(), {
+      until: (files) => files.length === 0,
+      what: 'the upload to be removed after streaming',
+      timeoutMs: 5000,
+      intervalMs: 20,
+    });
     expect(await stack.storedUploads()).toEqual([]);
   });
 
   it('extract-audio: bad parameters → 400 naming each', async () => {
-    const { status, body } = await upload(stack.baseUrl, audioPath('jfk.wav'), { sample_rate: '1000', channels: '6', output_format: 'aiff' }, '/api/v1/media/extract-audio');
+    const { status, body } = await upload(
+      stack.baseUrl,
+      audioPath('jfk.wav'),
+      { sample_rate: '1000', channels: '6', output_format: 'aiff' },
+      '/api/v1/media/extract-audio',
+    );
     expect(status).toBe(400);
     expect(body.details.map((d: any) => d.field).sort()).toEqual(['channels', 'output_format', 'sample_rate']);
-    const combo = await upload(stack.baseUrl, audioPath('jfk.wav'), { output_format: 'mp3', bit_depth: '24' }, '/api/v1/media/extract-audio');
+    const combo = await upload(
+      stack.baseUrl,
+      audioPath('jfk.wav'),
+      { output_format: 'mp3', bit_depth: '24' },
+      '/api/v1/media/extract-audio',
+    );
     expect(combo.status).toBe(400);
     expect(combo.body.message).toBe('bit_depth applies to wav and flac only, not mp3');
-    const opus = await upload(stack.baseUrl, audioPath('jfk.wav'), { output_format: 'ogg', sample_rate: '44100' }, '/api/v1/media/extract-audio');
-    expect(opus.body.details).toEqual([{ field: 'sample_rate', problems: ['ogg (opus) supports sample_rate 8000, 12000, 16000, 24000, 48000'] }]);
+    const opus = await upload(
+      stack.baseUrl,
+      audioPath('jfk.wav'),
+      { output_format: 'ogg', sample_rate: '44100' },
+      '/api/v1/media/extract-audio',
+    );
+    expect(opus.body.details).toEqual([
+      { field: 'sample_rate', problems: ['ogg (opus) supports sample_rate 8000, 12000, 16000, 24000, 48000'] },
+    ]);
     expect(await stack.storedUploads()).toEqual([]);
   });
 
@@ -84,7 +135,11 @@ describe('detect-language, extract-audio and the classic ASR task interface', ()
     const { task } = await waitForTask(stack.baseUrl, created.body.task_id);
     const done = await getJson(stack.baseUrl, `/api/v1/asr/task/${created.body.task_id}`);
     expect(done.status).toBe(200);
-    expect(done.body).toEqual({ task_id: task.id, status: 'done', result: { text: task.result.text, segments: task.result.segments, language: task.result.language } });
+    expect(done.body).toEqual({
+      task_id: task.id,
+      status: 'done',
+      result: { text: task.result.text, segments: task.result.segments, language: task.result.language },
+    });
   });
 
   it('classic ASR errors keep their shapes: 400 Missing file, 404 not found, 500 error', async () => {
@@ -96,9 +151,14 @@ describe('detect-language, extract-audio and the classic ASR task interface', ()
     }
     await stack.processes.find((app) => app.name === 'processor')!.stop(); // keep the next task queued
     const created = await upload(stack.baseUrl, audioPath('jfk.wav'), {}, '/api/v1/asr/task');
-    expect((await fetch(`${stack.baseUrl}/api/v1/tasks/${created.body.task_id}/cancel`, { method: 'POST' })).status).toBe(200);
+    expect(
+      (await fetch(`${stack.baseUrl}/api/v1/tasks/${created.body.task_id}/cancel`, { method: 'POST' })).status,
+    ).toBe(200);
     const failed = await getJson(stack.baseUrl, `/api/v1/asr/task/${created.body.task_id}`);
-    expect(failed).toMatchObject({ status: 500, body: { task_id: created.body.task_id, status: 'error', result: 'Task cancelled' } });
+    expect(failed).toMatchObject({
+      status: 500,
+      body: { task_id: created.body.task_id, status: 'error', result: 'Task cancelled' },
+    });
     const fake = join(stack.env.STORAGE_DIR, 'fake.mp3');
     writeFileSync(fake, 'not audio at all\n'.repeat(20));
     const bad = await upload(stack.baseUrl, fake, {}, '/api/v1/asr/task');

@@ -43,11 +43,23 @@ describe('models:download', () => {
   afterAll(() => new Promise((done) => server?.close(done)));
 
   /** Runs the built script asynchronously (the fixture server lives in this process). */
-  function download(modelsDir: string, ...names: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-    const env = { ...process.env, MODELS_DIR: modelsDir, MODELS_BASE_URL: baseUrl, VAD_MODEL: 'silero-vad/silero_vad.onnx', ASR_MODEL: 'dummy-testonly' };
+  function download(
+    modelsDir: string,
+    ...names: string[]
+  ): Promise<{ status: number; stdout: string; stderr: string }> {
+    const env = {
+      ...process.env,
+      MODELS_DIR: modelsDir,
+      MODELS_BASE_URL: baseUrl,
+      VAD_MODEL: 'silero-vad/silero_vad.onnx',
+      ASR_MODEL: 'dummy-testonly',
+    };
     return new Promise((done) =>
-      execFile(process.execPath, [join(ROOT, 'dist/scripts/download-models.js'), ...names], { cwd: ROOT, env }, (error, stdout, stderr) =>
-        done({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        [join(ROOT, 'dist/scripts/download-models.js'), ...names],
+        { cwd: ROOT, env },
+        (error, stdout, stderr) => done({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
       ),
     );
   }
@@ -60,9 +72,14 @@ describe('models:download', () => {
     expect(run.stdout).toContain('Installed: Silero VAD');
     expect(run.stderr).toMatch(/dummy-testonly: [\d.]+ MiB \/ [\d.]+ MiB \(100%\)/);
     for (const file of readdirSync(join(testModelsDir(), DUMMY))) {
-      expect(readFileSync(join(modelsDir, DUMMY, file)).equals(readFileSync(join(testModelsDir(), DUMMY, file))), file).toBe(true);
+      expect(
+        readFileSync(join(modelsDir, DUMMY, file)).equals(readFileSync(join(testModelsDir(), DUMMY, file))),
+        file,
+      ).toBe(true);
     }
-    expect(readFileSync(join(modelsDir, 'silero-vad', 'silero_vad.onnx')).equals(assets.get('/silero_vad.onnx')!)).toBe(true);
+    expect(readFileSync(join(modelsDir, 'silero-vad', 'silero_vad.onnx')).equals(assets.get('/silero_vad.onnx')!)).toBe(
+      true,
+    );
     expect(readdirSync(modelsDir).sort()).toEqual([DUMMY, 'silero-vad']); // no temporary files left
 
     requests.length = 0;

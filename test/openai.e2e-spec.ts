@@ -25,12 +25,29 @@ describe('OpenAI-compatible audio API, driven by the official openai client', ()
   });
 
   it('verbose_json: task, full language name, duration and Whisper-shaped segments', async () => {
-    const result: any = await client.audio.transcriptions.create({ file: jfk(), model: 'whisper-1', response_format: 'verbose_json', language: 'en', timestamp_granularities: ['segment'] });
+    const result: any = await client.audio.transcriptions.create({
+      file: jfk(),
+      model: 'whisper-1',
+      response_format: 'verbose_json',
+      language: 'en',
+      timestamp_granularities: ['segment'],
+    });
     expect(result).toMatchObject({ task: 'transcribe', language: 'english' });
     expect(result.duration).toBeCloseTo(11, 1);
     expect(result.segments).toHaveLength(3);
     const [first] = result.segments;
-    expect(Object.keys(first).sort()).toEqual(['avg_logprob', 'compression_ratio', 'end', 'id', 'no_speech_prob', 'seek', 'start', 'temperature', 'text', 'tokens']);
+    expect(Object.keys(first).sort()).toEqual([
+      'avg_logprob',
+      'compression_ratio',
+      'end',
+      'id',
+      'no_speech_prob',
+      'seek',
+      'start',
+      'temperature',
+      'text',
+      'tokens',
+    ]);
     expect(first.seek).toBe(Math.round(first.start * 100));
     expect(first.compression_ratio).toBeGreaterThan(0);
     expect(result.text).toBe(result.segments.map((s: any) => s.text).join(' '));
@@ -40,14 +57,22 @@ describe('OpenAI-compatible audio API, driven by the official openai client', ()
     const text = await client.audio.transcriptions.create({ file: jfk(), model: 'whisper-1', response_format: 'text' });
     expect(typeof text).toBe('string');
     for (const format of ['srt', 'vtt'] as const) {
-      const subtitles = await client.audio.transcriptions.create({ file: jfk(), model: 'whisper-1', response_format: format });
+      const subtitles = await client.audio.transcriptions.create({
+        file: jfk(),
+        model: 'whisper-1',
+        response_format: format,
+      });
       const { entries } = parse(subtitles);
       expect(entries).toHaveLength(3);
     }
   });
 
   it('translations: task translate; the installed model name works as the model', async () => {
-    const result: any = await client.audio.translations.create({ file: createReadStream(audioPath('zh-funasr-0.wav')), model: testModel(), response_format: 'verbose_json' });
+    const result: any = await client.audio.translations.create({
+      file: createReadStream(audioPath('zh-funasr-0.wav')),
+      model: testModel(),
+      response_format: 'verbose_json',
+    });
     expect(result.task).toBe('translate');
   });
 
@@ -57,17 +82,41 @@ describe('OpenAI-compatible audio API, driven by the official openai client', ()
   });
 
   it('errors in OpenAI shape: unknown model 404, word timestamps 400, bad format 400, missing file 400', async () => {
-    const error = (await client.audio.transcriptions.create({ file: jfk(), model: 'whisper-9' }).catch((e) => e)) as InstanceType<typeof OpenAI.APIError>;
+    const error = (await client.audio.transcriptions
+      .create({ file: jfk(), model: 'whisper-9' })
+      .catch((e) => e)) as InstanceType<typeof OpenAI.APIError>;
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);
-    expect(error.error).toMatchObject({ type: 'invalid_request_error', param: 'model', code: 'model_not_found', message: expect.stringMatching(/whisper-9/) });
+    expect(error.error).toMatchObject({
+      type: 'invalid_request_error',
+      param: 'model',
+      code: 'model_not_found',
+      message: expect.stringMatching(/whisper-9/),
+    });
 
-    const word = (await client.audio.transcriptions.create({ file: jfk(), model: 'whisper-1', response_format: 'verbose_json', timestamp_granularities: ['word'] }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    const word = (await client.audio.transcriptions
+      .create({ file: jfk(), model: 'whisper-1', response_format: 'verbose_json', timestamp_granularities: ['word'] })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
     expect(word.status).toBe(400);
-    expect(word.error).toMatchObject({ param: 'timestamp_granularities[]', message: expect.stringMatching(/no word timestamps/) });
+    expect(word.error).toMatchObject({
+      param: 'timestamp_granularities[]',
+      message: expect.stringMatching(/no word timestamps/),
+    });
 
-    const format = await upload(stack.baseUrl, audioPath('jfk.wav'), { model: 'whisper-1', response_format: 'docx' }, '/v1/audio/transcriptions');
+    const format = await upload(
+      stack.baseUrl,
+      audioPath('jfk.wav'),
+      { model: 'whisper-1', response_format: 'docx' },
+      '/v1/audio/transcriptions',
+    );
     expect(format.status).toBe(400);
-    expect(format.body).toEqual({ error: { message: expect.stringMatching(/response_format must be one of/), type: 'invalid_request_error', param: 'response_format', code: null } });
+    expect(format.body).toEqual({
+      error: {
+        message: expect.stringMatching(/response_format must be one of/),
+        type: 'invalid_request_error',
+        param: 'response_format',
+        code: null,
+      },
+    });
 
     const missing = await upload(stack.baseUrl, null, { model: 'whisper-1' }, '/v1/audio/transcriptions');
     expect(missing.status).toBe(400);
@@ -75,10 +124,17 @@ describe('OpenAI-compatible audio API, driven by the official openai client', ()
   });
 
   it('plain multipart (curl-style) works and goes through the task queue at high priority', async () => {
-    const { status, body } = await upload(stack.baseUrl, audioPath('jfk.wav'), { model: 'whisper-1', response_format: 'json' }, '/v1/audio/transcriptions');
+    const { status, body } = await upload(
+      stack.baseUrl,
+      audioPath('jfk.wav'),
+      { model: 'whisper-1', response_format: 'json' },
+      '/v1/audio/transcriptions',
+    );
     expect(status).toBe(200);
     expect(Object.keys(body)).toEqual(['text']);
-    const [row] = await stack.sql<{ priority: string; status: string }>("SELECT priority, status FROM tasks ORDER BY created_at DESC LIMIT 1");
+    const [row] = await stack.sql<{ priority: string; status: string }>(
+      'SELECT priority, status FROM tasks ORDER BY created_at DESC LIMIT 1',
+    );
     expect(row).toEqual({ priority: 'high', status: 'completed' });
   });
 });
@@ -88,10 +144,18 @@ describe('OpenAI wait limit', () => {
     const stack = await TestStack.create({ OPENAI_WAIT_MS: '1500' });
     try {
       await stack.startApi(); // no processor: the task waits in the queue
-      const { status, body } = await upload(stack.baseUrl, audioPath('jfk.wav'), { model: 'whisper-1' }, '/v1/audio/transcriptions');
+      const { status, body } = await upload(
+        stack.baseUrl,
+        audioPath('jfk.wav'),
+        { model: 'whisper-1' },
+        '/v1/audio/transcriptions',
+      );
       expect(status).toBe(504);
       const [row] = await stack.sql<{ id: string }>('SELECT id FROM tasks');
-      expect(body.error).toMatchObject({ type: 'timeout', message: expect.stringContaining(`GET /api/v1/tasks/${row.id}`) });
+      expect(body.error).toMatchObject({
+        type: 'timeout',
+        message: expect.stringContaining(`GET /api/v1/tasks/${row.id}`),
+      });
     } finally {
       await stack.destroy();
     }

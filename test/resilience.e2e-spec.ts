@@ -33,10 +33,15 @@ describe('queueing semantics: priority, crashes, lost Redis data, undecodable me
         expect(task.status).not.toBe('completed');
         return task;
       },
-      { until: (task) => task.status === 'processing' && task.progress >= 10, what: `task ${created.id} processing, at 10 % or more` },
+      {
+        until: (task) => task.status === 'processing' && task.progress >= 10,
+        what: `task ${created.id} processing, at 10 % or more`,
+      },
     );
     await first.stop('SIGKILL');
-    const [{ status: afterKill }] = await stack.sql<{ status: string }>('SELECT status FROM tasks WHERE id = $1', [created.id]);
+    const [{ status: afterKill }] = await stack.sql<{ status: string }>('SELECT status FROM tasks WHERE id = $1', [
+      created.id,
+    ]);
     expect(afterKill).toBe('processing');
 
     await stack.startProcessor();
@@ -55,7 +60,8 @@ describe('queueing semantics: priority, crashes, lost Redis data, undecodable me
     }
     await stack.startProcessor();
     const started: Record<string, number> = {};
-    for (const [priority, id] of Object.entries(ids)) started[priority] = Date.parse((await waitForTask(stack.baseUrl, id)).task.started_at);
+    for (const [priority, id] of Object.entries(ids))
+      started[priority] = Date.parse((await waitForTask(stack.baseUrl, id)).task.started_at);
     expect(started.high).toBeLessThan(started.normal);
     expect(started.normal).toBeLessThan(started.low);
     await stopProcessors();
@@ -73,7 +79,9 @@ describe('queueing semantics: priority, crashes, lost Redis data, undecodable me
 
   it('media ffmpeg cannot decode fails the task at once with a readable error (no retries)', async () => {
     const { body: created } = await upload(stack.baseUrl, audioPath('jfk.wav'));
-    const [{ media_path }] = await stack.sql<{ media_path: string }>('SELECT media_path FROM tasks WHERE id = $1', [created.id]);
+    const [{ media_path }] = await stack.sql<{ media_path: string }>('SELECT media_path FROM tasks WHERE id = $1', [
+      created.id,
+    ]);
     expect(media_path.startsWith(join(stack.env.STORAGE_DIR, 'uploads'))).toBe(true);
     await unlink(media_path); // the stored media is gone (or damaged) before a processor gets to it
     await stack.startProcessor();

@@ -18,7 +18,14 @@ const TIKTOK_LINK = {
   duration: 11,
   watermark: false,
 };
-const DOUYIN_LINK = { platform: 'douyin', video_id: DOUYIN_ID, title: '不要问国家能为你做什么 #演讲 #历史', author: { username: 'hark_demo', nickname: '哈克演示' }, duration: 11.094, watermark: false };
+const DOUYIN_LINK = {
+  platform: 'douyin',
+  video_id: DOUYIN_ID,
+  title: '不要问国家能为你做什么 #演讲 #历史',
+  author: { username: 'hark_demo', nickname: '哈克演示' },
+  duration: 11.094,
+  watermark: false,
+};
 const NOTE_LINK = { platform: 'douyin', video_id: NOTE_ID, title: '演讲笔记：不要问', watermark: false };
 
 /**
@@ -55,18 +62,48 @@ describe('TikTok and Douyin share links', () => {
   const countTasks = async () => (await stack.sql<{ n: string }>('SELECT count(*) AS n FROM tasks'))[0].n;
 
   const forms: [string, string, string, object][] = [
-    ['tiktok.com/@user/video/<id>', '/api/v1/tasks', `https://www.tiktok.com/@hark.demo/video/${TIKTOK_ID}?is_from_webapp=1`, TIKTOK_LINK],
+    [
+      'tiktok.com/@user/video/<id>',
+      '/api/v1/tasks',
+      `https://www.tiktok.com/@hark.demo/video/${TIKTOK_ID}?is_from_webapp=1`,
+      TIKTOK_LINK,
+    ],
     ['m.tiktok.com/v/<id>.html', '/api/v1/tasks', `https://m.tiktok.com/v/${TIKTOK_ID}.html`, TIKTOK_LINK],
     ['vm.tiktok.com/<code>', '/api/v1/tasks', 'https://vm.tiktok.com/ZS8hark01/', TIKTOK_LINK],
-    ['vt.tiktok.com/<code> (chained short links)', '/api/v1/tiktok/tasks', 'https://vt.tiktok.com/ZT8hark02/', TIKTOK_LINK],
+    [
+      'vt.tiktok.com/<code> (chained short links)',
+      '/api/v1/tiktok/tasks',
+      'https://vt.tiktok.com/ZT8hark02/',
+      TIKTOK_LINK,
+    ],
     ['tiktok.com/t/<code>', '/api/v1/tiktok/tasks', 'https://www.tiktok.com/t/ZT8hark03/', TIKTOK_LINK],
-    ['TikTok share text', '/api/v1/tasks', 'Check out Hark Demo’s video! #TikTok https://vm.tiktok.com/ZS8hark01/ ', TIKTOK_LINK],
+    [
+      'TikTok share text',
+      '/api/v1/tasks',
+      'Check out Hark Demo’s video! #TikTok https://vm.tiktok.com/ZS8hark01/ ',
+      TIKTOK_LINK,
+    ],
     ['douyin.com/video/<id>', '/api/v1/tasks', `https://www.douyin.com/video/${DOUYIN_ID}`, DOUYIN_LINK],
     ['douyin.com/note/<id>', '/api/v1/douyin/tasks', `https://www.douyin.com/note/${NOTE_ID}`, NOTE_LINK],
-    ['douyin.com …?modal_id=<id>', '/api/v1/tasks', `https://www.douyin.com/discover?modal_id=${DOUYIN_ID}`, DOUYIN_LINK],
-    ['iesdouyin.com/share/video/<id>', '/api/v1/douyin/tasks', `https://www.iesdouyin.com/share/video/${DOUYIN_ID}/?region=CN`, DOUYIN_LINK],
+    [
+      'douyin.com …?modal_id=<id>',
+      '/api/v1/tasks',
+      `https://www.douyin.com/discover?modal_id=${DOUYIN_ID}`,
+      DOUYIN_LINK,
+    ],
+    [
+      'iesdouyin.com/share/video/<id>',
+      '/api/v1/douyin/tasks',
+      `https://www.iesdouyin.com/share/video/${DOUYIN_ID}/?region=CN`,
+      DOUYIN_LINK,
+    ],
     ['v.douyin.com/<code>', '/api/v1/douyin/tasks', 'https://v.douyin.com/iRNBho6u/', DOUYIN_LINK],
-    ['Douyin share text', '/api/v1/tasks', '7.43 复制打开抖音，看看【哈克演示的作品】不要问国家能为你做什么 # 演讲 https://v.douyin.com/iRNBho6u/ Mjc:/ 02/13 S@y.Xm', DOUYIN_LINK],
+    [
+      'Douyin share text',
+      '/api/v1/tasks',
+      '7.43 复制打开抖音，看看【哈克演示的作品】不要问国家能为你做什么 # 演讲 https://v.douyin.com/iRNBho6u/ Mjc:/ 02/13 S@y.Xm',
+      DOUYIN_LINK,
+    ],
   ];
 
   it('every link form ends in a completed task whose media came from the fixture CDN', async () => {
@@ -75,7 +112,13 @@ describe('TikTok and Douyin share links', () => {
     for (const [form, route, url, link] of forms) {
       const response = await post(route, { url, language: 'en' });
       expect(response.status, `${form}: ${JSON.stringify(response.body)}`).toBe(201);
-      expect(response.body).toMatchObject({ status: 'queued', source: 'link', platform: (link as { platform: string }).platform, link: null, file_name: null });
+      expect(response.body).toMatchObject({
+        status: 'queued',
+        source: 'link',
+        platform: (link as { platform: string }).platform,
+        link: null,
+        file_name: null,
+      });
       expect(response.body.source_url).toMatch(/^https:\/\/[^\s]+$/);
       created.push({ form, id: response.body.id as string, link });
     }
@@ -90,7 +133,9 @@ describe('TikTok and Douyin share links', () => {
       expect(task.result.segments.length).toBe(3);
     }
     // Each task downloaded its media once from the CDN path, with the headers the CDN requires.
-    const media = platforms.requests.filter((r) => r.path.startsWith('/tiktok-cdn/video/') || r.path.startsWith('/douyin-cdn/tos-cn-ve-15/'));
+    const media = platforms.requests.filter(
+      (r) => r.path.startsWith('/tiktok-cdn/video/') || r.path.startsWith('/douyin-cdn/tos-cn-ve-15/'),
+    );
     expect(media.map((r) => r.status)).toEqual(forms.map(() => 200));
     expect(media.filter((r) => r.path.startsWith('/tiktok-cdn/')).length).toBe(6);
     // Douyin media came through the clean play address, never the watermarked one.
@@ -100,10 +145,19 @@ describe('TikTok and Douyin share links', () => {
   });
 
   it('a share link also works as a multipart form field', async () => {
-    const created = await upload(stack.baseUrl, null, { url: `https://www.tiktok.com/@hark.demo/video/${TIKTOK_ID}`, priority: 'high' });
+    const created = await upload(stack.baseUrl, null, {
+      url: `https://www.tiktok.com/@hark.demo/video/${TIKTOK_ID}`,
+      priority: 'high',
+    });
     expect(created.status).toBe(201);
     const { task } = await waitForTask(stack.baseUrl, created.body.id);
-    expect(task).toMatchObject({ status: 'completed', priority: 'high', source: 'link', platform: 'tiktok', link: TIKTOK_LINK });
+    expect(task).toMatchObject({
+      status: 'completed',
+      priority: 'high',
+      source: 'link',
+      platform: 'tiktok',
+      link: TIKTOK_LINK,
+    });
   });
 
   it.each([
@@ -136,20 +190,66 @@ describe('TikTok and Douyin share links', () => {
     const recovered = (await waitForTask(stack.baseUrl, once.body.id)).task;
     expect(recovered).toMatchObject({ status: 'completed', error: null, error_code: null, link: TIKTOK_LINK });
     const failed = (await waitForTask(stack.baseUrl, always.body.id)).task;
-    expect(failed).toMatchObject({ status: 'failed', error_code: 'rate_limited', error: expect.stringMatching(/^rate_limited: .*HTTP 429/) });
-    const attempts = await stack.sql<{ id: string; attempts: number }>('SELECT id, attempts FROM tasks WHERE id = ANY($1)', [[once.body.id, always.body.id]]);
-    expect(Object.fromEntries(attempts.map((r) => [r.id, r.attempts]))).toEqual({ [once.body.id]: 2, [always.body.id]: JOB_ATTEMPTS });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      error_code: 'rate_limited',
+      error: expect.stringMatching(/^rate_limited: .*HTTP 429/),
+    });
+    const attempts = await stack.sql<{ id: string; attempts: number }>(
+      'SELECT id, attempts FROM tasks WHERE id = ANY($1)',
+      [[once.body.id, always.body.id]],
+    );
+    expect(Object.fromEntries(attempts.map((r) => [r.id, r.attempts]))).toEqual({
+      [once.body.id]: 2,
+      [always.body.id]: JOB_ATTEMPTS,
+    });
     expect(platforms.hits('/share/video/7301234567891230429/').length).toBe(JOB_ATTEMPTS);
   });
 
   it.each([
-    ['/api/v1/tasks', { url: 'https://www.tiktok.com/@hark.demo' }, 400, /No TikTok or Douyin video link found\. Accepted forms: .*vm\.tiktok\.com/, 'unsupported_link'],
-    ['/api/v1/tasks', { url: 'https://example.com/talk.mp3' }, 400, /For a plain media file, use file_url/, 'unsupported_link'],
-    ['/api/v1/tasks', { url: 'https://vm.tiktok.com/ZS8hark01/', file_url: 'https://example.com/a.mp3' }, 400, /Send one of file, file_url or url, not file_url and url/, undefined],
-    ['/api/v1/tiktok/tasks', { url: 'https://v.douyin.com/iRNBho6u/' }, 400, /This is a Douyin link, not a TikTok link/, 'unsupported_link'],
-    ['/api/v1/douyin/tasks', { url: `https://www.tiktok.com/@hark.demo/video/${TIKTOK_ID}` }, 400, /This is a TikTok link, not a Douyin link/, 'unsupported_link'],
+    [
+      '/api/v1/tasks',
+      { url: 'https://www.tiktok.com/@hark.demo' },
+      400,
+      /No TikTok or Douyin video link found\. Accepted forms: .*vm\.tiktok\.com/,
+      'unsupported_link',
+    ],
+    [
+      '/api/v1/tasks',
+      { url: 'https://example.com/talk.mp3' },
+      400,
+      /For a plain media file, use file_url/,
+      'unsupported_link',
+    ],
+    [
+      '/api/v1/tasks',
+      { url: 'https://vm.tiktok.com/ZS8hark01/', file_url: 'https://example.com/a.mp3' },
+      400,
+      /Send one of file, file_url or url, not file_url and url/,
+      undefined,
+    ],
+    [
+      '/api/v1/tiktok/tasks',
+      { url: 'https://v.douyin.com/iRNBho6u/' },
+      400,
+      /This is a Douyin link, not a TikTok link/,
+      'unsupported_link',
+    ],
+    [
+      '/api/v1/douyin/tasks',
+      { url: `https://www.tiktok.com/@hark.demo/video/${TIKTOK_ID}` },
+      400,
+      /This is a TikTok link, not a Douyin link/,
+      'unsupported_link',
+    ],
     ['/api/v1/douyin/tasks', {}, 400, /url is required/, undefined],
-    ['/api/v1/tiktok/tasks', { url: 'https://vm.tiktok.com/ZS8hark01/', priority: 'urgent' }, 400, /priority must be one of/, undefined],
+    [
+      '/api/v1/tiktok/tasks',
+      { url: 'https://vm.tiktok.com/ZS8hark01/', priority: 'urgent' },
+      400,
+      /priority must be one of/,
+      undefined,
+    ],
   ] as const)('POST %s %j → %i, no task stored', async (route, body, status, message, code) => {
     const before = await countTasks();
     const response = await post(route, body);

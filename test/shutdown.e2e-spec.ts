@@ -23,7 +23,8 @@ describe('graceful shutdown on SIGTERM', () => {
     return body.id;
   }
 
-  const attempts = async (id: string) => (await stack.sql<{ attempts: number }>('SELECT attempts FROM tasks WHERE id = $1', [id]))[0].attempts;
+  const attempts = async (id: string) =>
+    (await stack.sql<{ attempts: number }>('SELECT attempts FROM tasks WHERE id = $1', [id]))[0].attempts;
 
   it('a processor finishes its current job within the grace period, then exits', async () => {
     const processor: AppProcess = await stack.startProcessor({ SHUTDOWN_GRACE_MS: '60000' });
@@ -57,7 +58,12 @@ describe('graceful shutdown on SIGTERM', () => {
   it('the api finishes in-flight requests before it exits, then refuses new ones', async () => {
     const api = stack.processes.find((app) => app.name === 'api')!;
     const known = (await stack.sql<{ id: string }>('SELECT id FROM tasks')).map((row) => row.id);
-    const inFlight = upload(stack.baseUrl, audioPath('long-en-concat-16k.wav'), { model: 'whisper-1' }, '/v1/audio/transcriptions');
+    const inFlight = upload(
+      stack.baseUrl,
+      audioPath('long-en-concat-16k.wav'),
+      { model: 'whisper-1' },
+      '/v1/audio/transcriptions',
+    );
     let answered = false;
     void inFlight.then(
       () => (answered = true),
@@ -65,7 +71,10 @@ describe('graceful shutdown on SIGTERM', () => {
     );
     // Uploaded, waiting for the transcript: the request has created its task (an early answer is
     // not waited out, the checks below report it).
-    await waitFor(async () => answered || (await stack.sql('SELECT id FROM tasks WHERE NOT (id = ANY($1))', [known])).length > 0, { what: 'the in-flight request to create its task', intervalMs: 100 });
+    await waitFor(
+      async () => answered || (await stack.sql('SELECT id FROM tasks WHERE NOT (id = ANY($1))', [known])).length > 0,
+      { what: 'the in-flight request to create its task', intervalMs: 100 },
+    );
     await api.stop('SIGTERM');
     expect(await api.exitCode()).toBe(0);
     const response = await inFlight.catch((error) => {

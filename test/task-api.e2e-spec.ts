@@ -18,7 +18,12 @@ describe('task management and subtitles', () => {
     stack = await TestStack.create();
     await stack.startApi();
     processor = await stack.startProcessor();
-    jfk = (await waitForTask(stack.baseUrl, (await upload(stack.baseUrl, audioPath('jfk.wav'), { priority: 'high' })).body.id)).task;
+    jfk = (
+      await waitForTask(
+        stack.baseUrl,
+        (await upload(stack.baseUrl, audioPath('jfk.wav'), { priority: 'high' })).body.id,
+      )
+    ).task;
   });
   afterAll(() => stack?.destroy());
 
@@ -37,24 +42,34 @@ describe('task management and subtitles', () => {
         expect(task.status).toMatch(/queued|processing/);
         return task;
       },
-      { until: (task) => task.status === 'processing' && task.progress >= 5, what: `task ${body.id} processing, at 5 % or more` },
+      {
+        until: (task) => task.status === 'processing' && task.progress >= 5,
+        what: `task ${body.id} processing, at 5 % or more`,
+      },
     );
   }
 
   /**
-   * Resolves once the processor is done with a task's job (BullMQ has it completed or failed, not
-   * active, waiting or delayed): whatever the processor would still write for the task, it has
-   * written by then.
+   * Resolves once the processor is done with a cancelled task's job (BullMQ has it completed or
+   * failed, not active, waiting or delayed): whatever the processor would still write for the task,
+   * it has written by then. It must get there within STOP_WITHIN_MS, as a processor that stops
+   * does (at the next chunk); the retry right after the cancellation needs the job inactive too.
    */
+  const STOP_WITHIN_MS = 3000;
   const jobFinished = (id: string) =>
     waitFor(() => stack.jobStates('transcription', id), {
-      until: (states) => states.length > 0 && states.every((state) => state === 'completed' || state === 'failed' || state === 'unknown'),
-      what: `the processor to be done with the job of task ${id}`,
-      intervalMs: 100,
+      until: (states) =>
+        states.length > 0 &&
+        states.every((state) => state === 'completed' || state === 'failed' || state === 'unknown'),
+      what: `the processor to stop working on task ${id} (its job's states)`,
+      timeoutMs: STOP_WITHIN_MS,
+      intervalMs: 50,
     });
 
   it('lists tasks newest first with filters and paging', async () => {
-    const zh = (await upload(stack.baseUrl, audioPath('zh-funasr-0.wav'), { language: 'zh', priority: 'low', task: 'translate' })).body;
+    const zh = (
+      await upload(stack.baseUrl, audioPath('zh-funasr-0.wav'), { language: 'zh', priority: 'low', task: 'translate' })
+    ).body;
     await waitForTask(stack.baseUrl, zh.id);
     const all = await getJson(stack.baseUrl, '/api/v1/tasks');
     expect(all.status).toBe(200);
@@ -64,11 +79,24 @@ describe('task management and subtitles', () => {
     const created = all.body.items.map((t: any) => Date.parse(t.created_at));
     expect(created).toEqual([...created].sort((a, b) => b - a));
 
-    for (const query of ['language=zh', 'priority=low', 'task=translate', 'status=completed&language=zh', `created_after=${encodeURIComponent(zh.created_at)}`]) {
+    for (const query of [
+      'language=zh',
+      'priority=low',
+      'task=translate',
+      'status=completed&language=zh',
+      `created_after=${encodeURIComponent(zh.created_at)}`,
+    ]) {
       const { body } = await getJson(stack.baseUrl, `/api/v1/tasks?${query}`);
-      expect(body.items.map((t: any) => t.id), query).toEqual([zh.id]);
+      expect(
+        body.items.map((t: any) => t.id),
+        query,
+      ).toEqual([zh.id]);
     }
-    expect((await getJson(stack.baseUrl, `/api/v1/tasks?created_before=${encodeURIComponent(zh.created_at)}&source=upload`)).body.items.map((t: any) => t.id)).toContain(jfk.id);
+    expect(
+      (
+        await getJson(stack.baseUrl, `/api/v1/tasks?created_before=${encodeURIComponent(zh.created_at)}&source=upload`)
+      ).body.items.map((t: any) => t.id),
+    ).toContain(jfk.id);
     const page = await getJson(stack.baseUrl, '/api/v1/tasks?limit=1&offset=1');
     expect(page.body).toMatchObject({ limit: 1, offset: 1, total: all.body.total });
     expect(page.body.items).toHaveLength(1);
@@ -84,21 +112,29 @@ describe('task management and subtitles', () => {
     for (const format of ['srt', 'vtt']) {
       const response = await fetch(`${stack.baseUrl}/api/v1/tasks/${jfk.id}/subtitles?format=${format}`);
       expect(response.status).toBe(200);
-      expect(response.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="?jfk\\.${format}"?$`));
+      expect(response.headers.get('content-disposition')).toMatch(
+        new RegExp(`^attachment; filename="?jfk\\.${format}"?$`),
+      );
       const { entries } = parseSubtitles(await response.text());
-      expect(entries.map((e) => [e.from / 1000, e.to / 1000, e.text])).toEqual(jfk.result.segments.map((s: any) => [s.start, s.end, s.text]));
+      expect(entries.map((e) => [e.from / 1000, e.to / 1000, e.text])).toEqual(
+        jfk.result.segments.map((s: any) => [s.start, s.end, s.text]),
+      );
     }
   });
 
   it('subtitles: max_line_width and max_line_count break lines at words and split cues within the segment', async () => {
-    const text = await (await fetch(`${stack.baseUrl}/api/v1/tasks/${jfk.id}/subtitles?format=srt&max_line_width=12&max_line_count=1`)).text();
+    const text = await (
+      await fetch(`${stack.baseUrl}/api/v1/tasks/${jfk.id}/subtitles?format=srt&max_line_width=12&max_line_count=1`)
+    ).text();
     const { entries } = parseSubtitles(text);
     expect(entries.length).toBeGreaterThan(jfk.result.segments.length);
     for (const entry of entries) {
       expect(entry.text.split('\n')).toHaveLength(1);
       const words = entry.text.split(' ');
       expect(entry.text.length <= 12 || words.length === 1).toBe(true);
-      const segment = jfk.result.segments.find((s: any) => entry.from / 1000 >= s.start - 0.001 && entry.to / 1000 <= s.end + 0.001);
+      const segment = jfk.result.segments.find(
+        (s: any) => entry.from / 1000 >= s.start - 0.001 && entry.to / 1000 <= s.end + 0.001,
+      );
       expect(segment, `cue ${entry.from}–${entry.to} lies inside one segment`).toBeDefined();
     }
     expect(entries.map((e) => e.text).join(' ')).toBe(jfk.result.segments.map((s: any) => s.text).join(' '));
@@ -107,9 +143,13 @@ describe('task management and subtitles', () => {
   it('subtitles: txt, tsv and json; 409 until completed; 400 for bad options', async () => {
     const txt = await (await fetch(`${stack.baseUrl}/api/v1/tasks/${jfk.id}/subtitles?format=txt`)).text();
     expect(txt).toBe(jfk.result.segments.map((s: any) => `${s.text}\n`).join(''));
-    const tsv = (await (await fetch(`${stack.baseUrl}/api/v1/tasks/${jfk.id}/subtitles?format=tsv`)).text()).trim().split('\n');
+    const tsv = (await (await fetch(`${stack.baseUrl}/api/v1/tasks/${jfk.id}/subtitles?format=tsv`)).text())
+      .trim()
+      .split('\n');
     expect(tsv[0]).toBe('start\tend\ttext');
-    expect(tsv[1]).toBe(`${Math.round(jfk.result.segments[0].start * 1000)}\t${Math.round(jfk.result.segments[0].end * 1000)}\t${jfk.result.segments[0].text}`);
+    expect(tsv[1]).toBe(
+      `${Math.round(jfk.result.segments[0].start * 1000)}\t${Math.round(jfk.result.segments[0].end * 1000)}\t${jfk.result.segments[0].text}`,
+    );
     const json = await getJson(stack.baseUrl, `/api/v1/tasks/${jfk.id}/subtitles?format=json`);
     expect(json.body.segments).toEqual(jfk.result.segments);
 
@@ -136,6 +176,8 @@ describe('task management and subtitles', () => {
     expect(after).toEqual(before);
     expect(after).toMatchObject({ status: 'cancelled', result: null });
     expect(processor.log).not.toMatch(new RegExp(`Task ${task.id} completed`));
+    // A processor that ignored the cancellation would have run to the end and had its result refused.
+    expect(processor.log).not.toMatch(new RegExp(`Task ${task.id} changed while it was processed`));
 
     expect((await call('POST', `/api/v1/tasks/${task.id}/cancel`)).status).toBe(409);
     const retried = await call('POST', `/api/v1/tasks/${task.id}/retry`);
@@ -155,7 +197,9 @@ describe('task management and subtitles', () => {
 
   it('deleting a processing task removes it and its media; the processor stops and writes nothing', async () => {
     const task = await processingTask();
-    const [{ media_path }] = await stack.sql<{ media_path: string }>('SELECT media_path FROM tasks WHERE id = $1', [task.id]);
+    const [{ media_path }] = await stack.sql<{ media_path: string }>('SELECT media_path FROM tasks WHERE id = $1', [
+      task.id,
+    ]);
     expect(existsSync(media_path)).toBe(true);
     expect((await call('DELETE', `/api/v1/tasks/${task.id}`)).status).toBe(204);
     await processor.waitForLog(new RegExp(`Task ${task.id} cancelled; stopping`), 5000);

@@ -22,7 +22,9 @@ describe('upload → transcript, through the real api, processor, Postgres, Redi
 
   beforeAll(async () => {
     if (isTestDouble()) {
-      console.log(`Word error rate and language detection are not asserted: ASR_MODEL=${testModel()} is a test double that always outputs the same sentence. Point MODELS_DIR/ASR_MODEL at a real Whisper model to run them.`);
+      console.log(
+        `Word error rate and language detection are not asserted: ASR_MODEL=${testModel()} is a test double that always outputs the same sentence. Point MODELS_DIR/ASR_MODEL at a real Whisper model to run them.`,
+      );
     }
     stack = await TestStack.running();
   });
@@ -37,7 +39,18 @@ describe('upload → transcript, through the real api, processor, Postgres, Redi
   it('accepts an upload as a queued task with the documented fields', async () => {
     const { status, body } = await upload(stack.baseUrl, audioPath('jfk.wav'), { priority: 'high' });
     expect(status).toBe(201);
-    expect(body).toMatchObject({ status: 'queued', task: 'transcribe', language: null, priority: 'high', source: 'upload', file_name: 'jfk.wav', file_size_bytes: 352078, progress: 0, result: null, error: null });
+    expect(body).toMatchObject({
+      status: 'queued',
+      task: 'transcribe',
+      language: null,
+      priority: 'high',
+      source: 'upload',
+      file_name: 'jfk.wav',
+      file_size_bytes: 352078,
+      progress: 0,
+      result: null,
+      error: null,
+    });
     expect(body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(body.duration).toBeCloseTo(11.0, 2);
     expect(Date.parse(body.created_at)).not.toBeNaN();
@@ -69,7 +82,12 @@ describe('upload → transcript, through the real api, processor, Postgres, Redi
 
   it('an mp4 with a video stream: the audio track is transcribed', async () => {
     const mp4 = join(stack.env.STORAGE_DIR, 'jfk-video.mp4');
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=blue:s=160x120:r=10', '-i', audioPath('jfk.wav'), '-shortest', '-c:v', 'libx264', '-c:a', 'aac', '-ar', '44100', '-ac', '2', mp4]);
+    execFileSync('ffmpeg', [
+      ...'-v error -y -f lavfi -i color=c=blue:s=160x120:r=10 -i'.split(' '),
+      audioPath('jfk.wav'),
+      ...'-shortest -c:v libx264 -c:a aac -ar 44100 -ac 2'.split(' '),
+      mp4,
+    ]);
     const { created, task } = await transcribe(mp4);
     expect(created.file_name).toBe('jfk-video.mp4');
     expect(task.status, task.error).toBe('completed');
@@ -92,7 +110,9 @@ describe('upload → transcript, through the real api, processor, Postgres, Redi
     const pieces: { start: number; end: number; source: string }[] = references['long-en-concat-16k.wav'].segments;
     expect(pieces).toHaveLength(13);
     for (const piece of pieces) {
-      const starts = task.result.segments.filter((s: { start: number }) => s.start >= piece.start - 0.5 && s.start < piece.end);
+      const starts = task.result.segments.filter(
+        (s: { start: number }) => s.start >= piece.start - 0.5 && s.start < piece.end,
+      );
       expect(starts.length, `a segment starting in ${piece.source} (${piece.start}–${piece.end} s)`).toBeGreaterThan(0);
     }
     // Progress only goes up, and was seen between 0 and 100 while processing.

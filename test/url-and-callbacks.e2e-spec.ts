@@ -28,12 +28,18 @@ describe('media URLs and signed callbacks', () => {
   beforeAll(async () => {
     const jfk = readFileSync(audioPath('jfk.wav'));
     await media
-      .route('/talks/jfk.wav', (_req, _body, res) => res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': jfk.length }).end(jfk))
+      .route('/talks/jfk.wav', (_req, _body, res) =>
+        res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': jfk.length }).end(jfk),
+      )
       .route('/share/abc', (_req, _body, res) => res.writeHead(302, { location: '/cdn/abc' }).end())
       .route('/cdn/abc', (_req, _body, res) => res.writeHead(301, { location: '/talks/jfk.wav' }).end())
       .route('/loop', (_req, _body, res) => res.writeHead(302, { location: '/loop' }).end())
-      .route('/notes.mp3', (_req, _body, res) => res.writeHead(200, { 'content-type': 'audio/mpeg' }).end('meeting notes, not audio\n'.repeat(50)))
-      .route('/huge.wav', (_req, _body, res) => res.writeHead(200, { 'content-length': MAX_UPLOAD_BYTES * 2 }).end(Buffer.alloc(MAX_UPLOAD_BYTES * 2)))
+      .route('/notes.mp3', (_req, _body, res) =>
+        res.writeHead(200, { 'content-type': 'audio/mpeg' }).end('meeting notes, not audio\n'.repeat(50)),
+      )
+      .route('/huge.wav', (_req, _body, res) =>
+        res.writeHead(200, { 'content-length': MAX_UPLOAD_BYTES * 2 }).end(Buffer.alloc(MAX_UPLOAD_BYTES * 2)),
+      )
       .start();
     await receiver
       .route('/hooks/flaky', (req, body, res) => {
@@ -68,13 +74,21 @@ describe('media URLs and signed callbacks', () => {
   it('file_url (JSON body): the processor downloads through redirects and transcribes', async () => {
     const created = await createJson({ file_url: `${media.baseUrl}/share/abc`, language: 'en' });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ status: 'queued', source: 'url', source_url: `${media.baseUrl}/share/abc`, file_name: null, duration: null });
+    expect(created.body).toMatchObject({
+      status: 'queued',
+      source: 'url',
+      source_url: `${media.baseUrl}/share/abc`,
+      file_name: null,
+      duration: null,
+    });
     const { task } = await waitForTask(stack.baseUrl, created.body.id);
     expect(task.status, task.error).toBe('completed');
     expect(task).toMatchObject({ file_name: 'jfk.wav', file_size_bytes: 352078 });
     expect(task.duration).toBeCloseTo(11, 1);
     expect(task.result.segments.length).toBe(3);
-    expect((await getJson(stack.baseUrl, '/api/v1/tasks?source=url')).body.items.map((t: any) => t.id)).toContain(task.id);
+    expect((await getJson(stack.baseUrl, '/api/v1/tasks?source=url')).body.items.map((t: any) => t.id)).toContain(
+      task.id,
+    );
   });
 
   it('file_url as a multipart field works too', async () => {
@@ -100,7 +114,12 @@ describe('media URLs and signed callbacks', () => {
 
   it('refuses URLs that reach private, loopback or metadata addresses unless allowed (400)', async () => {
     const port = new URL(media.baseUrl).port;
-    for (const url of [`http://localhost:${port}/talks/jfk.wav`, 'http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/a.wav', 'http://[::1]/a.wav']) {
+    for (const url of [
+      `http://localhost:${port}/talks/jfk.wav`,
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.0.0.1/a.wav',
+      'http://[::1]/a.wav',
+    ]) {
       const { status, body } = await createJson({ file_url: url });
       expect(status, url).toBe(400);
       expect(body.message).toMatch(/^file_url is refused: .* resolves to the non-public address .*ALLOWED_URL_HOSTS/);
@@ -115,7 +134,9 @@ describe('media URLs and signed callbacks', () => {
   });
 
   it('callback: signed, retried with backoff after two failures, every attempt recorded', async () => {
-    const created = await upload(stack.baseUrl, audioPath('jfk.wav'), { callback_url: `${receiver.baseUrl}/hooks/flaky` });
+    const created = await upload(stack.baseUrl, audioPath('jfk.wav'), {
+      callback_url: `${receiver.baseUrl}/hooks/flaky`,
+    });
     expect(created.status).toBe(201);
     await waitForTask(stack.baseUrl, created.body.id);
     const task = await waitFor(async () => (await getJson(stack.baseUrl, `/api/v1/tasks/${created.body.id}`)).body, {
@@ -130,12 +151,22 @@ describe('media URLs and signed callbacks', () => {
     expect(requests).toHaveLength(3);
     expect(requests[2].at - requests[1].at).toBeGreaterThan(requests[1].at - requests[0].at); // exponential backoff
     const body = JSON.parse(requests[2].body);
-    expect(body).toEqual({ id: task.id, status: 'completed', error: null, result_url: `https://hark.example.com/api/v1/tasks/${task.id}`, result: task.result });
+    expect(body).toEqual({
+      id: task.id,
+      status: 'completed',
+      error: null,
+      result_url: `https://hark.example.com/api/v1/tasks/${task.id}`,
+      result: task.result,
+    });
     for (const request of requests) expect(verifySignature(request.headers, request.body)).toBe(true);
   });
 
   it('callback for a failed task, without the result when callback_include_result=false; 410 stops retries; redeliver', async () => {
-    const failed = await createJson({ file_url: `${media.baseUrl}/missing.wav`, callback_url: `${receiver.baseUrl}/hooks/ok`, callback_include_result: false });
+    const failed = await createJson({
+      file_url: `${media.baseUrl}/missing.wav`,
+      callback_url: `${receiver.baseUrl}/hooks/ok`,
+      callback_include_result: false,
+    });
     await waitForTask(stack.baseUrl, failed.body.id);
     const deliveredTo = (id: string, path: string, count: number) =>
       waitFor(() => receiver.requests.filter((r) => r.url === path && JSON.parse(r.body).id === id), {
@@ -145,9 +176,16 @@ describe('media URLs and signed callbacks', () => {
         intervalMs: 20,
       });
     const [hit] = await deliveredTo(failed.body.id, '/hooks/ok', 1);
-    expect(JSON.parse(hit.body)).toEqual({ id: failed.body.id, status: 'failed', error: expect.stringMatching(/^HTTP 404 from/), result_url: `https://hark.example.com/api/v1/tasks/${failed.body.id}` });
+    expect(JSON.parse(hit.body)).toEqual({
+      id: failed.body.id,
+      status: 'failed',
+      error: expect.stringMatching(/^HTTP 404 from/),
+      result_url: `https://hark.example.com/api/v1/tasks/${failed.body.id}`,
+    });
 
-    const redeliver = await fetch(`${stack.baseUrl}/api/v1/tasks/${failed.body.id}/callback/redeliver`, { method: 'POST' });
+    const redeliver = await fetch(`${stack.baseUrl}/api/v1/tasks/${failed.body.id}/callback/redeliver`, {
+      method: 'POST',
+    });
     expect(redeliver.status).toBe(202);
     await deliveredTo(failed.body.id, '/hooks/ok', 2);
 
@@ -165,7 +203,10 @@ describe('media URLs and signed callbacks', () => {
     expect(task.callback_status).toBe('failed');
     expect(task.callback_attempts.map((a: any) => a.status_code)).toEqual([410]);
 
-    const none = await fetch(`${stack.baseUrl}/api/v1/tasks/${(await upload(stack.baseUrl, audioPath('jfk.wav'))).body.id}/callback/redeliver`, { method: 'POST' });
+    const none = await fetch(
+      `${stack.baseUrl}/api/v1/tasks/${(await upload(stack.baseUrl, audioPath('jfk.wav'))).body.id}/callback/redeliver`,
+      { method: 'POST' },
+    );
     expect(none.status).toBe(409);
   });
 
@@ -173,9 +214,15 @@ describe('media URLs and signed callbacks', () => {
     const processor = stack.processes.find((app) => app.name === 'processor')!;
     await processor.stop(); // the task stays queued until cancelled
     const created = await upload(stack.baseUrl, audioPath('jfk.wav'), { callback_url: `${receiver.baseUrl}/hooks/ok` });
-    expect((await fetch(`${stack.baseUrl}/api/v1/tasks/${created.body.id}/cancel`, { method: 'POST' })).status).toBe(200);
+    expect((await fetch(`${stack.baseUrl}/api/v1/tasks/${created.body.id}/cancel`, { method: 'POST' })).status).toBe(
+      200,
+    );
     await stack.startProcessor();
-    await waitFor(() => receiver.requests.some((r) => r.body.includes(created.body.id)), { what: `a callback for task ${created.body.id}`, timeoutMs: 10_000, intervalMs: 20 });
+    await waitFor(() => receiver.requests.some((r) => r.body.includes(created.body.id)), {
+      what: `a callback for task ${created.body.id}`,
+      timeoutMs: 10_000,
+      intervalMs: 20,
+    });
     const hit = receiver.requests.find((r) => r.body.includes(created.body.id));
     expect(JSON.parse(hit!.body)).toMatchObject({ id: created.body.id, status: 'cancelled', result: null });
   });
@@ -186,7 +233,9 @@ describe('callbacks without CALLBACK_SECRET', () => {
     const stack = await TestStack.create();
     try {
       await stack.startApi();
-      const { status, body } = await upload(stack.baseUrl, audioPath('jfk.wav'), { callback_url: 'https://example.com/hook' });
+      const { status, body } = await upload(stack.baseUrl, audioPath('jfk.wav'), {
+        callback_url: 'https://example.com/hook',
+      });
       expect(status).toBe(400);
       expect(body.message).toMatch(/CALLBACK_SECRET/);
       expect(await stack.storedUploads()).toEqual([]);

@@ -36,7 +36,20 @@ export async function createTestDatabase({ migrate = false } = {}): Promise<Test
   if (migrate) {
     const migrateJs = join(ROOT, 'dist/libs/database/src/migrate.js');
     if (!existsSync(migrateJs)) throw new Error(`${migrateJs} is missing: run npm run build first.`);
-    execFileSync(process.execPath, ['-e', 'require(process.argv[1]).migrateDatabase(process.argv[2]).catch((e) => { console.error(e); process.exit(1); })', migrateJs, url], { stdio: 'inherit' });
+    execFileSync(
+      process.execPath,
+      [
+        '-e',
+        'require(process.argv[1]).migrateDatabase(process.argv[2]).catch((e) => { console.error(e); process.exit(1); })',
+        migrateJs,
+        url,
+      ],
+      { stdio: 'inherit' },
+    );
   }
-  return { name, url, drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) };
+  return {
+    name,
+    url,
+    drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
 }

@@ -8,7 +8,9 @@ import { resolve } from 'node:path';
 export function testModelsDir(): string {
   const dir = process.env.MODELS_DIR;
   if (!dir || !existsSync(dir)) {
-    throw new Error(`Set MODELS_DIR to a folder with a Whisper model and silero-vad/silero_vad.onnx (got ${dir ?? 'nothing'}). See README "Tests".`);
+    throw new Error(
+      `Set MODELS_DIR to a folder with a Whisper model and silero-vad/silero_vad.onnx (got ${dir ?? 'nothing'}). See README "Tests".`,
+    );
   }
   return resolve(dir);
 }

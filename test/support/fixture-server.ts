@@ -7,7 +7,8 @@ export type Handler = (request: IncomingMessage, body: string, response: ServerR
  * routes by path, records every request with its body.
  */
 export class FixtureServer {
-  readonly requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string; at: number }[] = [];
+  readonly requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string; at: number }[] =
+    [];
   private readonly routes = new Map<string, Handler>();
   private server?: Server;
   baseUrl = '';
@@ -23,7 +24,13 @@ export class FixtureServer {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const body = Buffer.concat(chunks).toString();
-        this.requests.push({ method: request.method!, url: request.url!, headers: request.headers, body, at: Date.now() });
+        this.requests.push({
+          method: request.method!,
+          url: request.url!,
+          headers: request.headers,
+          body,
+          at: Date.now(),
+        });
         const handler = this.routes.get(new URL(request.url!, 'http://x').pathname);
         if (handler) handler(request, body, response);
         else response.writeHead(404).end('Not Found');

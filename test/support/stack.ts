@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { type JobState, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
-import { testModel, testModelsDir, testPostgresUrl, testRedisUrl } from './env';
+import { createTestDatabase, type TestDatabase } from './database';
+import { testModel, testModelsDir, testRedisUrl } from './env';
 import { waitFor } from './wait';
 
 const ROOT = resolve(__dirname, '../..');
@@ -48,7 +48,9 @@ export class AppProcess {
       () => {
         if (pattern.test(this.output)) return true;
         if (this.child.exitCode !== null || this.child.signalCode !== null) {
-          throw new Error(`${this.name} exited (${this.child.exitCode ?? this.child.signalCode}) before ${pattern}:\n${this.output}`);
+          throw new Error(
+            `${this.name} exited (${this.child.exitCode ?? this.child.signalCode}) before ${pattern}:\n${this.output}`,
+          );
         }
         return false;
       },
@@ -89,20 +91,16 @@ export class TestStack {
   private constructor(
     readonly env: Record<string, string>,
     readonly baseUrl: string,
-    private readonly database: string,
+    private readonly database: TestDatabase,
   ) {}
 
   /** Creates the database and folders; starts nothing. `overrides` are extra environment variables. */
   static async create(overrides: Record<string, string> = {}): Promise<TestStack> {
-    const id = randomBytes(4).toString('hex');
-    const database = `hark_test_${id}`;
-    const admin = new Client({ connectionString: `${testPostgresUrl()}/postgres` });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
+    const database = await createTestDatabase();
+    const id = database.name.replace('hark_test_', '');
     const port = await freePort();
     const env: Record<string, string> = {
-      DATABASE_URL: `${testPostgresUrl()}/${database}`,
+      DATABASE_URL: database.url,
       REDIS_URL: testRedisUrl(),
       QUEUE_PREFIX: `hark-test-${id}`,
       STORAGE_DIR: await mkdtemp(join(tmpdir(), 'hark-storage-')),
@@ -168,8 +166,14 @@ export class TestStack {
    */
   async jobStates(queueName: 'transcription' | 'callbacks', taskId: string): Promise<(JobState | 'unknown')[]> {
     let queue = this.queues.get(queueName);
-    if (!queue) this.queues.set(queueName, (queue = new Queue(queueName, { connection: { url: this.env.REDIS_URL }, prefix: this.env.QUEUE_PREFIX })));
-    const jobs = (await queue.getJobs(['active', 'waiting', 'prioritized', 'delayed', 'waiting-children', 'completed', 'failed'])).filter((job) => job.data?.taskId === taskId);
+    if (!queue)
+      this.queues.set(
+        queueName,
+        (queue = new Queue(queueName, { connection: { url: this.env.REDIS_URL }, prefix: this.env.QUEUE_PREFIX })),
+      );
+    const jobs = (
+      await queue.getJobs(['active', 'waiting', 'prioritized', 'delayed', 'waiting-children', 'completed', 'failed'])
+    ).filter((job) => job.data?.taskId === taskId);
     jobs.sort((a, b) => a.timestamp - b.timestamp);
     return Promise.all(jobs.map((job) => job.getState()));
   }
@@ -184,10 +188,7 @@ export class TestStack {
     await Promise.all(this.processes.map((app) => app.stop('SIGKILL')));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     await this.flushRedis();
-    const admin = new Client({ connectionString: `${testPostgresUrl()}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`);
-    await admin.end();
+    await this.database.drop();
     await rm(this.env.STORAGE_DIR, { recursive: true, force: true });
   }
 

@@ -19,6 +19,9 @@ export default class SummaryReporter implements Reporter {
     }
     counts.failed += unhandledErrors.length;
     mkdirSync('test-results', { recursive: true });
-    writeFileSync('test-results/summary.txt', `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    writeFileSync(
+      'test-results/summary.txt',
+      `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
+    );
   }
 }

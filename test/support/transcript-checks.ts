@@ -27,7 +27,12 @@ export function expectWellFormedSegments(segments: Segment[], duration: number):
 /** Each expected speech region [start, end] has a segment whose bounds are within `tolerance` seconds of it. */
 export function expectSpeechRegions(segments: Segment[], regions: [number, number][], tolerance = 0.5): void {
   for (const [start, end] of regions) {
-    const match = segments.find((segment) => Math.abs(segment.start - start) <= tolerance && Math.abs(segment.end - end) <= tolerance);
-    expect(match, `a segment at ${start}–${end} s (±${tolerance}) in ${JSON.stringify(segments.map((s) => [s.start, s.end]))}`).toBeDefined();
+    const match = segments.find(
+      (segment) => Math.abs(segment.start - start) <= tolerance && Math.abs(segment.end - end) <= tolerance,
+    );
+    expect(
+      match,
+      `a segment at ${start}–${end} s (±${tolerance}) in ${JSON.stringify(segments.map((s) => [s.start, s.end]))}`,
+    ).toBeDefined();
   }
 }

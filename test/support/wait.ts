@@ -18,7 +18,9 @@ export class WaitTimeoutError extends Error {
     timeoutMs: number,
     readonly lastSeen: unknown,
   ) {
-    super(`Timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${inspect(lastSeen, { depth: 3, breakLength: Infinity, maxStringLength: 2000 })}`);
+    super(
+      `Timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${inspect(lastSeen, { depth: 3, breakLength: Infinity, maxStringLength: 2000 })}`,
+    );
     this.name = 'WaitTimeoutError';
   }
 }
@@ -29,9 +31,15 @@ export class WaitTimeoutError extends Error {
  * assert on what it sees on the way.
  * @throws WaitTimeoutError naming `what` and the last value seen, when `timeoutMs` passes first
  */
-export function waitFor<T>(probe: () => Promise<T> | T, options: WaitOptions & { until: (value: T) => boolean }): Promise<T>;
+export function waitFor<T>(
+  probe: () => Promise<T> | T,
+  options: WaitOptions & { until: (value: T) => boolean },
+): Promise<T>;
 export function waitFor<T>(probe: () => Promise<T | Falsy> | T | Falsy, options: WaitOptions): Promise<T>;
-export async function waitFor<T>(probe: () => Promise<T | Falsy> | T | Falsy, { what, timeoutMs = 30_000, intervalMs = 50, until = Boolean }: WaitOptions & { until?: (value: T) => boolean }): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | Falsy> | T | Falsy,
+  { what, timeoutMs = 30_000, intervalMs = 50, until = Boolean }: WaitOptions & { until?: (value: T) => boolean },
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const seen = await probe();

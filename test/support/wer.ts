@@ -17,7 +17,9 @@ export function normalizeWords(text: string): string[] {
 export function wordErrorRate(reference: string, hypothesis: string): number {
   const codes = new Map<string, string>();
   const encode = (words: string[]) =>
-    words.map((word) => codes.get(word) ?? (codes.set(word, String.fromCodePoint(0x4e00 + codes.size)), codes.get(word)!)).join('');
+    words
+      .map((word) => codes.get(word) ?? (codes.set(word, String.fromCodePoint(0x4e00 + codes.size)), codes.get(word)!))
+      .join('');
   const ref = normalizeWords(reference);
   return distance(encode(ref), encode(normalizeWords(hypothesis))) / Math.max(ref.length, 1);
 }

@@ -23,7 +23,10 @@ export class ApiModule implements NestModule {
   }
 
   static forRoot(config: HarkConfig): DynamicModule {
-    if (!config.admin) new Logger('Admin').log('Bull Board admin UI is off: set ADMIN_USER and ADMIN_PASSWORD to enable it at /admin/queues.');
+    if (!config.admin)
+      new Logger('Admin').log(
+        'Bull Board admin UI is off: set ADMIN_USER and ADMIN_PASSWORD to enable it at /admin/queues.',
+      );
     return {
       module: ApiModule,
       imports: [

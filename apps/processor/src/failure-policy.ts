@@ -23,6 +23,11 @@ export function decideFailure(error: unknown, attempt: number, maxAttempts: numb
   if (error instanceof ShuttingDownError) return { action: 'hand_back' };
   const known = error instanceof HarkError ? error : null;
   const retryable = known ? known.retryable : true;
-  const description = { error: known ? known.taskError() : error instanceof Error ? error.message : String(error), code: known?.code ?? null };
-  return retryable && attempt < maxAttempts ? { action: 'retry', ...description } : { action: 'fail', ...description, retryable };
+  const description = {
+    error: known ? known.taskError() : error instanceof Error ? error.message : String(error),
+    code: known?.code ?? null,
+  };
+  return retryable && attempt < maxAttempts
+    ? { action: 'retry', ...description }
+    : { action: 'fail', ...description, retryable };
 }

@@ -31,7 +31,10 @@ export class HealthController {
       () => this.database.pingCheck('postgres').withTimeout(1500),
       // Nest creates the engine (loading the model) before the probes listen, so this entry names the model rather than checks it.
       () => this.indicators.check('model').up({ name: this.engine.info.name }),
-      () => (this.worker.isRunning() ? this.indicators.check('worker').up() : this.indicators.check('worker').down({ message: 'the worker is not consuming jobs' })),
+      () =>
+        this.worker.isRunning()
+          ? this.indicators.check('worker').up()
+          : this.indicators.check('worker').down({ message: 'the worker is not consuming jobs' }),
     ]);
   }
 }

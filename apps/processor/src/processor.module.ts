@@ -20,7 +20,15 @@ export class ProcessorModule {
   static forRoot(config: HarkConfig): DynamicModule {
     return {
       module: ProcessorModule,
-      imports: [HarkConfigModule.forRoot(config), DatabaseModule, TasksModule.forRoot(config, 'processor'), CrawlersModule, MediaModule, HttpClientModule, TerminusModule],
+      imports: [
+        HarkConfigModule.forRoot(config),
+        DatabaseModule,
+        TasksModule.forRoot(config, 'processor'),
+        CrawlersModule,
+        MediaModule,
+        HttpClientModule,
+        TerminusModule,
+      ],
       controllers: [HealthController],
       providers: [
         asrEngineProvider,

@@ -59,7 +59,8 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
         this.logger.warn(`Task ${task.id} (${task.status}) had no job in Redis; re-enqueued`);
       } else if (state === 'failed') {
         const job = await this.queue.job(task.id);
-        if (await this.lifecycle.fail(task.id, job?.failedReason || 'The job failed.')) this.logger.warn(`Task ${task.id} marked failed from its failed job: ${job?.failedReason}`);
+        if (await this.lifecycle.fail(task.id, job?.failedReason || 'The job failed.'))
+          this.logger.warn(`Task ${task.id} marked failed from its failed job: ${job?.failedReason}`);
       }
     }
     return enqueued;

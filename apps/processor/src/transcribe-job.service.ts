@@ -27,7 +27,9 @@ export class TranscribeJobService {
   async run(job: NamedJob<'transcribe'>, token?: string): Promise<void> {
     const { taskId } = job.data;
     try {
-      await this.active.track(taskId, (signal) => this.transcription.run(taskId, (progress) => job.updateProgress(progress), signal));
+      await this.active.track(taskId, (signal) =>
+        this.transcription.run(taskId, (progress) => job.updateProgress(progress), signal),
+      );
     } catch (error) {
       const attempt = job.attemptsMade + 1;
       const decision = decideFailure(error, attempt, job.opts.attempts ?? 1);

@@ -49,18 +49,24 @@ export class TranscriptionService {
     const task = found.source === 'upload' ? found : await this.fetchMedia(found, signal);
     if (!task.mediaPath) throw new MediaError('unreadable', 'The task has no media.');
     let progress = 0;
-    const transcript = await this.engine.transcribe(this.media.decode(task.mediaPath, signal), task.decodeOptions ?? { language: task.language, task: task.task }, {
-      signal,
-      onProgress: async (_segment, secondsRead) => {
-        // Capped at 99 until the result is stored; written only when the whole percent changes.
-        const next = task.duration ? Math.min(99, Math.floor((secondsRead / task.duration) * 100)) : 0;
-        if (next <= progress) return;
-        progress = next;
-        await Promise.all([this.taskRepository.setProgress(taskId, next), reportProgress(next)]);
+    const transcript = await this.engine.transcribe(
+      this.media.decode(task.mediaPath, signal),
+      task.decodeOptions ?? { language: task.language, task: task.task },
+      {
+        signal,
+        onProgress: async (_segment, secondsRead) => {
+          // Capped at 99 until the result is stored; written only when the whole percent changes.
+          const next = task.duration ? Math.min(99, Math.floor((secondsRead / task.duration) * 100)) : 0;
+          if (next <= progress) return;
+          progress = next;
+          await Promise.all([this.taskRepository.setProgress(taskId, next), reportProgress(next)]);
+        },
       },
-    });
+    );
     const processingTime = Math.round(performance.now() - startedAt) / 1000;
-    if (!(await this.lifecycle.complete(taskId, { result: transcript, engine: this.engine.info.name, processingTime }))) {
+    if (
+      !(await this.lifecycle.complete(taskId, { result: transcript, engine: this.engine.info.name, processingTime }))
+    ) {
       this.logger.warn(`Task ${taskId} changed while it was processed (cancelled or deleted); result discarded`);
       return;
     }
@@ -89,7 +95,13 @@ export class TranscriptionService {
    * @throws HttpRequestError (code `download_failed`, see `retryable`), or MediaError when the
    *   download is not audio/video
    */
-  private async download(task: TaskEntity, url: string, signal: AbortSignal, headers?: Record<string, string>, agent?: Agent): Promise<TaskEntity> {
+  private async download(
+    task: TaskEntity,
+    url: string,
+    signal: AbortSignal,
+    headers?: Record<string, string>,
+    agent?: Agent,
+  ): Promise<TaskEntity> {
     const dir = join(this.config.storageDir, 'downloads');
     await mkdir(dir, { recursive: true });
     const mediaPath = join(dir, task.id);

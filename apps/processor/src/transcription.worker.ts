@@ -43,9 +43,14 @@ export class TranscriptionWorker extends WorkerHost implements OnApplicationBoot
    */
   async beforeApplicationShutdown(): Promise<void> {
     const closed = this.worker.close();
-    const finished = await Promise.race([closed.then(() => true), new Promise<boolean>((done) => setTimeout(() => done(false), this.config.shutdownGraceMs))]);
+    const finished = await Promise.race([
+      closed.then(() => true),
+      new Promise<boolean>((done) => setTimeout(() => done(false), this.config.shutdownGraceMs)),
+    ]);
     if (!finished) {
-      this.logger.warn(`Jobs still running after ${this.config.shutdownGraceMs} ms (SHUTDOWN_GRACE_MS): handing them back to the queue`);
+      this.logger.warn(
+        `Jobs still running after ${this.config.shutdownGraceMs} ms (SHUTDOWN_GRACE_MS): handing them back to the queue`,
+      );
       this.active.abortAll(new ShuttingDownError());
       await closed;
     }

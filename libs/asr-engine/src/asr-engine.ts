@@ -2,7 +2,13 @@ import { WHISPER_SAMPLE_RATE as ENGINE_SAMPLE_RATE } from '@app/media';
 import { assertVadModel, resolveWhisperModel, type WhisperModelFiles } from './model-files';
 import { LanguageIdentifier } from './language-identifier';
 import { Pool } from './pool';
-import { type DecodeOptions, effectiveChunkLength, parseClipTimestamps, refusedOptions, withDefaults } from './decode-options';
+import {
+  type DecodeOptions,
+  effectiveChunkLength,
+  parseClipTimestamps,
+  refusedOptions,
+  withDefaults,
+} from './decode-options';
 import { ClipSegmenter, FixedWindowSegmenter, type Segmenter } from './segmenter';
 import { chunkToSegment, joinSegmentText, roundTime } from './segments';
 import { SpeechSegmenter } from './speech-segmenter';
@@ -67,7 +73,9 @@ export class AsrEngine {
     const model = resolveWhisperModel(options.modelsDir, options.model);
     assertVadModel(options.vadModel);
     const settings = { provider: options.provider, numThreads: options.numThreads };
-    const recognizers = await Promise.all(Array.from({ length: options.concurrency }, () => WhisperRecognizer.load(model, settings)));
+    const recognizers = await Promise.all(
+      Array.from({ length: options.concurrency }, () => WhisperRecognizer.load(model, settings)),
+    );
     const multilingual = !/\.en$/.test(options.model);
     const info: EngineInfo = {
       name: `sherpa-onnx/whisper-${options.model} (${model.int8 ? 'int8' : 'fp32'}, ${options.provider})`,
@@ -85,7 +93,10 @@ export class AsrEngine {
    */
   detectLanguage(samples: Float32Array): string {
     if (!this.info.multilingual) return 'en';
-    this.identifier ??= new LanguageIdentifier(this.model, { provider: this.options.provider, numThreads: this.options.numThreads });
+    this.identifier ??= new LanguageIdentifier(this.model, {
+      provider: this.options.provider,
+      numThreads: this.options.numThreads,
+    });
     return this.identifier.detect(samples, ENGINE_SAMPLE_RATE);
   }
 
@@ -127,10 +138,17 @@ export class AsrEngine {
    * @throws Error for options the engine cannot apply (see `refusedOptions`) or translation with
    *   an English-only model; the stream's error; the abort reason; sherpa-onnx's decoding error
    */
-  async transcribe(audio: AsyncIterable<Float32Array>, options: Partial<DecodeOptions>, hooks: TranscribeHooks = {}): Promise<Transcript> {
+  async transcribe(
+    audio: AsyncIterable<Float32Array>,
+    options: Partial<DecodeOptions>,
+    hooks: TranscribeHooks = {},
+  ): Promise<Transcript> {
     const decode = withDefaults(options);
     const refused = refusedOptions(decode);
-    if (refused.length) throw new Error(`Cannot apply: ${refused.map((r) => `${r.option}=${JSON.stringify(r.value)} (${r.reason})`).join('; ')}`);
+    if (refused.length)
+      throw new Error(
+        `Cannot apply: ${refused.map((r) => `${r.option}=${JSON.stringify(r.value)} (${r.reason})`).join('; ')}`,
+      );
     if (decode.task === 'translate' && !this.info.multilingual) {
       throw new Error(`Model ${this.info.model} is English-only and cannot translate; use a multilingual model.`);
     }
@@ -186,6 +204,12 @@ export class AsrEngine {
         : new FixedWindowSegmenter(Math.floor(chunkSeconds * rate));
     const clips = parseClipTimestamps(decode.clip_timestamps);
     if (!clips) return create();
-    return new ClipSegmenter(clips.map(([start, end]): [number, number] => [Math.round(start * rate), end === Infinity ? Infinity : Math.round(end * rate)]), create);
+    return new ClipSegmenter(
+      clips.map(([start, end]): [number, number] => [
+        Math.round(start * rate),
+        end === Infinity ? Infinity : Math.round(end * rate),
+      ]),
+      create,
+    );
   }
 }

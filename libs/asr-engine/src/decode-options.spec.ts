@@ -1,14 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DECODE_OPTIONS, effectiveChunkLength, parseClipTimestamps, refusedOptions, withDefaults } from './decode-options';
+import {
+  DEFAULT_DECODE_OPTIONS,
+  effectiveChunkLength,
+  parseClipTimestamps,
+  refusedOptions,
+  withDefaults,
+} from './decode-options';
 
 describe('decode options', () => {
   it('accepts every default', () => {
     expect(refusedOptions(withDefaults({}))).toEqual([]);
-    expect(withDefaults({ language: 'de', beam_size: undefined })).toEqual({ ...DEFAULT_DECODE_OPTIONS, language: 'de' });
+    expect(withDefaults({ language: 'de', beam_size: undefined })).toEqual({
+      ...DEFAULT_DECODE_OPTIONS,
+      language: 'de',
+    });
   });
 
   it('refuses each option the engine cannot apply, naming it and why', () => {
-    const refused = refusedOptions(withDefaults({ beam_size: 5, temperature: 0.4, word_timestamps: true, vad_filter: false, chunk_length: 10 }));
+    const refused = refusedOptions(
+      withDefaults({ beam_size: 5, temperature: 0.4, word_timestamps: true, vad_filter: false, chunk_length: 10 }),
+    );
     expect(refused.map((r) => r.option).sort()).toEqual(['beam_size', 'temperature', 'word_timestamps']);
     expect(refused.find((r) => r.option === 'beam_size')!.reason).toMatch(/greedy-only/);
   });

@@ -120,8 +120,10 @@ export function refusedOptions(options: DecodeOptions): RefusedOption[] {
  */
 export function parseClipTimestamps(value: string): [number, number][] | null {
   const times = value.split(',').map((part) => Number(part.trim()));
-  if (times.some((time) => !Number.isFinite(time) || time < 0)) throw new Error('clip_timestamps must be comma-separated seconds, e.g. "0,30,60,90"');
-  if (times.some((time, i) => i > 0 && time <= times[i - 1])) throw new Error('clip_timestamps must be strictly ascending');
+  if (times.some((time) => !Number.isFinite(time) || time < 0))
+    throw new Error('clip_timestamps must be comma-separated seconds, e.g. "0,30,60,90"');
+  if (times.some((time, i) => i > 0 && time <= times[i - 1]))
+    throw new Error('clip_timestamps must be strictly ascending');
   if (times.length === 1 && times[0] === 0) return null;
   const clips: [number, number][] = [];
   for (let i = 0; i < times.length; i += 2) clips.push([times[i], times[i + 1] ?? Infinity]);

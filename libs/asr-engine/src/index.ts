@@ -1,6 +1,12 @@
 export { AsrEngine } from './asr-engine';
 export type { AsrEngineOptions, EngineInfo, TranscribeHooks } from './asr-engine';
-export { DEFAULT_DECODE_OPTIONS, parseClipTimestamps, refusedOptions, UNSUPPORTED_DECODE_OPTIONS, withDefaults } from './decode-options';
+export {
+  DEFAULT_DECODE_OPTIONS,
+  parseClipTimestamps,
+  refusedOptions,
+  UNSUPPORTED_DECODE_OPTIONS,
+  withDefaults,
+} from './decode-options';
 export type { DecodeOptions, RefusedOption } from './decode-options';
 export { WHISPER_LANGUAGE_CODES, WHISPER_LANGUAGES } from './languages';
 export { listWhisperModels, ModelNotFoundError } from './model-files';

@@ -46,14 +46,18 @@ async function download(http: HttpFetcher, url: string, path: string, onProgress
         onProgress?.(received, total);
       },
     });
-    if (seen.total !== null && bytes !== seen.total) throw new ModelDownloadError(`Incomplete download of ${url}: ${bytes} of ${seen.total} bytes`);
+    if (seen.total !== null && bytes !== seen.total)
+      throw new ModelDownloadError(`Incomplete download of ${url}: ${bytes} of ${seen.total} bytes`);
     await rename(part, path);
   } catch (error) {
     await rm(part, { force: true });
     if (error instanceof ModelDownloadError) throw error;
-    if (error instanceof HttpRequestError && error.failure === 'status') throw new ModelDownloadError(`HTTP ${error.status} from ${url}`);
+    if (error instanceof HttpRequestError && error.failure === 'status')
+      throw new ModelDownloadError(`HTTP ${error.status} from ${url}`);
     const message = (error as Error).message;
-    throw new ModelDownloadError(seen.started ? `Download of ${url} failed: ${message}` : `Cannot reach ${url}: ${message}`);
+    throw new ModelDownloadError(
+      seen.started ? `Download of ${url} failed: ${message}` : `Cannot reach ${url}: ${message}`,
+    );
   }
 }
 
@@ -108,7 +112,12 @@ export async function installWhisperModel(
  * @returns whether anything was downloaded
  * @throws ModelDownloadError for HTTP errors or an empty file
  */
-export async function installVadModel(path: string, baseUrl: string, onProgress?: DownloadProgress, http: HttpFetcher = new HttpClient()): Promise<boolean> {
+export async function installVadModel(
+  path: string,
+  baseUrl: string,
+  onProgress?: DownloadProgress,
+  http: HttpFetcher = new HttpClient(),
+): Promise<boolean> {
   if (existsSync(path) && (await stat(path)).size > 0) return false;
   await download(http, `${baseUrl}/silero_vad.onnx`, path, onProgress);
   if ((await stat(path)).size === 0) {

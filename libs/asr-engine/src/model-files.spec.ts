@@ -18,7 +18,13 @@ describe('resolveWhisperModel', () => {
   });
 
   it('finds the sherpa-onnx release layout and prefers int8', () => {
-    const dir = model(root, 'sherpa-onnx-whisper-tiny', ['tiny-encoder.onnx', 'tiny-decoder.onnx', 'tiny-encoder.int8.onnx', 'tiny-decoder.int8.onnx', 'tiny-tokens.txt']);
+    const dir = model(root, 'sherpa-onnx-whisper-tiny', [
+      'tiny-encoder.onnx',
+      'tiny-decoder.onnx',
+      'tiny-encoder.int8.onnx',
+      'tiny-decoder.int8.onnx',
+      'tiny-tokens.txt',
+    ]);
     expect(resolveWhisperModel(root, 'tiny')).toEqual({
       name: 'tiny',
       dir,
@@ -30,14 +36,26 @@ describe('resolveWhisperModel', () => {
   });
 
   it('uses fp32 when only one int8 half exists, and accepts any file prefix and the full folder name', () => {
-    const dir = model(root, 'sherpa-onnx-whisper-dummy-testonly', ['dummy-encoder.onnx', 'dummy-decoder.onnx', 'dummy-encoder.int8.onnx', 'dummy-tokens.txt']);
+    const dir = model(root, 'sherpa-onnx-whisper-dummy-testonly', [
+      'dummy-encoder.onnx',
+      'dummy-decoder.onnx',
+      'dummy-encoder.int8.onnx',
+      'dummy-tokens.txt',
+    ]);
     const files = resolveWhisperModel(root, 'sherpa-onnx-whisper-dummy-testonly');
-    expect(files).toMatchObject({ dir, encoder: join(dir, 'dummy-encoder.onnx'), decoder: join(dir, 'dummy-decoder.onnx'), int8: false });
+    expect(files).toMatchObject({
+      dir,
+      encoder: join(dir, 'dummy-encoder.onnx'),
+      decoder: join(dir, 'dummy-decoder.onnx'),
+      int8: false,
+    });
   });
 
   it('names the missing folder and how to get the model', () => {
     expect(() => resolveWhisperModel(root, 'base')).toThrow(ModelNotFoundError);
-    expect(() => resolveWhisperModel(root, 'base')).toThrow(/no folder .*sherpa-onnx-whisper-base.*npm run models:download -- base/);
+    expect(() => resolveWhisperModel(root, 'base')).toThrow(
+      /no folder .*sherpa-onnx-whisper-base.*npm run models:download -- base/,
+    );
   });
 
   it('names each missing file', () => {

@@ -51,7 +51,8 @@ export function resolveWhisperModel(modelsDir: string, name: string): WhisperMod
     !decoder && `${dir}/<name>-decoder[.int8].onnx`,
     !tokens && `${dir}/<name>-tokens.txt`,
   ].filter(Boolean);
-  if (missing.length) throw new ModelNotFoundError(`Whisper model "${name}" is incomplete, missing ${missing.join(', ')}. ${hint}`);
+  if (missing.length)
+    throw new ModelNotFoundError(`Whisper model "${name}" is incomplete, missing ${missing.join(', ')}. ${hint}`);
   return { name, dir, encoder: join(dir, encoder!), decoder: join(dir, decoder!), tokens: join(dir, tokens!), int8 };
 }
 
@@ -74,6 +75,8 @@ export function listWhisperModels(modelsDir: string): string[] {
  */
 export function assertVadModel(path: string): void {
   if (!existsSync(path)) {
-    throw new ModelNotFoundError(`Silero VAD model not found at ${path}. Run \`npm run models:download\` or set VAD_MODEL.`);
+    throw new ModelNotFoundError(
+      `Silero VAD model not found at ${path}. Run \`npm run models:download\` or set VAD_MODEL.`,
+    );
   }
 }

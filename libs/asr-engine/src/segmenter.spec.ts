@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ClipSegmenter, FixedWindowSegmenter } from './segmenter';
 
 const ramp = (from: number, length: number) => Float32Array.from({ length }, (_, i) => from + i);
-const spans = (chunks: { start: number; samples: Float32Array }[]) => chunks.map((c) => [c.start, c.start + c.samples.length, c.samples[0]]);
+const spans = (chunks: { start: number; samples: Float32Array }[]) =>
+  chunks.map((c) => [c.start, c.start + c.samples.length, c.samples[0]]);
 
 describe('FixedWindowSegmenter', () => {
   it('cuts every window, whatever the pushed sizes, and flushes the rest', () => {

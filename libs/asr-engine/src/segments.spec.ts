@@ -22,7 +22,12 @@ describe('splitSpeech', () => {
 
 describe('chunkToSegment', () => {
   it('converts sample positions to seconds (ms precision) and trims the text', () => {
-    expect(chunkToSegment(2, chunk(4576, 31968), 16000, ' And so, my fellow Americans ')).toEqual({ id: 2, start: 0.286, end: 2.284, text: 'And so, my fellow Americans' });
+    expect(chunkToSegment(2, chunk(4576, 31968), 16000, ' And so, my fellow Americans ')).toEqual({
+      id: 2,
+      start: 0.286,
+      end: 2.284,
+      text: 'And so, my fellow Americans',
+    });
   });
 });
 

@@ -13,7 +13,8 @@ const UNPADDED = { ...DEFAULT_VAD_OPTIONS, speechPad: 0 };
 async function speechRegions(file: string, options = UNPADDED, pushSize?: number): Promise<[number, number][]> {
   const segmenter = new SpeechSegmenter(vadModel(), options);
   const regions: [number, number][] = [];
-  const add = (chunks: { start: number; samples: Float32Array }[]) => chunks.forEach((c) => regions.push([c.start / 16000, (c.start + c.samples.length) / 16000]));
+  const add = (chunks: { start: number; samples: Float32Array }[]) =>
+    chunks.forEach((c) => regions.push([c.start / 16000, (c.start + c.samples.length) / 16000]));
   for await (const samples of decodePcm(audioPath(file))) {
     if (!pushSize) add(segmenter.push(samples));
     else for (let i = 0; i < samples.length; i += pushSize) add(segmenter.push(samples.subarray(i, i + pushSize)));

@@ -66,7 +66,14 @@ export class SpeechSegmenter implements Segmenter {
     const { threshold, minSpeechDuration, minSilenceDuration } = options;
     this.vad = new Vad(
       {
-        sileroVad: { model: modelPath, threshold, minSpeechDuration, minSilenceDuration, maxSpeechDuration, windowSize: WINDOW_SIZE },
+        sileroVad: {
+          model: modelPath,
+          threshold,
+          minSpeechDuration,
+          minSilenceDuration,
+          maxSpeechDuration,
+          windowSize: WINDOW_SIZE,
+        },
         sampleRate,
         numThreads: 1,
         provider: 'cpu',

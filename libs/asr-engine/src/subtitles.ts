@@ -54,7 +54,10 @@ export function toCues(transcript: Transcript, options: LineOptions = {}): Cue[]
     let at = segment.start;
     return groups.map((group, index) => {
       const share = group.reduce((sum, line) => sum + line.length, 0) / total;
-      const end = index === groups.length - 1 ? segment.end : Math.round((at + share * (segment.end - segment.start)) * 1000) / 1000;
+      const end =
+        index === groups.length - 1
+          ? segment.end
+          : Math.round((at + share * (segment.end - segment.start)) * 1000) / 1000;
       const cue = { start: at, end, lines: group };
       at = end;
       return cue;
@@ -78,11 +81,16 @@ export function renderSubtitles(transcript: Transcript, format: SubtitleFormat, 
   switch (format) {
     case 'srt':
       return toCues(transcript, options)
-        .map((cue, i) => `${i + 1}\n${formatTimestamp(cue.start, ',')} --> ${formatTimestamp(cue.end, ',')}\n${cue.lines.join('\n')}\n`)
+        .map(
+          (cue, i) =>
+            `${i + 1}\n${formatTimestamp(cue.start, ',')} --> ${formatTimestamp(cue.end, ',')}\n${cue.lines.join('\n')}\n`,
+        )
         .join('\n');
     case 'vtt':
       return `WEBVTT\n\n${toCues(transcript, options)
-        .map((cue) => `${formatTimestamp(cue.start, '.')} --> ${formatTimestamp(cue.end, '.')}\n${cue.lines.join('\n')}\n`)
+        .map(
+          (cue) => `${formatTimestamp(cue.start, '.')} --> ${formatTimestamp(cue.end, '.')}\n${cue.lines.join('\n')}\n`,
+        )
         .join('\n')}`;
     case 'txt':
       return transcript.segments.map((segment) => `${segment.text}\n`).join('');

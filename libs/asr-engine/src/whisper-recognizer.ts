@@ -58,7 +58,12 @@ export class WhisperRecognizer {
   }
 }
 
-function recognizerConfig(model: WhisperModelFiles, settings: RecognizerSettings, language: string, task: WhisperTask): OfflineRecognizerConfig {
+function recognizerConfig(
+  model: WhisperModelFiles,
+  settings: RecognizerSettings,
+  language: string,
+  task: WhisperTask,
+): OfflineRecognizerConfig {
   return {
     featConfig: { sampleRate: WHISPER_SAMPLE_RATE, featureDim: 80 },
     modelConfig: {

@@ -20,7 +20,13 @@ describe('loadConfig', () => {
   });
 
   it('converts numbers, resolves paths and treats empty strings as unset', () => {
-    const config = loadConfig({ ASR_THREADS: '4', MODELS_DIR: '/srv/models', VAD_MODEL: '/opt/vad.onnx', API_PORT: '', STORAGE_DIR: 'data' });
+    const config = loadConfig({
+      ASR_THREADS: '4',
+      MODELS_DIR: '/srv/models',
+      VAD_MODEL: '/opt/vad.onnx',
+      API_PORT: '',
+      STORAGE_DIR: 'data',
+    });
     expect(config.asrThreads).toBe(4);
     expect(config.modelsDir).toBe('/srv/models');
     expect(config.vadModel).toBe('/opt/vad.onnx');
@@ -29,7 +35,13 @@ describe('loadConfig', () => {
   });
 
   it('names every invalid variable at once', () => {
-    const bad = { API_PORT: 'eighty', ASR_THREADS: '0', ASR_PROVIDER: 'tpu', REDIS_URL: 'localhost:6379', MAX_UPLOAD_BYTES: '1.5' };
+    const bad = {
+      API_PORT: 'eighty',
+      ASR_THREADS: '0',
+      ASR_PROVIDER: 'tpu',
+      REDIS_URL: 'localhost:6379',
+      MAX_UPLOAD_BYTES: '1.5',
+    };
     let error: unknown;
     try {
       loadConfig(bad);
@@ -53,9 +65,25 @@ describe('boolean variables', () => {
 
 describe('share-link platforms', () => {
   it('builds each platform’s settings; empty optional values mean unset', () => {
-    const config = loadConfig({ TIKTOK_PROXY: 'http://user:pass@proxy:8080', DOUYIN_COOKIE: 'ttwid=1', DOUYIN_SHORT_LINK_BASE_URL: '' });
-    expect(config.tiktok).toEqual({ baseUrl: 'https://www.tiktok.com', shortLinkBaseUrl: null, cookie: null, userAgent: expect.stringContaining('Chrome/'), proxy: 'http://user:pass@proxy:8080' });
-    expect(config.douyin).toEqual({ baseUrl: 'https://www.iesdouyin.com', shortLinkBaseUrl: null, cookie: 'ttwid=1', userAgent: expect.stringContaining('iPhone'), proxy: null });
+    const config = loadConfig({
+      TIKTOK_PROXY: 'http://user:pass@proxy:8080',
+      DOUYIN_COOKIE: 'ttwid=1',
+      DOUYIN_SHORT_LINK_BASE_URL: '',
+    });
+    expect(config.tiktok).toEqual({
+      baseUrl: 'https://www.tiktok.com',
+      shortLinkBaseUrl: null,
+      cookie: null,
+      userAgent: expect.stringContaining('Chrome/'),
+      proxy: 'http://user:pass@proxy:8080',
+    });
+    expect(config.douyin).toEqual({
+      baseUrl: 'https://www.iesdouyin.com',
+      shortLinkBaseUrl: null,
+      cookie: 'ttwid=1',
+      userAgent: expect.stringContaining('iPhone'),
+      proxy: null,
+    });
     expect(config.linkResolveTimeoutMs).toBe(15000);
   });
 
@@ -68,13 +96,18 @@ describe('share-link platforms', () => {
       }
     })();
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems.map((p) => p.split('=')[0]).sort()).toEqual(['DOUYIN_PROXY', 'TIKTOK_BASE_URL']);
+    expect((error as ConfigError).problems.map((p) => p.split('=')[0]).sort()).toEqual([
+      'DOUYIN_PROXY',
+      'TIKTOK_BASE_URL',
+    ]);
   });
 });
 
 describe('.env.example', () => {
   it('documents every variable', () => {
-    const documented = new Set([...readFileSync(resolve(__dirname, '../../../.env.example'), 'utf8').matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
+    const documented = new Set(
+      [...readFileSync(resolve(__dirname, '../../../.env.example'), 'utf8').matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]),
+    );
     expect(Object.keys(new Environment()).filter((name) => !documented.has(name))).toEqual([]);
   });
 });

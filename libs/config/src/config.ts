@@ -100,7 +100,11 @@ export class HarkConfig {
     this.reconcileIntervalMs = env.RECONCILE_INTERVAL_MS;
     this.logLevel = env.LOG_LEVEL;
     this.publicUrl = env.PUBLIC_URL.replace(/\/+$/, '');
-    this.allowedUrlHosts = new Set(env.ALLOWED_URL_HOSTS.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean));
+    this.allowedUrlHosts = new Set(
+      env.ALLOWED_URL_HOSTS.split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    );
     this.urlDownloadTimeoutMs = env.URL_DOWNLOAD_TIMEOUT_MS;
     this.urlMaxRedirects = env.URL_MAX_REDIRECTS;
     this.linkResolveTimeoutMs = env.LINK_RESOLVE_TIMEOUT_MS;
@@ -111,7 +115,9 @@ export class HarkConfig {
     this.callbackBackoffMs = env.CALLBACK_BACKOFF_MS;
     this.callbackTimeoutMs = env.CALLBACK_TIMEOUT_MS;
     this.openAiWaitMs = env.OPENAI_WAIT_MS;
-    this.apiKeys = env.API_KEYS.split(',').map((key) => key.trim()).filter(Boolean);
+    this.apiKeys = env.API_KEYS.split(',')
+      .map((key) => key.trim())
+      .filter(Boolean);
     this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
     this.maxQueuedTasksPerKey = env.MAX_QUEUED_TASKS_PER_KEY;
     this.admin = env.ADMIN_USER && env.ADMIN_PASSWORD ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : null;
@@ -182,5 +188,9 @@ export function logLevelsFrom(level: LogLevel): LogLevel[] {
  * pid, timestamp, context, message) or coloured text, from LOG_LEVEL up.
  */
 export function createLogger(config: HarkConfig, name: string): ConsoleLogger {
-  return new ConsoleLogger(name, { json: config.logFormat === 'json', logLevels: logLevelsFrom(config.logLevel), colors: config.logFormat === 'text' && !process.env.NO_COLOR });
+  return new ConsoleLogger(name, {
+    json: config.logFormat === 'json',
+    logLevels: logLevelsFrom(config.logLevel),
+    colors: config.logFormat === 'text' && !process.env.NO_COLOR,
+  });
 }

@@ -26,8 +26,10 @@ const unlessEmpty = (name: string) => ValidateIf((env: Record<string, unknown>) 
 const httpUrl = { protocols: ['http', 'https'], require_tld: false, require_protocol: true };
 
 /** Default User-Agents: TikTok's web pages as a desktop browser sees them; Douyin's share page as a phone's browser does. */
-const DESKTOP_USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-const MOBILE_USER_AGENT = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+const DESKTOP_USER_AGENT =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const MOBILE_USER_AGENT =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -47,19 +49,23 @@ export class Environment {
   REDIS_URL = 'redis://127.0.0.1:6379';
 
   /** Key prefix of every BullMQ queue; lets several deployments share one Redis. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   QUEUE_PREFIX = 'hark';
 
   /** Directory for uploaded media (must be shared by the api and every processor). */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   STORAGE_DIR = './storage';
 
   /** Directory holding one folder per model in the sherpa-onnx release layout. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   MODELS_DIR = './models';
 
   /** Whisper model name (`tiny`, `base`, `small.en`, … or a folder name under MODELS_DIR). */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   ASR_MODEL = 'tiny';
 
   /** Where `npm run models:download` fetches model archives (sherpa-onnx's release assets). */
@@ -67,7 +73,8 @@ export class Environment {
   MODELS_BASE_URL = 'https://github.com/k2-fsa/sherpa-onnx/releases/download/asr-models';
 
   /** Silero VAD model file; a relative path is resolved against MODELS_DIR. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   VAD_MODEL = 'silero-vad/silero_vad.onnx';
 
   /** ONNX Runtime provider for Whisper: `cpu`, or `cuda` with a GPU build of sherpa-onnx. */
@@ -75,50 +82,78 @@ export class Environment {
   ASR_PROVIDER: AsrProvider = 'cpu';
 
   /** Intra-op threads of each Whisper recognizer. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(256)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
   ASR_THREADS = 2;
 
   /** Jobs one processor runs at once on its device (one recognizer is loaded per slot). */
-  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
   WORKER_CONCURRENCY = 1;
 
   /** Largest accepted upload, in bytes (default 2 GiB). */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
 
   /** Interface and port of the REST API. */
   @IsString()
   API_HOST = '0.0.0.0';
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   API_PORT = 3000;
 
   /** Port of the processor's health endpoints (/health/live, /health/ready); 0 picks a free one. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PROCESSOR_HEALTH_PORT = 3001;
 
   /** Attempts per transcription job before the task is marked failed (transient errors only). */
-  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   JOB_ATTEMPTS = 3;
 
   /** First retry delay in ms; BullMQ doubles it on each further attempt. */
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   JOB_BACKOFF_MS = 5000;
 
   /** BullMQ job lock in ms: a processor that stops renewing it (crash) loses the job after this. */
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   JOB_LOCK_MS = 30000;
 
   /** How often, in ms, processors look for stalled jobs (jobs whose lock expired). */
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   JOB_STALLED_INTERVAL_MS = 30000;
 
   /** How many times a job may stall (its processor died or stopped renewing the lock) before BullMQ fails it. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   JOB_MAX_STALLS = 1;
 
   /** How often, in ms, processors re-enqueue tasks that Postgres holds but Redis lost. */
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   RECONCILE_INTERVAL_MS = 60000;
 
   /** Base URL clients reach the api at; used for `result_url` in callbacks. */
@@ -133,15 +168,22 @@ export class Environment {
   ALLOWED_URL_HOSTS = '';
 
   /** Time limit of one media download from `file_url`, in ms. */
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   URL_DOWNLOAD_TIMEOUT_MS = 300000;
 
   /** Redirects followed when downloading `file_url`. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(20)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(20)
   URL_MAX_REDIRECTS = 5;
 
   /** Time limit of one request to TikTok or Douyin while resolving a share link, in ms. */
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   LINK_RESOLVE_TIMEOUT_MS = 15000;
 
   /** Origin of TikTok's web pages (post pages are read from here). */
@@ -149,18 +191,21 @@ export class Environment {
   TIKTOK_BASE_URL = 'https://www.tiktok.com';
 
   /** Origin asked for TikTok short-link codes instead of vm./vt.tiktok.com; empty: the link's own host. */
-  @unlessEmpty('TIKTOK_SHORT_LINK_BASE_URL') @IsUrl(httpUrl)
+  @unlessEmpty('TIKTOK_SHORT_LINK_BASE_URL')
+  @IsUrl(httpUrl)
   TIKTOK_SHORT_LINK_BASE_URL = '';
 
   /** `Cookie` header sent to TikTok (a logged-in session, for posts behind the login wall). */
   @IsString()
   TIKTOK_COOKIE = '';
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   TIKTOK_USER_AGENT = DESKTOP_USER_AGENT;
 
   /** HTTP(S) proxy for TikTok pages and media, e.g. `http://user:pass@proxy:8080`; empty: direct. */
-  @unlessEmpty('TIKTOK_PROXY') @IsUrl(httpUrl)
+  @unlessEmpty('TIKTOK_PROXY')
+  @IsUrl(httpUrl)
   TIKTOK_PROXY = '';
 
   /** Origin of Douyin's share pages (`/share/video/<id>/`). */
@@ -168,16 +213,19 @@ export class Environment {
   DOUYIN_BASE_URL = 'https://www.iesdouyin.com';
 
   /** Origin asked for Douyin short-link codes instead of v.douyin.com; empty: the link's own host. */
-  @unlessEmpty('DOUYIN_SHORT_LINK_BASE_URL') @IsUrl(httpUrl)
+  @unlessEmpty('DOUYIN_SHORT_LINK_BASE_URL')
+  @IsUrl(httpUrl)
   DOUYIN_SHORT_LINK_BASE_URL = '';
 
   @IsString()
   DOUYIN_COOKIE = '';
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   DOUYIN_USER_AGENT = MOBILE_USER_AGENT;
 
-  @unlessEmpty('DOUYIN_PROXY') @IsUrl(httpUrl)
+  @unlessEmpty('DOUYIN_PROXY')
+  @IsUrl(httpUrl)
   DOUYIN_PROXY = '';
 
   /** Key of the HMAC-SHA256 signature of callbacks; callbacks are refused while it is empty. */
@@ -185,14 +233,21 @@ export class Environment {
   CALLBACK_SECRET = '';
 
   /** Delivery attempts per callback; retries back off exponentially from CALLBACK_BACKOFF_MS. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(50)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
   CALLBACK_ATTEMPTS = 6;
 
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   CALLBACK_BACKOFF_MS = 10000;
 
   /** Time a callback receiver has to answer, in ms. */
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   CALLBACK_TIMEOUT_MS = 10000;
 
   /**
@@ -203,11 +258,15 @@ export class Environment {
   API_KEYS = '';
 
   /** Requests per minute per API key (0: unlimited). */
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   RATE_LIMIT_PER_MINUTE = 0;
 
   /** Unfinished (queued or processing) tasks one API key may have at once (0: unlimited). */
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   MAX_QUEUED_TASKS_PER_KEY = 0;
 
   /** HTTP basic-auth user and password of the Bull Board admin UI (/admin/queues); it is off while either is empty. */
@@ -223,17 +282,22 @@ export class Environment {
   SWAGGER_ENABLED = true;
 
   /** How long `/v1/audio/*` requests wait for their transcript before answering 504 with the task id, in ms. */
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   OPENAI_WAIT_MS = 600000;
 
   /** On SIGTERM, how long a processor lets its current jobs finish before handing them back to the queue, in ms. */
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   SHUTDOWN_GRACE_MS = 25000;
 
   /** `json`: one JSON object per line (for log collectors); `text`: coloured lines for a terminal. */
   @IsIn(['json', 'text'])
   LOG_FORMAT: 'json' | 'text' = 'json';
 
-  @IsOptional() @IsIn(LOG_LEVELS)
+  @IsOptional()
+  @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'log';
 }

@@ -1,4 +1,12 @@
-export { ConfigError, createLogger, HarkConfig, loadConfig, loadConfigOrExit, logLevelsFrom, type PlatformSettings } from './config';
+export {
+  ConfigError,
+  createLogger,
+  HarkConfig,
+  loadConfig,
+  loadConfigOrExit,
+  logLevelsFrom,
+  type PlatformSettings,
+} from './config';
 export { HarkConfigModule } from './config.module';
 export { ASR_PROVIDERS, Environment, LOG_LEVELS, parseBoolean } from './environment';
 export type { AsrProvider, LogLevel } from './environment';

@@ -44,7 +44,11 @@ export class PlatformClient {
 
   /** The identity headers of every request, merged with `extra`. */
   headers(extra: Record<string, string> = {}): Record<string, string> {
-    return { 'user-agent': this.options.userAgent, ...(this.options.cookie ? { cookie: this.options.cookie } : {}), ...extra };
+    return {
+      'user-agent': this.options.userAgent,
+      ...(this.options.cookie ? { cookie: this.options.cookie } : {}),
+      ...extra,
+    };
   }
 
   /** Headers of a media download: the identity, a Referer, and the configured cookie with those the pages set. */
@@ -62,7 +66,11 @@ export class PlatformClient {
   async get(url: URL, signal?: AbortSignal, extraHeaders: Record<string, string> = {}): Promise<PageResponse> {
     try {
       return await this.http.getText(url, {
-        headers: this.headers({ accept: 'text/html,application/json;q=0.9,*/*;q=0.8', 'accept-language': 'en-US,en;q=0.9', ...extraHeaders }),
+        headers: this.headers({
+          accept: 'text/html,application/json;q=0.9,*/*;q=0.8',
+          'accept-language': 'en-US,en;q=0.9',
+          ...extraHeaders,
+        }),
         proxy: this.agent,
         timeoutMs: this.options.timeoutMs,
         signal,
@@ -73,7 +81,11 @@ export class PlatformClient {
     } catch (error) {
       if (!(error instanceof HttpRequestError)) throw error;
       const host = (error.url ?? url).host;
-      if (error.failure === 'too_large') throw new LinkError('unexpected_format', `${host} answered more than ${MAX_BODY_BYTES} bytes; that is not a post page.`);
+      if (error.failure === 'too_large')
+        throw new LinkError(
+          'unexpected_format',
+          `${host} answered more than ${MAX_BODY_BYTES} bytes; that is not a post page.`,
+        );
       const cause = error.failure === 'timeout' ? `no answer within ${this.options.timeoutMs} ms` : error.reason;
       throw new LinkError('network_error', `Could not reach ${host}: ${cause}.`);
     }

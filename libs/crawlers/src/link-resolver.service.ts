@@ -12,11 +12,18 @@ import { TikTokResolver } from './tiktok/tiktok.resolver';
  * 【…】 https://v.douyin.com/iRNBho6u/ …”), sometimes without a scheme. A link ends at white space,
  * quotes, angle brackets or full-width punctuation.
  */
-const LINK_IN_TEXT = /(?:https?:\/\/)?(?:[a-z0-9-]+\.)*(?:tiktok|douyin|iesdouyin)\.com(?:[/?][^\s"'<>，。！？；、（）【】「」]*)?/gi;
+const LINK_IN_TEXT =
+  /(?:https?:\/\/)?(?:[a-z0-9-]+\.)*(?:tiktok|douyin|iesdouyin)\.com(?:[/?][^\s"'<>，。！？；、（）【】「」]*)?/gi;
 
 /** Link forms accepted per platform, for documentation and error messages. */
 export const ACCEPTED_LINK_FORMS: Readonly<Record<Platform, readonly string[]>> = {
-  tiktok: ['https://www.tiktok.com/@<user>/video/<id>', 'https://m.tiktok.com/v/<id>.html', 'https://vm.tiktok.com/<code>/', 'https://vt.tiktok.com/<code>/', 'https://www.tiktok.com/t/<code>/'],
+  tiktok: [
+    'https://www.tiktok.com/@<user>/video/<id>',
+    'https://m.tiktok.com/v/<id>.html',
+    'https://vm.tiktok.com/<code>/',
+    'https://vt.tiktok.com/<code>/',
+    'https://www.tiktok.com/t/<code>/',
+  ],
   douyin: [
     'https://www.douyin.com/video/<id>',
     'https://www.douyin.com/note/<id>',
@@ -71,9 +78,13 @@ export class LinkResolverService {
       }
     }
     const expected = wanted.map((p) => PLATFORM_NAMES[p]).join(' or ');
-    if (other) throw new LinkError('unsupported_link', `This is a ${PLATFORM_NAMES[other]} link, not a ${expected} link.`);
+    if (other)
+      throw new LinkError('unsupported_link', `This is a ${PLATFORM_NAMES[other]} link, not a ${expected} link.`);
     const forms = wanted.flatMap((p) => ACCEPTED_LINK_FORMS[p]).join(', ');
-    throw new LinkError('unsupported_link', `No ${expected} video link found. Accepted forms: ${forms} (or a share text containing one). For a plain media file, use file_url.`);
+    throw new LinkError(
+      'unsupported_link',
+      `No ${expected} video link found. Accepted forms: ${forms} (or a share text containing one). For a plain media file, use file_url.`,
+    );
   }
 
   /**

@@ -18,8 +18,16 @@ describe('finding share links (no network)', () => {
   const links = new LinkResolverService(loadConfig({}));
 
   it.each([
-    ['https://www.tiktok.com/@hark.demo/video/7301234567890123456', 'tiktok', { type: 'item', id: TIKTOK_ID, kind: 'video', username: 'hark.demo' }],
-    ['https://www.tiktok.com/@hark.demo/video/7301234567890123456?is_from_webapp=1&sender_device=pc', 'tiktok', { type: 'item', id: TIKTOK_ID }],
+    [
+      'https://www.tiktok.com/@hark.demo/video/7301234567890123456',
+      'tiktok',
+      { type: 'item', id: TIKTOK_ID, kind: 'video', username: 'hark.demo' },
+    ],
+    [
+      'https://www.tiktok.com/@hark.demo/video/7301234567890123456?is_from_webapp=1&sender_device=pc',
+      'tiktok',
+      { type: 'item', id: TIKTOK_ID },
+    ],
     ['https://m.tiktok.com/v/7301234567890123456.html', 'tiktok', { type: 'item', id: TIKTOK_ID, username: null }],
     ['https://m.tiktok.com/v/7301234567890123456', 'tiktok', { type: 'item', id: TIKTOK_ID }],
     ['https://vm.tiktok.com/ZS8hark01/', 'tiktok', { type: 'short' }],
@@ -27,10 +35,26 @@ describe('finding share links (no network)', () => {
     ['https://www.tiktok.com/t/ZT8hark03/', 'tiktok', { type: 'short' }],
     ['https://www.douyin.com/video/7301234567891234567', 'douyin', { type: 'item', id: DOUYIN_ID, kind: 'video' }],
     ['https://www.douyin.com/note/7301234567891239999', 'douyin', { type: 'item', id: NOTE_ID, kind: 'note' }],
-    ['https://www.douyin.com/discover?modal_id=7301234567891234567', 'douyin', { type: 'item', id: DOUYIN_ID, kind: 'video' }],
-    ['https://www.douyin.com/user/MS4wLjABAAAAhark?modal_id=7301234567891234567&vid=1', 'douyin', { type: 'item', id: DOUYIN_ID }],
-    ['https://www.iesdouyin.com/share/video/7301234567891234567/?region=CN&mid=1', 'douyin', { type: 'item', id: DOUYIN_ID, kind: 'video' }],
-    ['https://www.iesdouyin.com/share/note/7301234567891239999/', 'douyin', { type: 'item', id: NOTE_ID, kind: 'note' }],
+    [
+      'https://www.douyin.com/discover?modal_id=7301234567891234567',
+      'douyin',
+      { type: 'item', id: DOUYIN_ID, kind: 'video' },
+    ],
+    [
+      'https://www.douyin.com/user/MS4wLjABAAAAhark?modal_id=7301234567891234567&vid=1',
+      'douyin',
+      { type: 'item', id: DOUYIN_ID },
+    ],
+    [
+      'https://www.iesdouyin.com/share/video/7301234567891234567/?region=CN&mid=1',
+      'douyin',
+      { type: 'item', id: DOUYIN_ID, kind: 'video' },
+    ],
+    [
+      'https://www.iesdouyin.com/share/note/7301234567891239999/',
+      'douyin',
+      { type: 'item', id: NOTE_ID, kind: 'note' },
+    ],
     ['https://v.douyin.com/iRNBho6u/', 'douyin', { type: 'short' }],
   ])('%s', (text, platform, target) => {
     const link = links.find(text);
@@ -40,15 +64,20 @@ describe('finding share links (no network)', () => {
   });
 
   it('finds the link inside a share text, with or without a scheme', () => {
-    const douyin = links.find('7.43 复制打开抖音，看看【哈克演示的作品】不要问国家能为你做什么 # 演讲 https://v.douyin.com/iRNBho6u/ Mjc:/ 02/13 S@y.Xm');
+    const douyin = links.find(
+      '7.43 复制打开抖音，看看【哈克演示的作品】不要问国家能为你做什么 # 演讲 https://v.douyin.com/iRNBho6u/ Mjc:/ 02/13 S@y.Xm',
+    );
     expect(douyin).toEqual({ platform: 'douyin', url: 'https://v.douyin.com/iRNBho6u/', target: { type: 'short' } });
     expect(links.find('看看这个→v.douyin.com/iRNBho6u/，太好笑了').url).toBe('https://v.douyin.com/iRNBho6u/');
-    expect(links.find('Check out hark.demo’s video! #TikTok > https://vm.tiktok.com/ZS8hark01/ ').url).toBe('https://vm.tiktok.com/ZS8hark01/');
+    expect(links.find('Check out hark.demo’s video! #TikTok > https://vm.tiktok.com/ZS8hark01/ ').url).toBe(
+      'https://vm.tiktok.com/ZS8hark01/',
+    );
     expect(links.find('Watch this (https://vm.tiktok.com/ZS8hark01).').url).toBe('https://vm.tiktok.com/ZS8hark01');
     // A profile link first, then the post: the post is taken.
-    expect(links.find('https://www.tiktok.com/@hark.demo and http://www.tiktok.com/@hark.demo/video/7301234567890123456').url).toBe(
-      'https://www.tiktok.com/@hark.demo/video/7301234567890123456',
-    );
+    expect(
+      links.find('https://www.tiktok.com/@hark.demo and http://www.tiktok.com/@hark.demo/video/7301234567890123456')
+        .url,
+    ).toBe('https://www.tiktok.com/@hark.demo/video/7301234567890123456');
   });
 
   it.each([
@@ -67,7 +96,11 @@ describe('finding share links (no network)', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(LinkError);
-    expect(error).toMatchObject({ code: 'unsupported_link', retryable: false, message: expect.stringMatching(message) });
+    expect(error).toMatchObject({
+      code: 'unsupported_link',
+      retryable: false,
+      message: expect.stringMatching(message),
+    });
   });
 });
 
@@ -79,7 +112,14 @@ describe('resolving links against replayed platform answers', () => {
     await server.start();
     const base = server.baseUrl;
     links = new LinkResolverService(
-      loadConfig({ TIKTOK_BASE_URL: base, TIKTOK_SHORT_LINK_BASE_URL: base, DOUYIN_BASE_URL: base, DOUYIN_SHORT_LINK_BASE_URL: base, LINK_RESOLVE_TIMEOUT_MS: '2000', TIKTOK_COOKIE: 'sessionid=fixture' }),
+      loadConfig({
+        TIKTOK_BASE_URL: base,
+        TIKTOK_SHORT_LINK_BASE_URL: base,
+        DOUYIN_BASE_URL: base,
+        DOUYIN_SHORT_LINK_BASE_URL: base,
+        LINK_RESOLVE_TIMEOUT_MS: '2000',
+        TIKTOK_COOKIE: 'sessionid=fixture',
+      }),
     );
   });
   afterAll(() => server.stop());
@@ -100,7 +140,9 @@ describe('resolving links against replayed platform answers', () => {
       platform: 'tiktok',
       videoId: TIKTOK_ID,
       pageUrl: `${server.baseUrl}/@hark.demo/video/${TIKTOK_ID}`,
-      mediaUrl: expect.stringMatching(new RegExp(`^${server.baseUrl}/tiktok-cdn/video/tos/.*/o4hark01play/\\?a=1988&.*mime_type=video_mp4`)),
+      mediaUrl: expect.stringMatching(
+        new RegExp(`^${server.baseUrl}/tiktok-cdn/video/tos/.*/o4hark01play/\\?a=1988&.*mime_type=video_mp4`),
+      ),
       watermark: false,
       headers: {
         'user-agent': expect.stringContaining('Windows NT'),
@@ -113,7 +155,10 @@ describe('resolving links against replayed platform answers', () => {
       coverUrl: expect.stringContaining('/tiktok-cdn/obj/tos-maliva-p-0068/oQhark01cover?'),
     });
     // The configured cookie and User-Agent went to TikTok.
-    expect(server.hits('/@hark.demo/video/')[0].headers).toMatchObject({ cookie: 'sessionid=fixture', 'user-agent': expect.stringContaining('Chrome/') });
+    expect(server.hits('/@hark.demo/video/')[0].headers).toMatchObject({
+      cookie: 'sessionid=fixture',
+      'user-agent': expect.stringContaining('Chrome/'),
+    });
   });
 
   it.each([
@@ -123,7 +168,11 @@ describe('resolving links against replayed platform answers', () => {
     ['tiktok.com/t/ short link', 'https://www.tiktok.com/t/ZT8hark03/'],
   ])('TikTok: %s', async (_form, text) => {
     const media = await resolve(text);
-    expect(media).toMatchObject({ platform: 'tiktok', videoId: TIKTOK_ID, pageUrl: `${server.baseUrl}/@hark.demo/video/${TIKTOK_ID}` });
+    expect(media).toMatchObject({
+      platform: 'tiktok',
+      videoId: TIKTOK_ID,
+      pageUrl: `${server.baseUrl}/@hark.demo/video/${TIKTOK_ID}`,
+    });
   });
 
   it('Douyin: reads the share page, swaps the watermarked play address for the clean one', async () => {
@@ -145,26 +194,79 @@ describe('resolving links against replayed platform answers', () => {
   it.each([
     ['?modal_id=', `https://www.douyin.com/discover?modal_id=${DOUYIN_ID}`, DOUYIN_ID],
     ['iesdouyin share page', `https://www.iesdouyin.com/share/video/${DOUYIN_ID}/`, DOUYIN_ID],
-    ['v.douyin.com short link in a share text', '7.43 复制打开抖音，看看【哈克演示的作品】 https://v.douyin.com/iRNBho6u/ Mjc:/', DOUYIN_ID],
+    [
+      'v.douyin.com short link in a share text',
+      '7.43 复制打开抖音，看看【哈克演示的作品】 https://v.douyin.com/iRNBho6u/ Mjc:/',
+      DOUYIN_ID,
+    ],
     ['note', `https://www.douyin.com/note/${NOTE_ID}`, NOTE_ID],
     ['short link to a note', 'https://v.douyin.com/iRNnote1/', NOTE_ID],
   ])('Douyin: %s', async (_form, text, id) => {
     const media = await resolve(text);
-    expect(media).toMatchObject({ platform: 'douyin', videoId: id, mediaUrl: expect.stringContaining('/aweme/v1/play/?video_id=') });
+    expect(media).toMatchObject({
+      platform: 'douyin',
+      videoId: id,
+      mediaUrl: expect.stringContaining('/aweme/v1/play/?video_id='),
+    });
   });
 
   it.each<[string, string, LinkErrorCode, RegExp]>([
-    ['TikTok deleted video (statusCode 10204)', 'https://www.tiktok.com/@hark.demo/video/7301234567890000404', 'not_found', /deleted, private or under review \(statusCode 10204\)/],
-    ['TikTok login wall (statusCode 10222)', 'https://www.tiktok.com/@hark.demo/video/7301234567890000401', 'login_required', /logged-in users only.*TIKTOK_COOKIE/],
-    ['TikTok region block (HTTP 451)', 'https://www.tiktok.com/@hark.demo/video/7301234567890000451', 'region_blocked', /HTTP 451/],
-    ['TikTok changed page layout', 'https://www.tiktok.com/@hark.demo/video/7301234567890000999', 'unexpected_format', /no webapp.video-detail state/],
-    ['TikTok short link to a profile', 'https://vm.tiktok.com/ZS8profile/', 'unsupported_link', /leads to https:\/\/www\.tiktok\.com\/@hark\.demo, which is not a video/],
+    [
+      'TikTok deleted video (statusCode 10204)',
+      'https://www.tiktok.com/@hark.demo/video/7301234567890000404',
+      'not_found',
+      /deleted, private or under review \(statusCode 10204\)/,
+    ],
+    [
+      'TikTok login wall (statusCode 10222)',
+      'https://www.tiktok.com/@hark.demo/video/7301234567890000401',
+      'login_required',
+      /logged-in users only.*TIKTOK_COOKIE/,
+    ],
+    [
+      'TikTok region block (HTTP 451)',
+      'https://www.tiktok.com/@hark.demo/video/7301234567890000451',
+      'region_blocked',
+      /HTTP 451/,
+    ],
+    [
+      'TikTok changed page layout',
+      'https://www.tiktok.com/@hark.demo/video/7301234567890000999',
+      'unexpected_format',
+      /no webapp.video-detail state/,
+    ],
+    [
+      'TikTok short link to a profile',
+      'https://vm.tiktok.com/ZS8profile/',
+      'unsupported_link',
+      /leads to https:\/\/www\.tiktok\.com\/@hark\.demo, which is not a video/,
+    ],
     ['TikTok expired short link', 'https://vm.tiktok.com/ZS8expired/', 'not_found', /to the home page/],
     ['TikTok unknown short link (404)', 'https://vm.tiktok.com/ZS8unknown/', 'not_found', /HTTP 404/],
-    ['Douyin deleted video (filter_list)', 'https://www.douyin.com/video/7301234567891230404', 'not_found', /status_deleted/],
-    ['Douyin region block (filter_list)', 'https://www.douyin.com/video/7301234567891230451', 'region_blocked', /当前地区.*DOUYIN_PROXY/],
-    ['Douyin login wall (redirect to SSO)', 'https://www.douyin.com/video/7301234567891230401', 'login_required', /redirected to sso\.douyin\.com/],
-    ['Douyin empty 200', 'https://www.douyin.com/video/7301234567891230200', 'empty_response', /HTTP 200 with an empty body/],
+    [
+      'Douyin deleted video (filter_list)',
+      'https://www.douyin.com/video/7301234567891230404',
+      'not_found',
+      /status_deleted/,
+    ],
+    [
+      'Douyin region block (filter_list)',
+      'https://www.douyin.com/video/7301234567891230451',
+      'region_blocked',
+      /当前地区.*DOUYIN_PROXY/,
+    ],
+    [
+      'Douyin login wall (redirect to SSO)',
+      'https://www.douyin.com/video/7301234567891230401',
+      'login_required',
+      /redirected to sso\.douyin\.com/,
+    ],
+    [
+      'Douyin empty 200',
+      'https://www.douyin.com/video/7301234567891230200',
+      'empty_response',
+      /HTTP 200 with an empty body/,
+    ],
     ['Douyin rate limit (HTTP 429)', 'https://www.douyin.com/video/7301234567891230429', 'rate_limited', /HTTP 429/],
   ])('%s → %s', async (_case, text, code, message) => {
     const error = await failure(text);
@@ -185,9 +287,17 @@ describe('resolving links against replayed platform answers', () => {
         probe.close(() => done(port));
       });
     });
-    const offline = new LinkResolverService(loadConfig({ TIKTOK_BASE_URL: `http://127.0.0.1:${closed}`, LINK_RESOLVE_TIMEOUT_MS: '1000' }));
-    const error = await offline.resolve(offline.find(`https://www.tiktok.com/@hark.demo/video/${TIKTOK_ID}`)).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ code: 'network_error', retryable: true, message: expect.stringContaining('ECONNREFUSED') });
+    const offline = new LinkResolverService(
+      loadConfig({ TIKTOK_BASE_URL: `http://127.0.0.1:${closed}`, LINK_RESOLVE_TIMEOUT_MS: '1000' }),
+    );
+    const error = await offline
+      .resolve(offline.find(`https://www.tiktok.com/@hark.demo/video/${TIKTOK_ID}`))
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: 'network_error',
+      retryable: true,
+      message: expect.stringContaining('ECONNREFUSED'),
+    });
   });
 
   it('goes through the platform proxy (HTTP CONNECT) for the page and the media download', async () => {
@@ -199,7 +309,14 @@ describe('resolving links against replayed platform answers', () => {
       server.reset();
       const media = await proxied.resolve(proxied.find(`https://www.douyin.com/video/${DOUYIN_ID}`));
       const target = join(dir, 'media');
-      const { bytes } = await new HttpClient().download(media.mediaUrl, target, { allowedHosts: new Set(), timeoutMs: 5000, maxBytes: 10_000_000, maxRedirects: 3, headers: media.headers, proxy: proxied.agentFor('douyin') });
+      const { bytes } = await new HttpClient().download(media.mediaUrl, target, {
+        allowedHosts: new Set(),
+        timeoutMs: 5000,
+        maxBytes: 10_000_000,
+        maxRedirects: 3,
+        headers: media.headers,
+        proxy: proxied.agentFor('douyin'),
+      });
       expect(bytes).toBe((await readFile(__filename)).length); // the replay server's "video" is this file
       const origin = server.baseUrl.replace('http://', '');
       // Page, play address and CDN: every request went through the proxy.

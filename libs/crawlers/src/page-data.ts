@@ -22,17 +22,36 @@ export function checkAnswer(response: PageResponse, what: string): void {
   const location = response.headers.location ? new URL(response.headers.location, url) : null;
   if (status === 429) {
     const after = response.headers['retry-after'];
-    throw new LinkError('rate_limited', `${url.host} is rate limiting requests (HTTP 429${after ? `, Retry-After ${after}` : ''}); the task is retried later.`);
+    throw new LinkError(
+      'rate_limited',
+      `${url.host} is rate limiting requests (HTTP 429${after ? `, Retry-After ${after}` : ''}); the task is retried later.`,
+    );
   }
-  if (status === 451) throw new LinkError('region_blocked', `${what} is not available in the region this server is in (HTTP 451). Set a proxy in another region for this platform.`);
-  if (status === 404 || status === 410) throw new LinkError('not_found', `${what} does not exist (HTTP ${status}): it was deleted, or the link is wrong.`);
+  if (status === 451)
+    throw new LinkError(
+      'region_blocked',
+      `${what} is not available in the region this server is in (HTTP 451). Set a proxy in another region for this platform.`,
+    );
+  if (status === 404 || status === 410)
+    throw new LinkError('not_found', `${what} does not exist (HTTP ${status}): it was deleted, or the link is wrong.`);
   if (status === 401 || status === 403 || (location && isLoginPage(location))) {
-    throw new LinkError('login_required', `${what} needs a logged-in session (${location ? `redirected to ${location.host}${location.pathname}` : `HTTP ${status}`}). Set this platform's cookie, or renew it if it expired.`);
+    throw new LinkError(
+      'login_required',
+      `${what} needs a logged-in session (${location ? `redirected to ${location.host}${location.pathname}` : `HTTP ${status}`}). Set this platform's cookie, or renew it if it expired.`,
+    );
   }
-  if (status >= 500) throw new LinkError('network_error', `${url.host} answered HTTP ${status}; the task is retried later.`);
-  if (status !== 200) throw new LinkError('unexpected_format', `${url.host} answered HTTP ${status}${location ? ` (redirect to ${location.href})` : ''} for ${what}, not the page expected.`);
+  if (status >= 500)
+    throw new LinkError('network_error', `${url.host} answered HTTP ${status}; the task is retried later.`);
+  if (status !== 200)
+    throw new LinkError(
+      'unexpected_format',
+      `${url.host} answered HTTP ${status}${location ? ` (redirect to ${location.href})` : ''} for ${what}, not the page expected.`,
+    );
   if (!response.body.trim()) {
-    throw new LinkError('empty_response', `${url.host} answered HTTP 200 with an empty body for ${what} (its anti-bot answer). Set this platform's cookie, or a proxy.`);
+    throw new LinkError(
+      'empty_response',
+      `${url.host} answered HTTP 200 with an empty body for ${what} (its anti-bot answer). Set this platform's cookie, or a proxy.`,
+    );
   }
 }
 
@@ -57,13 +76,22 @@ export function assignedJson(html: string, variable: string): unknown {
   if (start < 0) return undefined;
   const from = start + variable.length + 3;
   const end = html.indexOf('</script>', from);
-  return parseJson(html.slice(from, end < 0 ? undefined : end).trim().replace(/;$/, ''), variable);
+  return parseJson(
+    html
+      .slice(from, end < 0 ? undefined : end)
+      .trim()
+      .replace(/;$/, ''),
+    variable,
+  );
 }
 
 function parseJson(text: string, name: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new LinkError('unexpected_format', `The page's ${name} is not valid JSON; the platform may have changed its page.`);
+    throw new LinkError(
+      'unexpected_format',
+      `The page's ${name} is not valid JSON; the platform may have changed its page.`,
+    );
   }
 }

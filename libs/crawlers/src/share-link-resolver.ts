@@ -2,7 +2,15 @@ import type { Agent } from 'node:http';
 import { PlatformClient, type PlatformClientOptions } from './http-client';
 import { LinkError } from './link-error';
 import { checkAnswer, isLoginPage } from './page-data';
-import { type ItemTarget, type LinkResolver, type LinkTarget, type Platform, PLATFORM_NAMES, type ResolvedMedia, type ShareLink } from './resolved-media';
+import {
+  type ItemTarget,
+  type LinkResolver,
+  type LinkTarget,
+  type Platform,
+  PLATFORM_NAMES,
+  type ResolvedMedia,
+  type ShareLink,
+} from './resolved-media';
 
 /** Redirect hops followed from a short link to its post (short links chain through other short links). */
 const MAX_SHORT_LINK_HOPS = 5;
@@ -52,24 +60,43 @@ export abstract class ShareLinkResolver implements LinkResolver {
     const name = PLATFORM_NAMES[this.platform];
     let current = link;
     for (let hop = 0; hop < MAX_SHORT_LINK_HOPS; hop++) {
-      const asked = this.endpoints.shortLinkBaseUrl ? new URL(current.pathname + current.search, this.endpoints.shortLinkBaseUrl) : current;
+      const asked = this.endpoints.shortLinkBaseUrl
+        ? new URL(current.pathname + current.search, this.endpoints.shortLinkBaseUrl)
+        : current;
       const response = await this.client.get(asked, signal);
       const location = response.headers.location;
       if (response.status < 300 || response.status >= 400 || !location) {
         checkAnswer(response, `The ${name} short link ${link.href}`);
-        throw new LinkError('unexpected_format', `The ${name} short link ${link.href} answered without redirecting to a post.`);
+        throw new LinkError(
+          'unexpected_format',
+          `The ${name} short link ${link.href} answered without redirecting to a post.`,
+        );
       }
       const next = new URL(location, response.url);
-      if (isLoginPage(next)) throw new LinkError('login_required', `The ${name} short link ${link.href} redirects to a login page. Set this platform's cookie.`);
+      if (isLoginPage(next))
+        throw new LinkError(
+          'login_required',
+          `The ${name} short link ${link.href} redirects to a login page. Set this platform's cookie.`,
+        );
       const target = this.parse(next);
       if (target?.type === 'item') return target;
       if (target?.type === 'short') {
         current = next;
         continue;
       }
-      if (next.pathname === '/' || next.pathname === '') throw new LinkError('not_found', `The ${name} short link ${link.href} leads to no post (to the home page): the code is unknown or expired.`);
-      throw new LinkError('unsupported_link', `The ${name} short link ${link.href} leads to ${next.origin}${next.pathname}, which is not a video or note.`);
+      if (next.pathname === '/' || next.pathname === '')
+        throw new LinkError(
+          'not_found',
+          `The ${name} short link ${link.href} leads to no post (to the home page): the code is unknown or expired.`,
+        );
+      throw new LinkError(
+        'unsupported_link',
+        `The ${name} short link ${link.href} leads to ${next.origin}${next.pathname}, which is not a video or note.`,
+      );
     }
-    throw new LinkError('unexpected_format', `The ${name} short link ${link.href} redirected more than ${MAX_SHORT_LINK_HOPS} times without reaching a post.`);
+    throw new LinkError(
+      'unexpected_format',
+      `The ${name} short link ${link.href} redirected more than ${MAX_SHORT_LINK_HOPS} times without reaching a post.`,
+    );
   }
 }

@@ -2,7 +2,16 @@
  * Why a share link could not be resolved. Only `rate_limited` and `network_error` are worth
  * retrying; the others need a different link, a cookie, a proxy or a code change.
  */
-export const LINK_ERROR_CODES = ['unsupported_link', 'not_found', 'login_required', 'region_blocked', 'rate_limited', 'empty_response', 'unexpected_format', 'network_error'] as const;
+export const LINK_ERROR_CODES = [
+  'unsupported_link',
+  'not_found',
+  'login_required',
+  'region_blocked',
+  'rate_limited',
+  'empty_response',
+  'unexpected_format',
+  'network_error',
+] as const;
 
 /**
  * Every machine-readable error code Hark reports: in a task's `error_code`, in the `code` of an

@@ -12,7 +12,8 @@ import { UrlNotAllowedError } from './http-errors';
  */
 export function isPublicAddress(address: string): boolean {
   let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress())
+    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   return parsed.range() === 'unicast';
 }
 
@@ -29,7 +30,9 @@ export function bareHost(hostname: string): string {
 export function checkAddress(hostname: string, address: string, allowedHosts: ReadonlySet<string>): void {
   const host = bareHost(hostname);
   if (allowedHosts.has(host) || isPublicAddress(address)) return;
-  throw new UrlNotAllowedError(`${host} resolves to the non-public address ${address}; add the host to ALLOWED_URL_HOSTS to allow it`);
+  throw new UrlNotAllowedError(
+    `${host} resolves to the non-public address ${address}; add the host to ALLOWED_URL_HOSTS to allow it`,
+  );
 }
 
 /**

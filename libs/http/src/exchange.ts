@@ -23,7 +23,9 @@ export class Exchange {
 
   constructor(private readonly limits: ExchangeLimits) {
     this.timeout = limits.timeoutMs === undefined ? undefined : AbortSignal.timeout(limits.timeoutMs);
-    this.signal = AbortSignal.any([limits.signal, this.timeout, this.idle.signal].filter((signal): signal is AbortSignal => signal !== undefined));
+    this.signal = AbortSignal.any(
+      [limits.signal, this.timeout, this.idle.signal].filter((signal): signal is AbortSignal => signal !== undefined),
+    );
   }
 
   /** Called when a connection was idle for `idleTimeoutMs`: aborts the exchange. */
@@ -38,9 +40,23 @@ export class Exchange {
   explain(error: unknown, url: URL): unknown {
     if (error instanceof HarkError) return error;
     if (this.limits.signal?.aborted) return this.limits.signal.reason;
-    if (this.timeout?.aborted) return new HttpRequestError('timeout', `timed out after ${this.limits.timeoutMs} ms downloading from ${url.host}`, true, { url, cause: error });
-    if (this.idle.signal.aborted) return new HttpRequestError('timeout', `no data for ${this.limits.idleTimeoutMs} ms from ${url.host}`, true, { url, cause: error });
+    if (this.timeout?.aborted)
+      return new HttpRequestError(
+        'timeout',
+        `timed out after ${this.limits.timeoutMs} ms downloading from ${url.host}`,
+        true,
+        { url, cause: error },
+      );
+    if (this.idle.signal.aborted)
+      return new HttpRequestError('timeout', `no data for ${this.limits.idleTimeoutMs} ms from ${url.host}`, true, {
+        url,
+        cause: error,
+      });
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return new HttpRequestError('network', `network error from ${url.host}: ${reason}`, true, { url, reason, cause: error });
+    return new HttpRequestError('network', `network error from ${url.host}: ${reason}`, true, {
+      url,
+      reason,
+      cause: error,
+    });
   }
 }

@@ -15,12 +15,18 @@ export async function assertFetchableUrl(url: string, allowedHosts: ReadonlySet<
   } catch {
     throw new UrlNotAllowedError(`${url} is not a valid URL`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UrlNotAllowedError(`${url} must use http or https`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new UrlNotAllowedError(`${url} must use http or https`);
   const hostname = parsed.hostname.replace(/^\[|\]$/g, '');
   await new Promise<void>((resolve, reject) =>
     guardedLookup(allowedHosts)(hostname, { all: true }, (error) => {
       if (!error) resolve();
-      else reject(error instanceof UrlNotAllowedError ? error : new UrlNotAllowedError(`The host of ${url} cannot be resolved (${error.code ?? error.message})`));
+      else
+        reject(
+          error instanceof UrlNotAllowedError
+            ? error
+            : new UrlNotAllowedError(`The host of ${url} cannot be resolved (${error.code ?? error.message})`),
+        );
     }),
   );
   return parsed;

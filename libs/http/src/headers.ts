@@ -8,14 +8,22 @@ const ORIGIN_BOUND_HEADERS = ['cookie', 'authorization'];
 
 /** The caller's headers with lower-case names, and the default User-Agent unless one is given. */
 export function baseHeaders(headers: Record<string, string> = {}): Record<string, string> {
-  return { 'user-agent': DEFAULT_USER_AGENT, ...Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])) };
+  return {
+    'user-agent': DEFAULT_USER_AGENT,
+    ...Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),
+  };
 }
 
 /**
  * The headers of one hop: `cookie` and `authorization` only when `current` has the origin of
  * `first`; `content-length` of `body`, and no body headers without one (after a 303).
  */
-export function hopHeaders(base: Record<string, string>, first: URL, current: URL, body: string | Buffer | undefined): Record<string, string> {
+export function hopHeaders(
+  base: Record<string, string>,
+  first: URL,
+  current: URL,
+  body: string | Buffer | undefined,
+): Record<string, string> {
   const headers = { ...base };
   if (current.origin !== first.origin) for (const name of ORIGIN_BOUND_HEADERS) delete headers[name];
   if (body === undefined) {

@@ -1,13 +1,26 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HarkError } from '@app/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectProxy } from '../../../test/support/connect-proxy';
-import { assertFetchableUrl, HttpClient, HttpRequestError, isPublicAddress, proxyAgent, UrlNotAllowedError } from './index';
+import {
+  assertFetchableUrl,
+  HttpClient,
+  HttpRequestError,
+  isPublicAddress,
+  proxyAgent,
+  UrlNotAllowedError,
+} from './index';
 
 /** A real HTTP server on 127.0.0.1 that records what reached it (connections, requests). */
 interface TestServer {
@@ -24,7 +37,12 @@ async function serve(handler: (request: IncomingMessage, response: ServerRespons
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      state.requests.push({ path: request.url!, method: request.method!, headers: request.headers, body: Buffer.concat(chunks).toString() });
+      state.requests.push({
+        path: request.url!,
+        method: request.method!,
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString(),
+      });
       handler(request, response);
     });
   });
@@ -88,7 +106,10 @@ beforeAll(async () => {
     }
     if (path === '/to') return response.writeHead(302, { location: url.searchParams.get('url')! }).end();
     if (path === '/file') return response.writeHead(200, { 'content-length': 5 }).end('hello');
-    if (path === '/named') return response.writeHead(200, { 'content-disposition': 'attachment; filename="../../talk (final).mp3"' }).end('audio');
+    if (path === '/named')
+      return response
+        .writeHead(200, { 'content-disposition': 'attachment; filename="../../talk (final).mp3"' })
+        .end('audio');
     if (path === '/media/My%20Talk.wav') return response.end('audio');
     if (path === '/declared-huge') return response.writeHead(200, { 'content-length': 1000 }).end(Buffer.alloc(1000));
     if (path === '/streamed-huge') {
@@ -116,9 +137,18 @@ afterAll(async () => {
 
 describe('redirects', () => {
   it('follows up to maxRedirects, and one more is a non-retryable download_failed', async () => {
-    await expect(http.download(`${main.url}/hops/2`, target, { maxRedirects: 2, allowedHosts: LOOPBACK })).resolves.toEqual({ fileName: '0', bytes: 4 });
-    const error = await failure(http.download(`${main.url}/hops/3`, target, { maxRedirects: 2, allowedHosts: LOOPBACK }));
-    expect(error).toMatchObject({ code: 'download_failed', retryable: false, failure: 'redirects', message: `too many redirects (more than 2) from 127.0.0.1:${main.port}` });
+    await expect(
+      http.download(`${main.url}/hops/2`, target, { maxRedirects: 2, allowedHosts: LOOPBACK }),
+    ).resolves.toEqual({ fileName: '0', bytes: 4 });
+    const error = await failure(
+      http.download(`${main.url}/hops/3`, target, { maxRedirects: 2, allowedHosts: LOOPBACK }),
+    );
+    expect(error).toMatchObject({
+      code: 'download_failed',
+      retryable: false,
+      failure: 'redirects',
+      message: `too many redirects (more than 2) from 127.0.0.1:${main.port}`,
+    });
   });
 
   it('follows none by default: the 3xx is handed back', async () => {
@@ -128,13 +158,22 @@ describe('redirects', () => {
   });
 
   it('same-origin: follows those (collecting cookies), hands back a redirect elsewhere or past max', async () => {
-    const page = await http.getText(`${main.url}/hops/2`, { redirects: { follow: 'same-origin', max: 5 }, privateAddresses: 'allow' });
+    const page = await http.getText(`${main.url}/hops/2`, {
+      redirects: { follow: 'same-origin', max: 5 },
+      privateAddresses: 'allow',
+    });
     expect(page).toMatchObject({ status: 200, body: 'done', cookies: ['hop2=yes', 'hop1=yes'] });
     expect(page.url.href).toBe(`${main.url}/hops/0`);
-    const tooMany = await http.getText(`${main.url}/hops/3`, { redirects: { follow: 'same-origin', max: 1 }, privateAddresses: 'allow' });
+    const tooMany = await http.getText(`${main.url}/hops/3`, {
+      redirects: { follow: 'same-origin', max: 1 },
+      privateAddresses: 'allow',
+    });
     expect(tooMany).toMatchObject({ status: 302, headers: { location: '/hops/1' } });
     const before = other.requests.length;
-    const away = await http.getText(`${main.url}/to?url=${encodeURIComponent(`${other.url}/x`)}`, { redirects: { follow: 'same-origin', max: 5 }, privateAddresses: 'allow' });
+    const away = await http.getText(`${main.url}/to?url=${encodeURIComponent(`${other.url}/x`)}`, {
+      redirects: { follow: 'same-origin', max: 5 },
+      privateAddresses: 'allow',
+    });
     expect(away).toMatchObject({ status: 302, headers: { location: `${other.url}/x` } });
     expect(other.requests.length).toBe(before);
   });
@@ -159,31 +198,66 @@ describe('private-address guard', () => {
   it('refuses a redirect to a host name that resolves to loopback (guarded lookup)', async () => {
     const hop = `${main.url}/to?url=${encodeURIComponent(`http://localhost:${internal.port}/`)}`;
     const error = await failure(http.download(hop, target, { maxRedirects: 3, allowedHosts: LOOPBACK }));
-    expect(error).toMatchObject({ code: 'download_failed', retryable: false, failure: 'refused', message: expect.stringMatching(/^localhost resolves to the non-public address (127\.0\.0\.1|::1); add the host to ALLOWED_URL_HOSTS to allow it$/) });
+    expect(error).toMatchObject({
+      code: 'download_failed',
+      retryable: false,
+      failure: 'refused',
+      message: expect.stringMatching(
+        /^localhost resolves to the non-public address (127\.0\.0\.1|::1); add the host to ALLOWED_URL_HOSTS to allow it$/,
+      ),
+    });
     expect(internal.connections).toBe(0);
   });
 
   it('request() and getText() throw the guard error itself (url_not_allowed), also for IPv6 and mapped literals', async () => {
-    for (const url of [`${main.url}/file`, `http://[::1]:${main.port}/file`, `http://[::ffff:127.0.0.1]:${main.port}/file`, 'http://169.254.169.254/latest/meta-data/']) {
+    for (const url of [
+      `${main.url}/file`,
+      `http://[::1]:${main.port}/file`,
+      `http://[::ffff:127.0.0.1]:${main.port}/file`,
+      'http://169.254.169.254/latest/meta-data/',
+    ]) {
       const error = await failure(http.getText(url));
       expect(error, url).toBeInstanceOf(UrlNotAllowedError);
-      expect(error, url).toMatchObject({ code: 'url_not_allowed', retryable: false, message: expect.stringContaining('ALLOWED_URL_HOSTS') });
+      expect(error, url).toMatchObject({
+        code: 'url_not_allowed',
+        retryable: false,
+        message: expect.stringContaining('ALLOWED_URL_HOSTS'),
+      });
     }
     expect(main.requests.some((r) => r.path === '/file')).toBe(false);
   });
 
   it('allowedHosts exempts the named host; privateAddresses "allow" switches the guard off', async () => {
-    await expect(http.download(`${main.url}/file`, target, { maxRedirects: 0 })).rejects.toMatchObject({ failure: 'refused' });
-    await expect(http.download(`${main.url}/file`, target, { maxRedirects: 0, allowedHosts: LOOPBACK })).resolves.toMatchObject({ bytes: 5 });
-    await expect(http.download(`${main.url}/file`, target, { maxRedirects: 0, privateAddresses: 'allow' })).resolves.toMatchObject({ bytes: 5 });
+    await expect(http.download(`${main.url}/file`, target, { maxRedirects: 0 })).rejects.toMatchObject({
+      failure: 'refused',
+    });
+    await expect(
+      http.download(`${main.url}/file`, target, { maxRedirects: 0, allowedHosts: LOOPBACK }),
+    ).resolves.toMatchObject({ bytes: 5 });
+    await expect(
+      http.download(`${main.url}/file`, target, { maxRedirects: 0, privateAddresses: 'allow' }),
+    ).resolves.toMatchObject({ bytes: 5 });
     expect(await readFile(target, 'utf8')).toBe('hello');
   });
 
   it('assertFetchableUrl refuses non-public hosts, other schemes and invalid URLs', async () => {
-    for (const url of ['http://127.0.0.1/a.wav', 'http://localhost/a.wav', 'http://10.0.0.1/a.wav', 'http://[::1]/a.wav', 'ftp://example.com/a.wav', 'not a url']) {
-      await expect(assertFetchableUrl(url, new Set()), url).rejects.toMatchObject({ name: 'UrlNotAllowedError', code: 'url_not_allowed', retryable: false });
+    for (const url of [
+      'http://127.0.0.1/a.wav',
+      'http://localhost/a.wav',
+      'http://10.0.0.1/a.wav',
+      'http://[::1]/a.wav',
+      'ftp://example.com/a.wav',
+      'not a url',
+    ]) {
+      await expect(assertFetchableUrl(url, new Set()), url).rejects.toMatchObject({
+        name: 'UrlNotAllowedError',
+        code: 'url_not_allowed',
+        retryable: false,
+      });
     }
-    await expect(assertFetchableUrl('http://10.0.0.1/a.wav', new Set())).rejects.toThrow('10.0.0.1 resolves to the non-public address 10.0.0.1; add the host to ALLOWED_URL_HOSTS to allow it');
+    await expect(assertFetchableUrl('http://10.0.0.1/a.wav', new Set())).rejects.toThrow(
+      '10.0.0.1 resolves to the non-public address 10.0.0.1; add the host to ALLOWED_URL_HOSTS to allow it',
+    );
     await expect(assertFetchableUrl('http://127.0.0.1/a.wav', LOOPBACK)).resolves.toBeInstanceOf(URL);
   });
 
@@ -209,46 +283,95 @@ describe('private-address guard', () => {
 });
 
 describe('size limit', () => {
+  /** Downloads a path of the main server with a 100-byte limit. */
+  const downloadCapped = (path: string) =>
+    http.download(`${main.url}${path}`, target, {
+      maxRedirects: 0,
+      allowedHosts: LOOPBACK,
+      maxBytes: 100,
+      maxBytesSetting: 'MAX_UPLOAD_BYTES',
+    });
+
   it('refuses a Content-Length over the limit before reading', async () => {
-    const error = await failure(http.download(`${main.url}/declared-huge`, target, { maxRedirects: 0, allowedHosts: LOOPBACK, maxBytes: 100, maxBytesSetting: 'MAX_UPLOAD_BYTES' }));
-    expect(error).toMatchObject({ code: 'download_failed', retryable: false, failure: 'too_large', message: 'too large: 1000 bytes, the limit is 100 (MAX_UPLOAD_BYTES)' });
+    const error = await failure(downloadCapped('/declared-huge'));
+    expect(error).toMatchObject({
+      code: 'download_failed',
+      retryable: false,
+      failure: 'too_large',
+      message: 'too large: 1000 bytes, the limit is 100 (MAX_UPLOAD_BYTES)',
+    });
     expect(existsSync(target)).toBe(false);
   });
 
   it('stops a body that passes the limit while streaming and removes the partial file', async () => {
-    const error = await failure(http.download(`${main.url}/streamed-huge`, target, { maxRedirects: 0, allowedHosts: LOOPBACK, maxBytes: 100, maxBytesSetting: 'MAX_UPLOAD_BYTES' }));
-    expect(error).toMatchObject({ code: 'download_failed', retryable: false, failure: 'too_large', message: 'too large: more than 100 bytes (MAX_UPLOAD_BYTES)' });
+    const error = await failure(downloadCapped('/streamed-huge'));
+    expect(error).toMatchObject({
+      code: 'download_failed',
+      retryable: false,
+      failure: 'too_large',
+      message: 'too large: more than 100 bytes (MAX_UPLOAD_BYTES)',
+    });
     expect(existsSync(target)).toBe(false);
     // getText reads up to the limit too; no setting named without maxBytesSetting.
-    await expect(http.getText(`${main.url}/streamed-huge`, { privateAddresses: 'allow', maxBytes: 100 })).rejects.toMatchObject({ failure: 'too_large', message: 'too large: more than 100 bytes' });
-    await expect(http.getText(`${main.url}/streamed-huge`, { privateAddresses: 'allow', maxBytes: 120 })).resolves.toMatchObject({ body: '\0'.repeat(120) });
+    await expect(
+      http.getText(`${main.url}/streamed-huge`, { privateAddresses: 'allow', maxBytes: 100 }),
+    ).rejects.toMatchObject({ failure: 'too_large', message: 'too large: more than 100 bytes' });
+    await expect(
+      http.getText(`${main.url}/streamed-huge`, { privateAddresses: 'allow', maxBytes: 120 }),
+    ).resolves.toMatchObject({ body: '\0'.repeat(120) });
   });
 });
 
 describe('time limits and cancellation', () => {
   it('times out waiting for the answer (retryable)', async () => {
-    const error = await failure(http.download(`${main.url}/slow`, target, { maxRedirects: 0, allowedHosts: LOOPBACK, timeoutMs: 200 }));
-    expect(error).toMatchObject({ code: 'download_failed', retryable: true, failure: 'timeout', message: `timed out after 200 ms downloading from 127.0.0.1:${main.port}` });
+    const error = await failure(
+      http.download(`${main.url}/slow`, target, { maxRedirects: 0, allowedHosts: LOOPBACK, timeoutMs: 200 }),
+    );
+    expect(error).toMatchObject({
+      code: 'download_failed',
+      retryable: true,
+      failure: 'timeout',
+      message: `timed out after 200 ms downloading from 127.0.0.1:${main.port}`,
+    });
   });
 
   it('times out while the body streams, removing the partial file', async () => {
     const started = Date.now();
-    const error = await failure(http.download(`${main.url}/stall`, target, { maxRedirects: 0, allowedHosts: LOOPBACK, timeoutMs: 300 }));
-    expect(error).toMatchObject({ retryable: true, failure: 'timeout', message: `timed out after 300 ms downloading from 127.0.0.1:${main.port}` });
+    const error = await failure(
+      http.download(`${main.url}/stall`, target, { maxRedirects: 0, allowedHosts: LOOPBACK, timeoutMs: 300 }),
+    );
+    expect(error).toMatchObject({
+      retryable: true,
+      failure: 'timeout',
+      message: `timed out after 300 ms downloading from 127.0.0.1:${main.port}`,
+    });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(existsSync(target)).toBe(false);
   });
 
   it('gives up after idleTimeoutMs without data', async () => {
-    const error = await failure(http.download(`${main.url}/stall`, target, { maxRedirects: 0, privateAddresses: 'allow', idleTimeoutMs: 200 }));
-    expect(error).toMatchObject({ retryable: true, failure: 'timeout', message: `no data for 200 ms from 127.0.0.1:${main.port}` });
+    const error = await failure(
+      http.download(`${main.url}/stall`, target, { maxRedirects: 0, privateAddresses: 'allow', idleTimeoutMs: 200 }),
+    );
+    expect(error).toMatchObject({
+      retryable: true,
+      failure: 'timeout',
+      message: `no data for 200 ms from 127.0.0.1:${main.port}`,
+    });
   });
 
   it("throws the caller's abort reason", async () => {
     const controller = new AbortController();
     const reason = new Error('task cancelled');
     setTimeout(() => controller.abort(reason), 100);
-    await expect(http.download(`${main.url}/stall`, target, { maxRedirects: 0, privateAddresses: 'allow', signal: controller.signal, timeoutMs: 5000 })).rejects.toBe(reason);
+    await expect(
+      http.download(`${main.url}/stall`, target, {
+        maxRedirects: 0,
+        privateAddresses: 'allow',
+        signal: controller.signal,
+        timeoutMs: 5000,
+      }),
+    ).rejects.toBe(reason);
     expect(existsSync(target)).toBe(false);
   });
 });
@@ -262,15 +385,31 @@ describe('errors and retryable flags', () => {
     [500, true],
     [503, true],
   ])('HTTP %i is retryable: %s', async (code, retryable) => {
-    const error = await failure(http.download(`${main.url}/status?code=${code}`, target, { maxRedirects: 0, allowedHosts: LOOPBACK }));
+    const error = await failure(
+      http.download(`${main.url}/status?code=${code}`, target, { maxRedirects: 0, allowedHosts: LOOPBACK }),
+    );
     expect(error).toBeInstanceOf(HttpRequestError);
-    expect(error).toMatchObject({ code: 'download_failed', retryable, failure: 'status', status: code, message: `HTTP ${code} from 127.0.0.1:${main.port}` });
+    expect(error).toMatchObject({
+      code: 'download_failed',
+      retryable,
+      failure: 'status',
+      status: code,
+      message: `HTTP ${code} from 127.0.0.1:${main.port}`,
+    });
   });
 
   it('a connection error is a retryable network error naming the code', async () => {
     const port = await closedPort();
-    const error = await failure(http.download(`http://127.0.0.1:${port}/a.wav`, target, { maxRedirects: 0, allowedHosts: LOOPBACK }));
-    expect(error).toMatchObject({ code: 'download_failed', retryable: true, failure: 'network', reason: 'ECONNREFUSED', message: `network error from 127.0.0.1:${port}: ECONNREFUSED` });
+    const error = await failure(
+      http.download(`http://127.0.0.1:${port}/a.wav`, target, { maxRedirects: 0, allowedHosts: LOOPBACK }),
+    );
+    expect(error).toMatchObject({
+      code: 'download_failed',
+      retryable: true,
+      failure: 'network',
+      reason: 'ECONNREFUSED',
+      message: `network error from 127.0.0.1:${port}: ECONNREFUSED`,
+    });
   });
 });
 
@@ -282,7 +421,11 @@ describe('headers', () => {
       ['/hops/1', 'session=secret'],
       ['/hops/0', 'session=secret'],
     ]);
-    await http.download(`${main.url}/to?url=${encodeURIComponent(`${other.url}/cdn`)}`, target, { maxRedirects: 3, privateAddresses: 'allow', headers });
+    await http.download(`${main.url}/to?url=${encodeURIComponent(`${other.url}/cdn`)}`, target, {
+      maxRedirects: 3,
+      privateAddresses: 'allow',
+      headers,
+    });
     expect(main.requests.at(-1)?.headers.cookie).toBe('session=secret');
     expect(other.requests.at(-1)).toMatchObject({ path: '/cdn', headers: { referer: 'https://example.com/' } });
     expect(other.requests.at(-1)?.headers.cookie).toBeUndefined();
@@ -298,13 +441,21 @@ describe('headers', () => {
 
 describe('file names', () => {
   it('takes the Content-Disposition file name (base name only), else the URL path', async () => {
-    await expect(http.download(`${main.url}/named`, target, { maxRedirects: 0, allowedHosts: LOOPBACK })).resolves.toEqual({ fileName: 'talk (final).mp3', bytes: 5 });
-    await expect(http.download(`${main.url}/media/My%20Talk.wav`, target, { maxRedirects: 0, allowedHosts: LOOPBACK })).resolves.toEqual({ fileName: 'My Talk.wav', bytes: 5 });
+    await expect(
+      http.download(`${main.url}/named`, target, { maxRedirects: 0, allowedHosts: LOOPBACK }),
+    ).resolves.toEqual({ fileName: 'talk (final).mp3', bytes: 5 });
+    await expect(
+      http.download(`${main.url}/media/My%20Talk.wav`, target, { maxRedirects: 0, allowedHosts: LOOPBACK }),
+    ).resolves.toEqual({ fileName: 'My Talk.wav', bytes: 5 });
   });
 
   it('reports progress with the declared total', async () => {
     const seen: [number, number | null][] = [];
-    await http.download(`${main.url}/file`, target, { maxRedirects: 0, allowedHosts: LOOPBACK, onProgress: (received, total) => seen.push([received, total]) });
+    await http.download(`${main.url}/file`, target, {
+      maxRedirects: 0,
+      allowedHosts: LOOPBACK,
+      onProgress: (received, total) => seen.push([received, total]),
+    });
     expect(seen.at(-1)).toEqual([5, 5]);
     expect((await stat(target)).size).toBe(5);
   });
@@ -312,25 +463,40 @@ describe('file names', () => {
 
 describe('postJson', () => {
   it('POSTs the JSON with its headers and returns the status, without following redirects', async () => {
-    const status = await http.postJson(`${main.url}/echo?code=410`, '{"id":"é"}', { 'x-hark-signature': 'v1=abc' }, { allowedHosts: LOOPBACK, timeoutMs: 2000 });
+    const status = await http.postJson(
+      `${main.url}/echo?code=410`,
+      '{"id":"é"}',
+      { 'x-hark-signature': 'v1=abc' },
+      { allowedHosts: LOOPBACK, timeoutMs: 2000 },
+    );
     expect(status).toBe(410);
     expect(main.requests.at(-1)).toMatchObject({
       method: 'POST',
       body: '{"id":"é"}',
-      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength('{"id":"é"}')), 'x-hark-signature': 'v1=abc' },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength('{"id":"é"}')),
+        'x-hark-signature': 'v1=abc',
+      },
     });
     expect(await http.postJson(`${main.url}/hops/1`, '{}', {}, { allowedHosts: LOOPBACK, timeoutMs: 2000 })).toBe(302);
   });
 
   it('says "no answer within N ms" on a timeout and names the code of a network error', async () => {
-    await expect(http.postJson(`${main.url}/slow`, '{}', {}, { allowedHosts: LOOPBACK, timeoutMs: 200 })).rejects.toMatchObject({ retryable: true, message: 'no answer within 200 ms' });
+    await expect(
+      http.postJson(`${main.url}/slow`, '{}', {}, { allowedHosts: LOOPBACK, timeoutMs: 200 }),
+    ).rejects.toMatchObject({ retryable: true, message: 'no answer within 200 ms' });
     const port = await closedPort();
-    await expect(http.postJson(`http://127.0.0.1:${port}/hook`, '{}', {}, { allowedHosts: LOOPBACK, timeoutMs: 2000 })).rejects.toMatchObject({ message: 'ECONNREFUSED' });
+    await expect(
+      http.postJson(`http://127.0.0.1:${port}/hook`, '{}', {}, { allowedHosts: LOOPBACK, timeoutMs: 2000 }),
+    ).rejects.toMatchObject({ message: 'ECONNREFUSED' });
   });
 
   it('refuses a non-public callback address with the guard message', async () => {
     const before = main.connections;
-    await expect(http.postJson(`${main.url}/echo`, '{}', {}, { allowedHosts: new Set(), timeoutMs: 2000 })).rejects.toMatchObject({
+    await expect(
+      http.postJson(`${main.url}/echo`, '{}', {}, { allowedHosts: new Set(), timeoutMs: 2000 }),
+    ).rejects.toMatchObject({
       code: 'url_not_allowed',
       message: '127.0.0.1 resolves to the non-public address 127.0.0.1; add the host to ALLOWED_URL_HOSTS to allow it',
     });
@@ -345,8 +511,13 @@ describe('proxy', () => {
     try {
       const agent = proxyAgent(proxyUrl);
       // Guarded by default, yet 127.0.0.1 is reached: the proxy connects, not Hark.
-      await expect(http.download(`${main.url}/hops/1`, target, { maxRedirects: 3, proxy: agent })).resolves.toMatchObject({ bytes: 4 });
-      expect(await http.getText(`${other.url}/page`, { proxy: agent })).toMatchObject({ status: 200, body: 'other /page' });
+      await expect(
+        http.download(`${main.url}/hops/1`, target, { maxRedirects: 3, proxy: agent }),
+      ).resolves.toMatchObject({ bytes: 4 });
+      expect(await http.getText(`${other.url}/page`, { proxy: agent })).toMatchObject({
+        status: 200,
+        body: 'other /page',
+      });
       expect(proxy.tunnels).toEqual([`127.0.0.1:${main.port}`, `127.0.0.1:${main.port}`, `127.0.0.1:${other.port}`]);
     } finally {
       await proxy.stop();

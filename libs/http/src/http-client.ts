@@ -9,7 +9,16 @@ import { Exchange } from './exchange';
 import { suggestedFileName } from './file-name';
 import { baseHeaders, hopHeaders, setCookiePairs } from './headers';
 import { HttpRequestError, isRetryableStatus, UrlNotAllowedError } from './http-errors';
-import type { DownloadOptions, DownloadResult, HttpFetcher, HttpResponse, PostJsonOptions, RequestOptions, TextOptions, TextResponse } from './http-types';
+import type {
+  DownloadOptions,
+  DownloadResult,
+  HttpFetcher,
+  HttpResponse,
+  PostJsonOptions,
+  RequestOptions,
+  TextOptions,
+  TextResponse,
+} from './http-types';
 import { checkDeclaredSize, limitedBody, type SizeLimit } from './limited-body';
 import { send } from './send';
 
@@ -44,7 +53,8 @@ export class HttpClient implements HttpFetcher {
     const exchange = new Exchange(options);
     const policy = options.redirects ?? { follow: 'none' };
     const allowedHosts = options.privateAddresses === 'allow' ? null : (options.allowedHosts ?? new Set<string>());
-    const limit: SizeLimit | undefined = options.maxBytes === undefined ? undefined : { maxBytes: options.maxBytes, setting: options.maxBytesSetting };
+    const limit: SizeLimit | undefined =
+      options.maxBytes === undefined ? undefined : { maxBytes: options.maxBytes, setting: options.maxBytesSetting };
     const headers = baseHeaders(options.headers);
     const cookies: string[] = [];
     let method: string = options.method ?? 'GET';
@@ -71,11 +81,22 @@ export class HttpClient implements HttpFetcher {
       const location = response.headers.location;
       if (status >= 300 && status < 400 && location && policy.follow !== 'none') {
         const next = URL.parse(location, current.href);
-        const handBack = policy.follow === 'same-origin' && (next?.origin !== current.origin || redirects >= policy.max);
+        const handBack =
+          policy.follow === 'same-origin' && (next?.origin !== current.origin || redirects >= policy.max);
         if (!handBack) {
           response.resume();
-          if (!next) throw exchange.explain(Object.assign(new Error(`invalid redirect location ${location}`), { code: 'ERR_INVALID_URL' }), current);
-          if (redirects >= policy.max) throw new HttpRequestError('redirects', `too many redirects (more than ${policy.max}) from ${current.host}`, false, { url: current });
+          if (!next)
+            throw exchange.explain(
+              Object.assign(new Error(`invalid redirect location ${location}`), { code: 'ERR_INVALID_URL' }),
+              current,
+            );
+          if (redirects >= policy.max)
+            throw new HttpRequestError(
+              'redirects',
+              `too many redirects (more than ${policy.max}) from ${current.host}`,
+              false,
+              { url: current },
+            );
           if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
             method = 'GET';
             body = undefined;
@@ -85,7 +106,13 @@ export class HttpClient implements HttpFetcher {
         }
       }
       if (limit && isSuccess(status)) checkDeclaredSize(response, current, limit);
-      return { url: current, status, headers: response.headers, cookies, body: limitedBody(response, current, exchange, limit) };
+      return {
+        url: current,
+        status,
+        headers: response.headers,
+        cookies,
+        body: limitedBody(response, current, exchange, limit),
+      };
     }
   }
 
@@ -107,7 +134,12 @@ export class HttpClient implements HttpFetcher {
       at = response.url;
       if (!isSuccess(response.status)) {
         response.body.resume();
-        throw new HttpRequestError('status', `HTTP ${response.status} from ${at.host}`, isRetryableStatus(response.status), { url: at, status: response.status });
+        throw new HttpRequestError(
+          'status',
+          `HTTP ${response.status} from ${at.host}`,
+          isRetryableStatus(response.status),
+          { url: at, status: response.status },
+        );
       }
       const total = Number(response.headers['content-length']) || null;
       let bytes = 0;
@@ -122,11 +154,16 @@ export class HttpClient implements HttpFetcher {
       return { fileName: suggestedFileName(response.headers, at), bytes };
     } catch (error) {
       await rm(path, { force: true });
-      if (error instanceof UrlNotAllowedError) throw new HttpRequestError('refused', error.message, false, { url: at, cause: error });
+      if (error instanceof UrlNotAllowedError)
+        throw new HttpRequestError('refused', error.message, false, { url: at, cause: error });
       if (error instanceof HarkError || options.signal?.aborted || !at) throw error;
       // The file could not be written.
       const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      throw new HttpRequestError('network', `network error from ${at.host}: ${reason}`, true, { url: at, reason, cause: error });
+      throw new HttpRequestError('network', `network error from ${at.host}: ${reason}`, true, {
+        url: at,
+        reason,
+        cause: error,
+      });
     }
   }
 
@@ -150,9 +187,19 @@ export class HttpClient implements HttpFetcher {
    *   `no answer within N ms` for a timeout, else the network error's code (`ECONNREFUSED`);
    *   the caller's abort reason
    */
-  async postJson(url: string | URL, body: string, headers: Record<string, string>, options: PostJsonOptions): Promise<number> {
+  async postJson(
+    url: string | URL,
+    body: string,
+    headers: Record<string, string>,
+    options: PostJsonOptions,
+  ): Promise<number> {
     try {
-      const response = await this.request(url, { ...options, method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+      const response = await this.request(url, {
+        ...options,
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
       response.body.resume();
       return response.status;
     } catch (error) {

@@ -6,7 +6,8 @@ import type { Readable } from 'node:stream';
  * (a redirect to another origin, or past `max`, is handed back for the caller to read); `any`,
  * up to `max` (one more is an error).
  */
-export type RedirectPolicy = { follow: 'none' } | { follow: 'same-origin'; max: number } | { follow: 'any'; max: number };
+export type RedirectPolicy =
+  { follow: 'none' } | { follow: 'same-origin'; max: number } | { follow: 'any'; max: number };
 
 /** The private-address guard of a request. */
 export interface GuardOptions {

@@ -19,7 +19,12 @@ export function checkDeclaredSize(response: IncomingMessage, url: URL, limit: Si
   const declared = Number(response.headers['content-length']);
   if (declared > limit.maxBytes) {
     response.destroy();
-    throw new HttpRequestError('too_large', `too large: ${declared} bytes, the limit is ${limit.maxBytes}${named(limit)}`, false, { url });
+    throw new HttpRequestError(
+      'too_large',
+      `too large: ${declared} bytes, the limit is ${limit.maxBytes}${named(limit)}`,
+      false,
+      { url },
+    );
   }
 }
 
@@ -35,7 +40,12 @@ export function limitedBody(response: IncomingMessage, url: URL, exchange: Excha
   const body = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       bytes += chunk.length;
-      if (limit && bytes > limit.maxBytes) return callback(new HttpRequestError('too_large', `too large: more than ${limit.maxBytes} bytes${named(limit)}`, false, { url }));
+      if (limit && bytes > limit.maxBytes)
+        return callback(
+          new HttpRequestError('too_large', `too large: more than ${limit.maxBytes} bytes${named(limit)}`, false, {
+            url,
+          }),
+        );
       callback(null, chunk);
     },
   });

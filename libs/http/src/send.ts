@@ -36,7 +36,13 @@ export function send(url: URL, hop: Hop): Promise<IncomingMessage> {
     const client = url.protocol === 'https:' ? https : http;
     const request = client.request(
       url,
-      { method: hop.method, headers: hop.headers, signal: hop.signal, agent: hop.proxy ?? false, ...(guard ? { lookup: guardedLookup(guard) } : {}) },
+      {
+        method: hop.method,
+        headers: hop.headers,
+        signal: hop.signal,
+        agent: hop.proxy ?? false,
+        ...(guard ? { lookup: guardedLookup(guard) } : {}),
+      },
       resolve,
     );
     request.on('error', reject);

@@ -38,7 +38,10 @@ export async function* decodePcm(path: string, signal?: AbortSignal): AsyncGener
     })
     .on('error', (error: Error) => {
       running = false;
-      const failure = new MediaError('decode_failed', `ffmpeg could not decode the audio: ${ffmpegReason(error, stderr)}`);
+      const failure = new MediaError(
+        'decode_failed',
+        `ffmpeg could not decode the audio: ${ffmpegReason(error, stderr)}`,
+      );
       settle.reject(failure);
       if (!output.destroyed) output.destroy(failure);
     });

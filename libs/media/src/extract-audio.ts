@@ -55,9 +55,17 @@ export function extractAudio(path: string, options: ExtractAudioOptions): Readab
       stderr = `${stderr}\n${line}`.slice(-4000);
     })
     .on('error', (error: Error) => {
-      if (!output.destroyed) output.destroy(new MediaError('decode_failed', `ffmpeg could not extract the audio: ${ffmpegReason(error, stderr)}`));
+      if (!output.destroyed)
+        output.destroy(
+          new MediaError('decode_failed', `ffmpeg could not extract the audio: ${ffmpegReason(error, stderr)}`),
+        );
     });
-  if (options.format === 'flac') command.outputOptions(['-sample_fmt', options.bitDepth === 16 ? 's16' : 's32', ...(options.bitDepth === 24 ? ['-bits_per_raw_sample', '24'] : [])]);
+  if (options.format === 'flac')
+    command.outputOptions([
+      '-sample_fmt',
+      options.bitDepth === 16 ? 's16' : 's32',
+      ...(options.bitDepth === 24 ? ['-bits_per_raw_sample', '24'] : []),
+    ]);
   if (options.format === 'm4a') command.outputOptions(['-movflags', 'frag_keyframe+empty_moov']);
   output.on('close', () => command.kill('SIGKILL'));
   command.pipe(output, { end: true });

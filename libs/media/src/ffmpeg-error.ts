@@ -8,7 +8,9 @@ export function ffmpegReason(error: unknown, stderr = ''): string {
   const lines = text
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line && !/^(ffmpeg|ffprobe) (version|was killed)|^(built with|configuration:|lib\w+ +\d)/.test(line));
+    .filter(
+      (line) => line && !/^(ffmpeg|ffprobe) (version|was killed)|^(built with|configuration:|lib\w+ +\d)/.test(line),
+    );
   const telling = lines.filter((line) => /invalid|error|no such|unknown|not|unsupported|failed|could not/i.test(line));
   const reason = (telling.at(-1) ?? lines.at(-1) ?? 'unknown error').replace(/^.*?:\s(?=[A-Z])/, '');
   return reason.slice(0, 300);

@@ -1,7 +1,16 @@
 export { CALLBACK_SIGNATURE_HEADER, CALLBACK_TIMESTAMP_HEADER, signCallback } from './callbacks/callback-payload';
 export { CallbackQueue } from './callbacks/callback-queue';
 export { JOB_OPTIONS, JOB_PRIORITY, QUEUES, workerOptions } from './queue.contract';
-export type { DeliverCallbackJobData, DetectLanguageJobData, DetectLanguageResult, JobName, NamedJob, QueueJob, QueueName, TranscribeJobData } from './queue.contract';
+export type {
+  DeliverCallbackJobData,
+  DetectLanguageJobData,
+  DetectLanguageResult,
+  JobName,
+  NamedJob,
+  QueueJob,
+  QueueName,
+  TranscribeJobData,
+} from './queue.contract';
 export { RedisHealthIndicator } from './redis-health.indicator';
 export { TaskCancellation } from './task-cancellation';
 export { TaskEntity } from './task.entity';
@@ -12,8 +21,24 @@ export { TaskRepository } from './task.repository';
 export type { NewTask, TaskFilter } from './task.repository';
 export { FINAL_STATUSES, TRANSITIONS, UNFINISHED_STATUSES } from './task-transitions';
 export type { Transition } from './task-transitions';
-export { CALLBACK_STATUSES, TASK_KINDS, TASK_PRIORITIES, TASK_SOURCES, TASK_STATUSES, toLinkMetadata } from './task.types';
-export type { CallbackAttempt, CallbackStatus, LinkMetadata, TaskKind, TaskPriority, TaskResult, TaskSource, TaskStatus } from './task.types';
+export {
+  CALLBACK_STATUSES,
+  TASK_KINDS,
+  TASK_PRIORITIES,
+  TASK_SOURCES,
+  TASK_STATUSES,
+  toLinkMetadata,
+} from './task.types';
+export type {
+  CallbackAttempt,
+  CallbackStatus,
+  LinkMetadata,
+  TaskKind,
+  TaskPriority,
+  TaskResult,
+  TaskSource,
+  TaskStatus,
+} from './task.types';
 export { TasksModule } from './tasks.module';
 export type { AppRole } from './tasks.module';
 export { TranscriptionEvents } from './transcription-events';

@@ -101,7 +101,11 @@ export const JOB_OPTIONS: { readonly [N in JobName]: (config: HarkConfig, priori
  * stalled-job check every `stalledInterval` ms, at most `maxStalledCount` times.
  */
 export function workerOptions(queue: QueueName, config: HarkConfig): Omit<WorkerOptions, 'connection'> {
-  const locks = { lockDuration: config.jobLockMs, stalledInterval: config.jobStalledIntervalMs, maxStalledCount: config.jobMaxStalls };
+  const locks = {
+    lockDuration: config.jobLockMs,
+    stalledInterval: config.jobStalledIntervalMs,
+    maxStalledCount: config.jobMaxStalls,
+  };
   switch (queue) {
     case 'transcription':
       // Started by the worker once the engine is loaded.
@@ -110,4 +114,3 @@ export function workerOptions(queue: QueueName, config: HarkConfig): Omit<Worker
       return { ...locks, concurrency: 1 };
   }
 }
-

@@ -14,7 +14,12 @@ export class RedisHealthIndicator {
     const indicator = this.health.check(key);
     let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([this.queue.ping(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs)))]);
+      await Promise.race([
+        this.queue.ping(),
+        new Promise(
+          (_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs)),
+        ),
+      ]);
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: error instanceof Error ? error.message : String(error) });

@@ -25,7 +25,12 @@ describe('TaskLifecycle', () => {
   beforeAll(async () => {
     database = await createTestDatabase({ migrate: true });
     dataSource = await new DataSource({ type: 'postgres', url: database.url, entities: [TaskEntity] }).initialize();
-    const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix, CALLBACK_SECRET: 'secret' });
+    const config = loadConfig({
+      DATABASE_URL: database.url,
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: prefix,
+      CALLBACK_SECRET: 'secret',
+    });
     queue = new Queue('callbacks', { connection: { url: config.redisUrl }, prefix });
     repository = new TaskRepository(dataSource.getRepository(TaskEntity));
     lifecycle = new TaskLifecycle(dataSource.getRepository(TaskEntity), new CallbackQueue(queue, repository, config));
@@ -43,9 +48,19 @@ describe('TaskLifecycle', () => {
   });
 
   /** A task in `status`, with a callback URL unless told otherwise. */
-  async function taskIn(status: TaskStatus, callbackUrl: string | null = 'https://receiver.example/hook'): Promise<string> {
+  async function taskIn(
+    status: TaskStatus,
+    callbackUrl: string | null = 'https://receiver.example/hook',
+  ): Promise<string> {
     const id = randomUUID();
-    await repository.create({ id, task: 'transcribe', language: null, priority: 'normal', source: 'upload', callbackUrl });
+    await repository.create({
+      id,
+      task: 'transcribe',
+      language: null,
+      priority: 'normal',
+      source: 'upload',
+      callbackUrl,
+    });
     if (status !== 'queued') await dataSource.query('UPDATE tasks SET status = $2 WHERE id = $1', [id, status]);
     return id;
   }
@@ -53,7 +68,11 @@ describe('TaskLifecycle', () => {
   const call = (transition: Transition, id: string) => {
     switch (transition) {
       case 'complete':
-        return lifecycle.complete(id, { result: { text: 'hi', language: 'en', duration: 1, segments: [] }, engine: 'test', processingTime: 0.5 });
+        return lifecycle.complete(id, {
+          result: { text: 'hi', language: 'en', duration: 1, segments: [] },
+          engine: 'test',
+          processingTime: 0.5,
+        });
       case 'fail':
         return lifecycle.fail(id, 'It broke.', 'decode_failed');
       case 'requeue':
@@ -63,38 +82,62 @@ describe('TaskLifecycle', () => {
     }
   };
 
-  const cases = (Object.keys(TRANSITIONS) as Transition[]).flatMap((transition) => TASK_STATUSES.map((from) => [transition, from] as const));
+  const cases = (Object.keys(TRANSITIONS) as Transition[]).flatMap((transition) =>
+    TASK_STATUSES.map((from) => [transition, from] as const),
+  );
 
-  it.each(cases)('%s from %s: allowed only as the table says, and the row changes only then', async (transition, from) => {
-    const id = await taskIn(from);
-    const allowed = (TRANSITIONS[transition].from as readonly TaskStatus[]).includes(from);
-    const result = await call(transition, id);
-    const [row] = await dataSource.query<{ status: string }[]>('SELECT status FROM tasks WHERE id = $1', [id]);
-    if (allowed) {
-      expect(result).toMatchObject({ id, status: TRANSITIONS[transition].to });
-      expect(row.status).toBe(TRANSITIONS[transition].to);
-    } else {
-      expect(result).toBeNull();
-      expect(row.status).toBe(from);
-    }
-  });
+  it.each(cases)(
+    '%s from %s: allowed only as the table says, and the row changes only then',
+    async (transition, from) => {
+      const id = await taskIn(from);
+      const allowed = (TRANSITIONS[transition].from as readonly TaskStatus[]).includes(from);
+      const result = await call(transition, id);
+      const [row] = await dataSource.query<{ status: string }[]>('SELECT status FROM tasks WHERE id = $1', [id]);
+      if (allowed) {
+        expect(result).toMatchObject({ id, status: TRANSITIONS[transition].to });
+        expect(row.status).toBe(TRANSITIONS[transition].to);
+      } else {
+        expect(result).toBeNull();
+        expect(row.status).toBe(from);
+      }
+    },
+  );
 
   it('returns the task as stored, with the fields of the transition', async () => {
     const id = await taskIn('queued');
     const started = await lifecycle.start(id);
     expect(started).toBeInstanceOf(TaskEntity);
-    expect(started).toMatchObject({ status: 'processing', attempts: 1, progress: 0, error: null, callbackAttempts: [] });
+    expect(started).toMatchObject({
+      status: 'processing',
+      attempts: 1,
+      progress: 0,
+      error: null,
+      callbackAttempts: [],
+    });
     expect(started!.startedAt).toBeInstanceOf(Date);
     expect((await lifecycle.start(id))!.attempts).toBe(2); // a job that came back after a crash
     const failed = await lifecycle.fail(id, 'No audio.', 'no_audio');
-    expect(failed).toMatchObject({ status: 'failed', error: 'No audio.', errorCode: 'no_audio', callbackStatus: 'pending' });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      error: 'No audio.',
+      errorCode: 'no_audio',
+      callbackStatus: 'pending',
+    });
     expect(failed!.completedAt).toBeInstanceOf(Date);
     const retried = await lifecycle.retry(id);
-    expect(retried).toMatchObject({ status: 'queued', error: null, errorCode: null, completedAt: null, callbackStatus: null, attempts: 2 });
+    expect(retried).toMatchObject({
+      status: 'queued',
+      error: null,
+      errorCode: null,
+      completedAt: null,
+      callbackStatus: null,
+      attempts: 2,
+    });
   });
 
   it('an unknown task is null for every transition', async () => {
-    for (const transition of Object.keys(TRANSITIONS) as Transition[]) expect(await call(transition, randomUUID())).toBeNull();
+    for (const transition of Object.keys(TRANSITIONS) as Transition[])
+      expect(await call(transition, randomUUID())).toBeNull();
   });
 
   it('reaching a final status schedules the callback once; other moves schedule none', async () => {
@@ -107,7 +150,11 @@ describe('TaskLifecycle', () => {
     const jobs = await queue.getJobs(['waiting']);
     expect(jobs).toHaveLength(1);
     expect(jobs[0].name).toBe('deliver');
-    expect(JSON.parse((jobs[0].data as { body: string }).body)).toMatchObject({ id, status: 'completed', result: { text: 'hi' } });
+    expect(JSON.parse((jobs[0].data as { body: string }).body)).toMatchObject({
+      id,
+      status: 'completed',
+      result: { text: 'hi' },
+    });
     expect(done!.callbackStatus).toBe('pending');
   });
 
@@ -121,7 +168,11 @@ describe('TaskLifecycle', () => {
     for (let round = 0; round < 10; round++) {
       await queue.obliterate({ force: true });
       const id = await taskIn('processing');
-      const results = await Promise.all([lifecycle.fail(id, 'crashed', null), lifecycle.cancel(id), call('complete', id)]);
+      const results = await Promise.all([
+        lifecycle.fail(id, 'crashed', null),
+        lifecycle.cancel(id),
+        call('complete', id),
+      ]);
       const winners = results.filter(Boolean);
       expect(winners).toHaveLength(1);
       const [row] = await dataSource.query<{ status: string }[]>('SELECT status FROM tasks WHERE id = $1', [id]);
@@ -131,11 +182,18 @@ describe('TaskLifecycle', () => {
   });
 
   it('when Redis cannot take the callback, the final status still holds and the callback stays pending', async () => {
-    const offline = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+    const offline = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+    });
     const deadQueue = new Queue('callbacks', { connection: offline, prefix });
     deadQueue.on('error', () => undefined);
     const config = loadConfig({ CALLBACK_SECRET: 'secret' });
-    const isolated = new TaskLifecycle(dataSource.getRepository(TaskEntity), new CallbackQueue(deadQueue, repository, config));
+    const isolated = new TaskLifecycle(
+      dataSource.getRepository(TaskEntity),
+      new CallbackQueue(deadQueue, repository, config),
+    );
     const id = await taskIn('processing');
     expect(await isolated.fail(id, 'broken', null)).toMatchObject({ status: 'failed', callbackStatus: 'pending' });
     await deadQueue.close().catch(() => undefined);

@@ -37,12 +37,24 @@ export class TaskLifecycle {
 
   /** queued | processing → processing: a processor starts an attempt (counted in `attempts`). */
   start(id: string): Promise<TaskEntity | null> {
-    return this.transition('start', id, { progress: 0, error: null, errorCode: null, startedAt: () => 'now()', attempts: () => 'attempts + 1' });
+    return this.transition('start', id, {
+      progress: 0,
+      error: null,
+      errorCode: null,
+      startedAt: () => 'now()',
+      attempts: () => 'attempts + 1',
+    });
   }
 
   /** processing → completed, with the transcript. */
   complete(id: string, outcome: TaskOutcome): Promise<TaskEntity | null> {
-    return this.transition('complete', id, { ...outcome, progress: 100, error: null, errorCode: null, completedAt: () => 'now()' });
+    return this.transition('complete', id, {
+      ...outcome,
+      progress: 100,
+      error: null,
+      errorCode: null,
+      completedAt: () => 'now()',
+    });
   }
 
   /** queued | processing → failed, with a reason the user can read and its class (`error_code`). */
@@ -88,7 +100,9 @@ export class TaskLifecycle {
       .set({
         ...changes,
         status: to,
-        ...(final ? { callbackStatus: () => `CASE WHEN callback_url IS NULL THEN callback_status ELSE 'pending' END` } : {}),
+        ...(final
+          ? { callbackStatus: () => `CASE WHEN callback_url IS NULL THEN callback_status ELSE 'pending' END` }
+          : {}),
       })
       .where('id = :id AND status IN (:...from)', { id, from })
       .returning('*')
@@ -118,7 +132,9 @@ export class TaskLifecycle {
     try {
       await this.callbacks.enqueue(task);
     } catch (error) {
-      this.logger.warn(`Task ${task.id} is ${task.status} but its callback could not be queued yet (${error instanceof Error ? error.message : String(error)}); it stays pending`);
+      this.logger.warn(
+        `Task ${task.id} is ${task.status} but its callback could not be queued yet (${error instanceof Error ? error.message : String(error)}); it stays pending`,
+      );
     }
   }
 }

@@ -18,7 +18,11 @@ export class TaskQueue {
 
   /** Adds the task's `transcribe` job with the options of `JOB_OPTIONS`. */
   async enqueue(task: Pick<TaskEntity, 'id' | 'priority'>): Promise<void> {
-    await this.queue.add('transcribe', { taskId: task.id }, { ...JOB_OPTIONS.transcribe(this.config, task.priority), jobId: task.id });
+    await this.queue.add(
+      'transcribe',
+      { taskId: task.id },
+      { ...JOB_OPTIONS.transcribe(this.config, task.priority), jobId: task.id },
+    );
   }
 
   /** Adds a `detect-language` job for a stored file; its return value is the answer. */

@@ -2,9 +2,21 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
 import type { DecodeOptions } from '@app/asr-engine';
 import type { Platform } from '@app/crawlers';
 import type { ErrorCode } from '@app/errors';
-import type { CallbackAttempt, CallbackStatus, LinkMetadata, TaskKind, TaskPriority, TaskResult, TaskSource, TaskStatus } from './task.types';
+import type {
+  CallbackAttempt,
+  CallbackStatus,
+  LinkMetadata,
+  TaskKind,
+  TaskPriority,
+  TaskResult,
+  TaskSource,
+  TaskStatus,
+} from './task.types';
 
-const bigintAsNumber = { to: (value?: number | null) => value, from: (value?: string | null) => (value == null ? null : Number(value)) };
+const bigintAsNumber = {
+  to: (value?: number | null) => value,
+  from: (value?: string | null) => (value == null ? null : Number(value)),
+};
 
 /**
  * A transcription task: one media file, its options, its state and, once completed, its result.

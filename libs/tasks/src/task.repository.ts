@@ -4,11 +4,33 @@ import { And, In, LessThan, MoreThanOrEqual, type FindOptionsWhere, type Reposit
 import { TaskEntity } from './task.entity';
 import { UNFINISHED_STATUSES } from './task-transitions';
 import type { Platform } from '@app/crawlers';
-import type { CallbackAttempt, CallbackStatus, LinkMetadata, TaskKind, TaskPriority, TaskSource, TaskStatus } from './task.types';
+import type {
+  CallbackAttempt,
+  CallbackStatus,
+  LinkMetadata,
+  TaskKind,
+  TaskPriority,
+  TaskSource,
+  TaskStatus,
+} from './task.types';
 
 /** Fields a client sets when creating a task. */
 export type NewTask = Pick<TaskEntity, 'id' | 'task' | 'language' | 'priority' | 'source'> &
-  Partial<Pick<TaskEntity, 'fileName' | 'fileSizeBytes' | 'mediaPath' | 'duration' | 'sourceUrl' | 'platform' | 'decodeOptions' | 'callbackUrl' | 'callbackIncludeResult' | 'apiKeyId'>>;
+  Partial<
+    Pick<
+      TaskEntity,
+      | 'fileName'
+      | 'fileSizeBytes'
+      | 'mediaPath'
+      | 'duration'
+      | 'sourceUrl'
+      | 'platform'
+      | 'decodeOptions'
+      | 'callbackUrl'
+      | 'callbackIncludeResult'
+      | 'apiKeyId'
+    >
+  >;
 
 /** Filters of `TaskRepository.list`; each one narrows the result. */
 export interface TaskFilter {
@@ -44,13 +66,27 @@ export class TaskRepository {
 
   /** One page of tasks, newest first, and how many match in all. */
   async list(filter: TaskFilter, limit: number, offset: number): Promise<{ items: TaskEntity[]; total: number }> {
-    const given = { status: filter.status, priority: filter.priority, task: filter.task, language: filter.language, source: filter.source, platform: filter.platform };
+    const given = {
+      status: filter.status,
+      priority: filter.priority,
+      task: filter.task,
+      language: filter.language,
+      source: filter.source,
+      platform: filter.platform,
+    };
     // TypeORM 1.x refuses undefined in `where`, so only the filters that were given go in.
-    const where = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as FindOptionsWhere<TaskEntity>;
+    const where = Object.fromEntries(
+      Object.entries(given).filter(([, value]) => value !== undefined),
+    ) as FindOptionsWhere<TaskEntity>;
     const after = filter.createdAfter && MoreThanOrEqual(filter.createdAfter);
     const before = filter.createdBefore && LessThan(filter.createdBefore);
     if (after || before) where.createdAt = after && before ? And(after, before) : (after ?? before);
-    const [items, total] = await this.repository.findAndCount({ where, order: { createdAt: 'DESC', id: 'ASC' }, take: limit, skip: offset });
+    const [items, total] = await this.repository.findAndCount({
+      where,
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
     return { items, total };
   }
 
@@ -60,7 +96,10 @@ export class TaskRepository {
   }
 
   /** Records the downloaded media of a processing `url` task. */
-  async setMedia(id: string, media: Pick<TaskEntity, 'mediaPath' | 'fileName' | 'fileSizeBytes' | 'duration'>): Promise<boolean> {
+  async setMedia(
+    id: string,
+    media: Pick<TaskEntity, 'mediaPath' | 'fileName' | 'fileSizeBytes' | 'duration'>,
+  ): Promise<boolean> {
     return this.changed(await this.repository.update({ id, status: 'processing' }, media));
   }
 
@@ -71,7 +110,12 @@ export class TaskRepository {
 
   /** Updates progress (0–100) of a processing task. */
   async setProgress(id: string, progress: number): Promise<boolean> {
-    return this.changed(await this.repository.update({ id, status: 'processing' }, { progress: Math.max(0, Math.min(100, Math.floor(progress))) }));
+    return this.changed(
+      await this.repository.update(
+        { id, status: 'processing' },
+        { progress: Math.max(0, Math.min(100, Math.floor(progress))) },
+      ),
+    );
   }
 
   /** Deletes the row; returns whether it existed. */

@@ -24,6 +24,14 @@ export type AppRole = 'api' | 'processor';
 @Module({})
 export class TasksModule {
   static forRoot(config: HarkConfig, role: AppRole): DynamicModule {
+    const providers = [
+      TaskRepository,
+      TaskLifecycle,
+      TaskQueue,
+      TaskCancellation,
+      RedisHealthIndicator,
+      ...(role === 'api' ? [TranscriptionEvents] : []),
+    ];
     return {
       global: true,
       module: TasksModule,
@@ -34,8 +42,8 @@ export class TasksModule {
         TerminusModule,
         CallbacksModule.forRoot(config, role),
       ],
-      providers: [TaskRepository, TaskLifecycle, TaskQueue, TaskCancellation, RedisHealthIndicator, ...(role === 'api' ? [TranscriptionEvents] : [])],
-      exports: [TaskRepository, TaskLifecycle, TaskQueue, TaskCancellation, RedisHealthIndicator, ...(role === 'api' ? [TranscriptionEvents] : []), BullModule, CallbacksModule],
+      providers,
+      exports: [...providers, BullModule, CallbacksModule],
     };
   }
 }

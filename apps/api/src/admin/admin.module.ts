@@ -22,7 +22,11 @@ export const ADMIN_ROUTE = '/admin/queues';
         route: ADMIN_ROUTE,
         adapter: ExpressAdapter,
         boardOptions: { uiConfig: { boardTitle: 'Hark queues' } },
-        middleware: basicAuth({ users: { [config.admin!.user]: config.admin!.password }, challenge: true, realm: 'Hark admin' }),
+        middleware: basicAuth({
+          users: { [config.admin!.user]: config.admin!.password },
+          challenge: true,
+          realm: 'Hark admin',
+        }),
       }),
     }),
     BullBoardModule.forFeature(...Object.values(QUEUES).map((name) => ({ name, adapter: BullMQAdapter }))),

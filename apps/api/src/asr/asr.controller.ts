@@ -1,4 +1,15 @@
-import { BadRequestException, Body, Controller, Get, Param, Post, Res, UploadedFile, UseFilters, UseInterceptors } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  Param,
+  Post,
+  Res,
+  UploadedFile,
+  UseFilters,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -21,7 +32,10 @@ export class AsrController {
 
   @Post()
   @UseInterceptors(FileInterceptor('file'))
-  @ApiOperation({ summary: 'Create a task (classic interface)', description: 'Takes the same fields as POST /api/v1/tasks.' })
+  @ApiOperation({
+    summary: 'Create a task (classic interface)',
+    description: 'Takes the same fields as POST /api/v1/tasks.',
+  })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: CreateTaskUploadDto })
   @ApiResponse({ status: 201, schema: { example: { task_id: '3f2b8c1e-6a1d-4a57-9a0e-2f8f4f1f9b10' } } })
@@ -40,11 +54,30 @@ export class AsrController {
 
   @Get(':task_id')
   @ApiOperation({ summary: 'Get a task (classic interface): 200 done, 202 processing, 404 not found, 500 error' })
-  @ApiResponse({ status: 200, schema: { example: { task_id: '3f2b8c1e-…', status: 'done', result: { text: 'And so, my fellow Americans…', segments: [{ id: 0, start: 0.286, end: 2.284, text: 'And so, my fellow Americans,' }], language: 'en' } } } })
+  @ApiResponse({
+    status: 200,
+    schema: {
+      example: {
+        task_id: '3f2b8c1e-…',
+        status: 'done',
+        result: {
+          text: 'And so, my fellow Americans…',
+          segments: [{ id: 0, start: 0.286, end: 2.284, text: 'And so, my fellow Americans,' }],
+          language: 'en',
+        },
+      },
+    },
+  })
   @ApiResponse({ status: 202, schema: { example: { task_id: '3f2b8c1e-…', status: 'processing', result: '' } } })
   @ApiResponse({ status: 404, schema: { example: { task_id: '3f2b8c1e-…', status: 'Task not found', result: '' } } })
-  @ApiResponse({ status: 500, schema: { example: { task_id: '3f2b8c1e-…', status: 'error', result: 'ffmpeg could not decode the audio: …' } } })
-  async get(@Param('task_id') taskId: string, @Res({ passthrough: true }) response: Response): Promise<Record<string, unknown>> {
+  @ApiResponse({
+    status: 500,
+    schema: { example: { task_id: '3f2b8c1e-…', status: 'error', result: 'ffmpeg could not decode the audio: …' } },
+  })
+  async get(
+    @Param('task_id') taskId: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<Record<string, unknown>> {
     const task = UUID.test(taskId) ? await this.tasks.get(taskId).catch(() => null) : null;
     if (!task) {
       response.status(404);
@@ -52,7 +85,11 @@ export class AsrController {
     }
     if (task.status === 'completed' && task.result) {
       const { text, segments, language } = task.result;
-      return { task_id: taskId, status: 'done', result: { text, segments: segments.map(({ id, start, end, text }) => ({ id, start, end, text })), language } };
+      return {
+        task_id: taskId,
+        status: 'done',
+        result: { text, segments: segments.map(({ id, start, end, text }) => ({ id, start, end, text })), language },
+      };
     }
     if (task.status === 'failed' || task.status === 'cancelled') {
       response.status(500);

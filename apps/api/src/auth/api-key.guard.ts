@@ -1,6 +1,13 @@
 import { HarkConfig } from '@app/config';
 import { HarkError } from '@app/errors';
-import { type CanActivate, type ExecutionContext, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -31,7 +38,12 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
     }
     if (this.config.rateLimitPerMinute > 0) {
       this.redis = new Redis(this.config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-      this.limiter = new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${this.config.queuePrefix}:rate`, points: this.config.rateLimitPerMinute, duration: 60 });
+      this.limiter = new RateLimiterRedis({
+        storeClient: this.redis,
+        keyPrefix: `${this.config.queuePrefix}:rate`,
+        points: this.config.rateLimitPerMinute,
+        duration: 60,
+      });
     }
   }
 
@@ -46,11 +58,15 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
       const token = bearerToken(request.headers.authorization);
       const key = token ? matchApiKey(token, this.config.apiKeys) : null;
       if (!key) {
-        throw new HarkError('invalid_api_key', token ? 'Invalid API key.' : 'Missing API key: send it as "Authorization: Bearer <key>".');
+        throw new HarkError(
+          'invalid_api_key',
+          token ? 'Invalid API key.' : 'Missing API key: send it as "Authorization: Bearer <key>".',
+        );
       }
       request.apiKeyId = apiKeyId(key);
     }
-    if (this.limiter) await this.consume(request.apiKeyId ?? request.ip ?? 'anonymous', context.switchToHttp().getResponse<Response>());
+    if (this.limiter)
+      await this.consume(request.apiKeyId ?? request.ip ?? 'anonymous', context.switchToHttp().getResponse<Response>());
     return true;
   }
 
@@ -61,7 +77,10 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
       if (!(rejection instanceof RateLimiterRes)) throw rejection; // Redis error: let it surface
       const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
       response.setHeader('Retry-After', String(seconds));
-      throw new HarkError('rate_limit_exceeded', `Rate limit of ${this.config.rateLimitPerMinute} requests per minute reached; retry in ${seconds} s.`);
+      throw new HarkError(
+        'rate_limit_exceeded',
+        `Rate limit of ${this.config.rateLimitPerMinute} requests per minute reached; retry in ${seconds} s.`,
+      );
     }
   }
 }

@@ -18,10 +18,18 @@ export class ErrorBodyDto {
   @ApiProperty({ example: 'Bad Request' })
   error: string;
 
-  @ApiProperty({ description: 'What was wrong and how to fix it.', example: 'priority must be one of the following values: high, normal, low' })
+  @ApiProperty({
+    description: 'What was wrong and how to fix it.',
+    example: 'priority must be one of the following values: high, normal, low',
+  })
   message: string;
 
-  @ApiProperty({ required: false, enum: ERROR_CODES, description: 'Machine-readable class of the error, where there is one.', example: 'unsupported_link' })
+  @ApiProperty({
+    required: false,
+    enum: ERROR_CODES,
+    description: 'Machine-readable class of the error, where there is one.',
+    example: 'unsupported_link',
+  })
   code?: string;
 
   @ApiProperty({ type: [FieldErrorDto], required: false, description: 'Per-field problems, for validation errors.' })

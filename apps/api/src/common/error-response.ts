@@ -28,9 +28,20 @@ interface ExceptionFields {
 export function toErrorResponse(exception: unknown, maxUploadBytes: number): ErrorResponse {
   if (exception instanceof HarkError) {
     const { status, hint, retryAfter, field = exception.field } = HTTP_STATUS[exception.code];
-    const message = hint ? `${exception.message}${/[.!?…]$/.test(exception.message) ? ' ' : '. '}${hint}` : exception.message;
+    const message = hint
+      ? `${exception.message}${/[.!?…]$/.test(exception.message) ? ' ' : '. '}${hint}`
+      : exception.message;
     const details = field ? [{ field, problems: [exception.message] }] : undefined;
-    return { body: { statusCode: status, error: statusName(status), message, code: exception.code, ...(details ? { details } : {}) }, retryAfter };
+    return {
+      body: {
+        statusCode: status,
+        error: statusName(status),
+        message,
+        code: exception.code,
+        ...(details ? { details } : {}),
+      },
+      retryAfter,
+    };
   }
   if (!(exception instanceof HttpException)) {
     return { body: { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' } };
@@ -38,7 +49,14 @@ export function toErrorResponse(exception: unknown, maxUploadBytes: number): Err
   const statusCode = exception.getStatus();
   const raw = exception.getResponse();
   const fields: ExceptionFields = typeof raw === 'object' && raw !== null ? raw : {};
-  let message = typeof raw === 'string' ? raw : Array.isArray(fields.message) ? fields.message.join('; ') : typeof fields.message === 'string' ? fields.message : exception.message;
+  let message =
+    typeof raw === 'string'
+      ? raw
+      : Array.isArray(fields.message)
+        ? fields.message.join('; ')
+        : typeof fields.message === 'string'
+          ? fields.message
+          : exception.message;
   if (statusCode === HttpStatus.PAYLOAD_TOO_LARGE) {
     message = `The file is larger than the upload limit of ${maxUploadBytes} bytes (MAX_UPLOAD_BYTES). Send a smaller file, or extract the audio track first.`;
   }

@@ -21,7 +21,10 @@ const CONTAINS_AUDIO = 'Upload a file that contains audio.';
  */
 export const HTTP_STATUS: Readonly<Record<ErrorCode, HttpMapping>> = {
   empty: { status: HttpStatus.UNPROCESSABLE_ENTITY, hint: CONTAINS_AUDIO },
-  unreadable: { status: HttpStatus.UNSUPPORTED_MEDIA_TYPE, hint: 'Upload an audio or video file that ffmpeg can read (wav, mp3, m4a, flac, ogg, opus, mp4, mkv, webm, …).' },
+  unreadable: {
+    status: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+    hint: 'Upload an audio or video file that ffmpeg can read (wav, mp3, m4a, flac, ogg, opus, mp4, mkv, webm, …).',
+  },
   no_audio: { status: HttpStatus.UNPROCESSABLE_ENTITY, hint: CONTAINS_AUDIO },
   decode_failed: { status: HttpStatus.UNPROCESSABLE_ENTITY, hint: CONTAINS_AUDIO },
   download_failed: { status: HttpStatus.BAD_GATEWAY },

@@ -16,7 +16,14 @@ export class RequestIdMiddleware implements NestMiddleware {
     response.setHeader('X-Request-Id', id);
     const started = performance.now();
     response.on('finish', () => {
-      this.logger.log({ message: `${request.method} ${request.originalUrl} ${response.statusCode}`, request_id: id, method: request.method, path: request.originalUrl, status: response.statusCode, duration_ms: Math.round(performance.now() - started) });
+      this.logger.log({
+        message: `${request.method} ${request.originalUrl} ${response.statusCode}`,
+        request_id: id,
+        method: request.method,
+        path: request.originalUrl,
+        status: response.statusCode,
+        duration_ms: Math.round(performance.now() - started),
+      });
     });
     next();
   }

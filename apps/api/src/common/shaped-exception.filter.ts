@@ -24,7 +24,10 @@ export abstract class ShapedExceptionFilter implements ExceptionFilter {
     if (request.file?.path) await unlink(request.file.path).catch(() => undefined);
     const { body, retryAfter } = toErrorResponse(exception, this.config.maxUploadBytes);
     if (body.statusCode >= 500) {
-      this.logger.error(`${request.method} ${request.originalUrl} failed`, exception instanceof Error ? exception.stack : String(exception));
+      this.logger.error(
+        `${request.method} ${request.originalUrl} failed`,
+        exception instanceof Error ? exception.stack : String(exception),
+      );
     }
     if (response.headersSent) {
       response.end();

@@ -1,5 +1,10 @@
 import { basename } from 'node:path';
-import { DEFAULT_DECODE_OPTIONS, listWhisperModels, UNSUPPORTED_DECODE_OPTIONS, WHISPER_LANGUAGE_CODES } from '@app/asr-engine';
+import {
+  DEFAULT_DECODE_OPTIONS,
+  listWhisperModels,
+  UNSUPPORTED_DECODE_OPTIONS,
+  WHISPER_LANGUAGE_CODES,
+} from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
 import { Controller, Get } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, getSchemaPath } from '@nestjs/swagger';
@@ -11,7 +16,11 @@ class DecodeOptionSupportDto {
   @ApiProperty({ description: 'Whether values other than the default can be applied.', example: false })
   supported: boolean;
 
-  @ApiProperty({ description: 'Why only the default is accepted (when not supported).', required: false, example: "sherpa-onnx's Whisper decoder is greedy-only" })
+  @ApiProperty({
+    description: 'Why only the default is accepted (when not supported).',
+    required: false,
+    example: "sherpa-onnx's Whisper decoder is greedy-only",
+  })
   reason?: string;
 }
 
@@ -37,7 +46,11 @@ class EngineDto {
   @ApiProperty({ description: 'Languages accepted by `language`.', example: ['en', 'zh', 'de'] })
   languages: readonly string[];
 
-  @ApiProperty({ description: 'Every decoding/VAD option with its default and whether it can be changed.', type: 'object', additionalProperties: { $ref: getSchemaPath(DecodeOptionSupportDto) } })
+  @ApiProperty({
+    description: 'Every decoding/VAD option with its default and whether it can be changed.',
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(DecodeOptionSupportDto) },
+  })
   options: Record<string, DecodeOptionSupportDto>;
 }
 

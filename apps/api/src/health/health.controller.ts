@@ -32,7 +32,11 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: Postgres, Redis and storage answer (503 naming the failing component)' })
   ready() {
-    return this.health.check([() => this.database.pingCheck('postgres').withTimeout(1500), () => this.redis.isHealthy('redis'), () => this.storageWritable()]);
+    return this.health.check([
+      () => this.database.pingCheck('postgres').withTimeout(1500),
+      () => this.redis.isHealthy('redis'),
+      () => this.storageWritable(),
+    ]);
   }
 
   /** STORAGE_DIR accepts a file (uploads land there). */

@@ -46,9 +46,20 @@ export class LinksController {
     description: accepts('tiktok'),
   })
   @ApiConsumes('application/json', 'multipart/form-data', 'application/x-www-form-urlencoded')
-  @ApiBody({ type: CreateLinkTaskDto, examples: { link: { value: { url: 'https://www.tiktok.com/@hark.demo/video/7301234567890123456', language: 'en' } } } })
-  @ApiCreatedResponse({ type: TaskDto, description: 'The task, queued, with `source: "link"` and `platform: "tiktok"`.' })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'No TikTok link in `url` (`code: unsupported_link`), or an invalid option.' })
+  @ApiBody({
+    type: CreateLinkTaskDto,
+    examples: {
+      link: { value: { url: 'https://www.tiktok.com/@hark.demo/video/7301234567890123456', language: 'en' } },
+    },
+  })
+  @ApiCreatedResponse({
+    type: TaskDto,
+    description: 'The task, queued, with `source: "link"` and `platform: "tiktok"`.',
+  })
+  @ApiBadRequestResponse({
+    type: ErrorBodyDto,
+    description: 'No TikTok link in `url` (`code: unsupported_link`), or an invalid option.',
+  })
   createTikTok(@Body() body: CreateLinkTaskDto, @ApiKeyId() keyId?: string): Promise<TaskDto> {
     return this.createFor('tiktok', body, keyId);
   }
@@ -61,9 +72,25 @@ export class LinksController {
     description: accepts('douyin'),
   })
   @ApiConsumes('application/json', 'multipart/form-data', 'application/x-www-form-urlencoded')
-  @ApiBody({ type: CreateLinkTaskDto, examples: { shareText: { value: { url: '7.43 复制打开抖音，看看【哈克演示的作品】不要问国家能为你做什么 https://v.douyin.com/iRNBho6u/ Mjc:/', language: 'zh' } } } })
-  @ApiCreatedResponse({ type: TaskDto, description: 'The task, queued, with `source: "link"` and `platform: "douyin"`.' })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'No Douyin link in `url` (`code: unsupported_link`), or an invalid option.' })
+  @ApiBody({
+    type: CreateLinkTaskDto,
+    examples: {
+      shareText: {
+        value: {
+          url: '7.43 复制打开抖音，看看【哈克演示的作品】不要问国家能为你做什么 https://v.douyin.com/iRNBho6u/ Mjc:/',
+          language: 'zh',
+        },
+      },
+    },
+  })
+  @ApiCreatedResponse({
+    type: TaskDto,
+    description: 'The task, queued, with `source: "link"` and `platform: "douyin"`.',
+  })
+  @ApiBadRequestResponse({
+    type: ErrorBodyDto,
+    description: 'No Douyin link in `url` (`code: unsupported_link`), or an invalid option.',
+  })
   createDouyin(@Body() body: CreateLinkTaskDto, @ApiKeyId() keyId?: string): Promise<TaskDto> {
     return this.createFor('douyin', body, keyId);
   }
@@ -74,12 +101,32 @@ export class LinksController {
     description: `Asks the platform now (each request at most LINK_RESOLVE_TIMEOUT_MS) and returns the post's metadata and media URL. ${CODES}`,
   })
   @ApiOkResponse({ type: ResolvedLinkDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`unsupported_link`: no TikTok or Douyin post link in `url`, or a short link to something that is not a video.' })
-  @ApiForbiddenResponse({ type: ErrorBodyDto, description: '`login_required`: the post needs a logged-in session (set the platform cookie).' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: '`not_found`: the post is deleted or private, or the short link is unknown.' })
-  @ApiResponse({ status: 451, type: ErrorBodyDto, description: "`region_blocked`: not available in this server's region (set the platform proxy)." })
-  @ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: '`rate_limited`: the platform is rate limiting this server (Retry-After).' })
-  @ApiBadGatewayResponse({ type: ErrorBodyDto, description: '`empty_response`, `unexpected_format` or `network_error`: the platform answered nothing usable.' })
+  @ApiBadRequestResponse({
+    type: ErrorBodyDto,
+    description:
+      '`unsupported_link`: no TikTok or Douyin post link in `url`, or a short link to something that is not a video.',
+  })
+  @ApiForbiddenResponse({
+    type: ErrorBodyDto,
+    description: '`login_required`: the post needs a logged-in session (set the platform cookie).',
+  })
+  @ApiNotFoundResponse({
+    type: ErrorBodyDto,
+    description: '`not_found`: the post is deleted or private, or the short link is unknown.',
+  })
+  @ApiResponse({
+    status: 451,
+    type: ErrorBodyDto,
+    description: "`region_blocked`: not available in this server's region (set the platform proxy).",
+  })
+  @ApiTooManyRequestsResponse({
+    type: ErrorBodyDto,
+    description: '`rate_limited`: the platform is rate limiting this server (Retry-After).',
+  })
+  @ApiBadGatewayResponse({
+    type: ErrorBodyDto,
+    description: '`empty_response`, `unexpected_format` or `network_error`: the platform answered nothing usable.',
+  })
   async resolve(@Query() query: ResolveLinkQueryDto): Promise<ResolvedLinkDto> {
     const link = this.links.find(query.url);
     return ResolvedLinkDto.from(link.url, await this.links.resolve(link));

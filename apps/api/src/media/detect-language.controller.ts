@@ -1,9 +1,29 @@
 import { rm } from 'node:fs/promises';
 import { MediaTools } from '@app/media';
 import { type DetectLanguageResult, TaskQueue, TranscriptionEvents } from '@app/tasks';
-import { BadRequestException, Controller, GatewayTimeoutException, HttpCode, Post, UnprocessableEntityException, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  GatewayTimeoutException,
+  HttpCode,
+  Post,
+  UnprocessableEntityException,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiGatewayTimeoutResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, ApiUnprocessableEntityResponse, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiGatewayTimeoutResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
 import { ErrorBodyDto } from '../common/error-body';
 import { MISSING_FILE } from '../uploads/missing-file';
 
@@ -11,7 +31,11 @@ import { MISSING_FILE } from '../uploads/missing-file';
 const DETECT_TIMEOUT_MS = 120_000;
 
 class DetectLanguageUploadDto {
-  @ApiProperty({ type: 'string', format: 'binary', description: 'The audio or video file; at most its first 30 s of speech are used.' })
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    description: 'The audio or video file; at most its first 30 s of speech are used.',
+  })
   file: unknown;
 }
 
@@ -32,7 +56,9 @@ export class DetectLanguageController {
   @Post()
   @HttpCode(200)
   @UseInterceptors(FileInterceptor('file'))
-  @ApiOperation({ summary: 'Detect the spoken language of a file (synchronous; uses at most the first 30 s of speech)' })
+  @ApiOperation({
+    summary: 'Detect the spoken language of a file (synchronous; uses at most the first 30 s of speech)',
+  })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: DetectLanguageUploadDto })
   @ApiOkResponse({ type: DetectedLanguageDto })
@@ -45,10 +71,15 @@ export class DetectLanguageController {
     await this.media.probe(file.path);
     try {
       const job = await this.queue.detectLanguage(file.path);
-      const { language } = await this.events.result<DetectLanguageResult>(job, DETECT_TIMEOUT_MS).catch((error: Error) => {
-        if (/timed out|timeout/i.test(error.message)) throw new GatewayTimeoutException(`No processor answered within ${DETECT_TIMEOUT_MS / 1000} s; check that processors are running.`);
-        throw error;
-      });
+      const { language } = await this.events
+        .result<DetectLanguageResult>(job, DETECT_TIMEOUT_MS)
+        .catch((error: Error) => {
+          if (/timed out|timeout/i.test(error.message))
+            throw new GatewayTimeoutException(
+              `No processor answered within ${DETECT_TIMEOUT_MS / 1000} s; check that processors are running.`,
+            );
+          throw error;
+        });
       if (!language) throw new UnprocessableEntityException('No speech was found in the file.');
       return { language };
     } finally {

@@ -1,8 +1,27 @@
 import { rm } from 'node:fs/promises';
 import { AUDIO_OUTPUT_FORMATS, MediaTools } from '@app/media';
-import { BadRequestException, Body, Controller, HttpCode, Post, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  HttpCode,
+  Post,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ErrorBodyDto } from '../common/error-body';
 import { MISSING_FILE } from '../uploads/missing-file';
@@ -26,20 +45,39 @@ export class MediaController {
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`file` missing, or invalid parameters (each is named).' })
   @ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: 'Not a file ffprobe can read.' })
   @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: 'Empty file, or no audio stream.' })
-  async extract(@UploadedFile() file: Express.Multer.File | undefined, @Body() options: ExtractAudioDto, @Res() response: Response): Promise<void> {
+  async extract(
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Body() options: ExtractAudioDto,
+    @Res() response: Response,
+  ): Promise<void> {
     if (!file) throw new BadRequestException(MISSING_FILE);
     const format = options.output_format ?? 'wav';
     const sampleRate = options.sample_rate ?? 16000;
     const problems = [
-      options.bit_depth !== undefined && !AUDIO_OUTPUT_FORMATS[format].lossless && { field: 'bit_depth', problems: [`bit_depth applies to wav and flac only, not ${format}`] },
-      options.bit_depth === 32 && format === 'flac' && { field: 'bit_depth', problems: ['flac supports bit_depth 16 or 24'] },
-      format === 'ogg' && !OPUS_RATES.includes(sampleRate) && { field: 'sample_rate', problems: [`ogg (opus) supports sample_rate ${OPUS_RATES.join(', ')}`] },
+      options.bit_depth !== undefined &&
+        !AUDIO_OUTPUT_FORMATS[format].lossless && {
+          field: 'bit_depth',
+          problems: [`bit_depth applies to wav and flac only, not ${format}`],
+        },
+      options.bit_depth === 32 &&
+        format === 'flac' && { field: 'bit_depth', problems: ['flac supports bit_depth 16 or 24'] },
+      format === 'ogg' &&
+        !OPUS_RATES.includes(sampleRate) && {
+          field: 'sample_rate',
+          problems: [`ogg (opus) supports sample_rate ${OPUS_RATES.join(', ')}`],
+        },
     ].filter((problem) => problem !== false);
-    if (problems.length) throw new BadRequestException({ message: problems.flatMap((p) => p.problems).join('; '), details: problems });
+    if (problems.length)
+      throw new BadRequestException({ message: problems.flatMap((p) => p.problems).join('; '), details: problems });
 
     await this.media.probe(file.path);
     const name = `${file.originalname.replace(/\.[^.]+$/, '') || 'audio'}.${format}`;
-    const audio = this.media.extractAudio(file.path, { format, sampleRate, channels: options.channels ?? 1, bitDepth: options.bit_depth ?? 16 });
+    const audio = this.media.extractAudio(file.path, {
+      format,
+      sampleRate,
+      channels: options.channels ?? 1,
+      bitDepth: options.bit_depth ?? 16,
+    });
     response.status(200).type(AUDIO_OUTPUT_FORMATS[format].contentType).attachment(name);
     audio.on('error', () => response.destroy()); // after the headers went out, only aborting tells the client
     audio.on('close', () => void rm(file.path, { force: true }));

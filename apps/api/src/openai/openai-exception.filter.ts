@@ -29,7 +29,10 @@ export class OpenAiExceptionFilter extends ShapedExceptionFilter {
   }
 
   protected shape(body: ErrorBodyDto): OpenAiErrorBody {
-    const [type, defaultCode] = TYPES[body.statusCode] ?? (body.statusCode >= 500 ? ['server_error', null] : ['invalid_request_error', null]);
-    return { error: { message: body.message, type, param: body.details?.[0]?.field ?? null, code: body.code ?? defaultCode } };
+    const [type, defaultCode] =
+      TYPES[body.statusCode] ?? (body.statusCode >= 500 ? ['server_error', null] : ['invalid_request_error', null]);
+    return {
+      error: { message: body.message, type, param: body.details?.[0]?.field ?? null, code: body.code ?? defaultCode },
+    };
   }
 }

@@ -20,7 +20,10 @@ export function compressionRatio(text: string): number {
  * ids, log-probabilities or the no-speech probability.
  * @returns the body and its content type
  */
-export function formatOpenAiResult(task: TaskEntity, format: OpenAiResponseFormat): { body: string | object; contentType: string } {
+export function formatOpenAiResult(
+  task: TaskEntity,
+  format: OpenAiResponseFormat,
+): { body: string | object; contentType: string } {
   const result = task.result!;
   switch (format) {
     case 'json':

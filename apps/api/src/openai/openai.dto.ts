@@ -11,33 +11,53 @@ export class OpenAiTranslationDto {
   @ApiProperty({ type: 'string', format: 'binary', description: 'The audio or video file.' })
   file?: unknown;
 
-  @ApiProperty({ description: '`whisper-1` (the configured model) or the name of the installed model the processors run.', example: 'whisper-1' })
+  @ApiProperty({
+    description: '`whisper-1` (the configured model) or the name of the installed model the processors run.',
+    example: 'whisper-1',
+  })
   @IsString()
   model: string;
 
   @ApiPropertyOptional({ description: 'Text to guide the model. Not supported by the engine: only empty is accepted.' })
-  @EmptyToUndefined() @IsOptional() @IsString()
+  @EmptyToUndefined()
+  @IsOptional()
+  @IsString()
   prompt?: string;
 
   @ApiPropertyOptional({ enum: OPENAI_RESPONSE_FORMATS, default: 'json' })
-  @EmptyToUndefined() @IsOptional() @IsIn(OPENAI_RESPONSE_FORMATS)
+  @EmptyToUndefined()
+  @IsOptional()
+  @IsIn(OPENAI_RESPONSE_FORMATS)
   response_format?: OpenAiResponseFormat;
 
   @ApiPropertyOptional({ description: 'Sampling temperature. The decoder is greedy: only 0 is accepted.', default: 0 })
-  @ToNumber() @IsOptional() @IsNumber() @Min(0) @Max(1)
+  @ToNumber()
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
   temperature?: number;
 }
 
 /** Fields of `POST /v1/audio/transcriptions`. */
 export class OpenAiTranscriptionDto extends OpenAiTranslationDto {
   @ApiPropertyOptional({ description: 'Spoken language (ISO-639-1); detected when left out.', example: 'en' })
-  @EmptyToUndefined() @IsOptional() @IsString()
+  @EmptyToUndefined()
+  @IsOptional()
+  @IsString()
   language?: string;
 
   /** Sent as `timestamp_granularities[]` form fields; multer collects them into this array. */
-  @ApiPropertyOptional({ description: '`segment`; `word` is not available (the engine gives no word times). Sent as `timestamp_granularities[]` fields.', type: [String], enum: ['segment', 'word'] })
+  @ApiPropertyOptional({
+    description:
+      '`segment`; `word` is not available (the engine gives no word times). Sent as `timestamp_granularities[]` fields.',
+    type: [String],
+    enum: ['segment', 'word'],
+  })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]))
+  @Transform(({ value }: { value: unknown }) =>
+    value === undefined ? undefined : Array.isArray(value) ? value : [value],
+  )
   @IsArray()
   @IsIn(['segment', 'word'], { each: true })
   timestamp_granularities?: ('segment' | 'word')[];

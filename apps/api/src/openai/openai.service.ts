@@ -32,7 +32,12 @@ export class OpenAiService {
    * @throws 400 for what the engine cannot do (prompt, temperature ≠ 0, word timestamps), 404 for an
    *   unknown model, 504 (naming the task id) when the wait limit passes, 500 when the task fails
    */
-  async run(file: Express.Multer.File, request: OpenAiTranscriptionDto, task: TaskKind, apiKeyId?: string): Promise<TaskEntity> {
+  async run(
+    file: Express.Multer.File,
+    request: OpenAiTranscriptionDto,
+    task: TaskKind,
+    apiKeyId?: string,
+  ): Promise<TaskEntity> {
     this.check(request);
     const options = { language: request.language, task, priority: 'high' } as CreateTaskDto;
     const created = await this.tasks.create({ file }, options, apiKeyId);
@@ -58,16 +63,29 @@ export class OpenAiService {
 
   private check(request: OpenAiTranscriptionDto): void {
     if (!this.models().includes(request.model)) {
-      throw new HarkError('model_not_found', `The model '${request.model}' does not exist. Available: ${this.models().join(', ')}.`, false, { field: 'model' });
+      throw new HarkError(
+        'model_not_found',
+        `The model '${request.model}' does not exist. Available: ${this.models().join(', ')}.`,
+        false,
+        { field: 'model' },
+      );
     }
-    const refuse = (field: string, message: string) => new BadRequestException({ message, details: [{ field, problems: [message] }] });
-    if (request.prompt) throw refuse('prompt', "prompt is not supported: sherpa-onnx's Whisper decoder takes no text prompt.");
+    const refuse = (field: string, message: string) =>
+      new BadRequestException({ message, details: [{ field, problems: [message] }] });
+    if (request.prompt)
+      throw refuse('prompt', "prompt is not supported: sherpa-onnx's Whisper decoder takes no text prompt.");
     if (request.temperature) throw refuse('temperature', 'temperature must be 0: the decoder is greedy.');
     if (request.timestamp_granularities?.includes('word')) {
-      throw refuse('timestamp_granularities[]', 'timestamp_granularities[]=word is not available: the engine gives no word timestamps. Use segment.');
+      throw refuse(
+        'timestamp_granularities[]',
+        'timestamp_granularities[]=word is not available: the engine gives no word timestamps. Use segment.',
+      );
     }
     if (request.language && !WHISPER_LANGUAGE_CODES.includes(request.language)) {
-      throw refuse('language', `language must be an ISO-639-1 code Whisper knows (${WHISPER_LANGUAGE_CODES.join(', ')}).`);
+      throw refuse(
+        'language',
+        `language must be an ISO-639-1 code Whisper knows (${WHISPER_LANGUAGE_CODES.join(', ')}).`,
+      );
     }
   }
 }

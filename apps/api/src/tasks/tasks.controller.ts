@@ -1,6 +1,21 @@
 import { renderSubtitles, type SubtitleFormat } from '@app/asr-engine';
 import { LinkResolverService } from '@app/crawlers';
-import { BadRequestException, Body, ConflictException, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  ConflictException,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import {
   ApiAcceptedResponse,
@@ -60,18 +75,37 @@ export class TasksController {
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({ type: CreateTaskUploadDto })
   @ApiCreatedResponse({ type: TaskDto, description: 'The task, queued.' })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'No media or more than one kind, an invalid option, a refused URL, or `url` without a TikTok/Douyin link (`code: unsupported_link`).' })
+  @ApiBadRequestResponse({
+    type: ErrorBodyDto,
+    description:
+      'No media or more than one kind, an invalid option, a refused URL, or `url` without a TikTok/Douyin link (`code: unsupported_link`).',
+  })
   @ApiPayloadTooLargeResponse({ type: ErrorBodyDto, description: 'Larger than MAX_UPLOAD_BYTES.' })
   @ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: 'Not a file ffprobe can read.' })
-  @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: 'Empty file, no audio stream, or options the engine cannot apply.' })
-  async create(@UploadedFile() file: Express.Multer.File | undefined, @Body() options: CreateTaskDto, @ApiKeyId() keyId?: string): Promise<TaskDto> {
-    const given = [file && 'file', options.file_url && 'file_url', options.url && 'url'].filter((name): name is string => Boolean(name));
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBodyDto,
+    description: 'Empty file, no audio stream, or options the engine cannot apply.',
+  })
+  async create(
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Body() options: CreateTaskDto,
+    @ApiKeyId() keyId?: string,
+  ): Promise<TaskDto> {
+    const given = [file && 'file', options.file_url && 'file_url', options.url && 'url'].filter(
+      (name): name is string => Boolean(name),
+    );
     if (given.length > 1) {
       const [, extra] = given;
-      throw new BadRequestException({ message: `Send one of file, file_url or url, not ${given.join(' and ')}.`, details: [{ field: extra, problems: [`${extra} cannot be combined with ${given[0]}`] }] });
+      throw new BadRequestException({
+        message: `Send one of file, file_url or url, not ${given.join(' and ')}.`,
+        details: [{ field: extra, problems: [`${extra} cannot be combined with ${given[0]}`] }],
+      });
     }
     if (!file && !options.file_url && !options.url) {
-      throw new BadRequestException({ ...MISSING_FILE, message: `${MISSING_FILE.message} Or give its URL as file_url, or a TikTok/Douyin share link as url.` });
+      throw new BadRequestException({
+        ...MISSING_FILE,
+        message: `${MISSING_FILE.message} Or give its URL as file_url, or a TikTok/Douyin share link as url.`,
+      });
     }
     const media = file ? { file } : options.url ? { link: this.links.find(options.url) } : { url: options.file_url! };
     return TaskDto.from(await this.tasks.create(media, options, keyId));
@@ -142,15 +176,26 @@ export class TasksController {
   @Get(':id/subtitles')
   @ApiOperation({ summary: 'The transcript as SubRip, WebVTT, text, TSV or JSON' })
   @ApiProduces('application/x-subrip', 'text/vtt', 'text/plain', 'text/tab-separated-values', 'application/json')
-  @ApiOkResponse({ description: 'The file, named after the upload (Content-Disposition).', schema: { type: 'string', example: '1\n00:00:00,286 --> 00:00:02,284\nAnd so, my fellow Americans,\n' } })
+  @ApiOkResponse({
+    description: 'The file, named after the upload (Content-Disposition).',
+    schema: { type: 'string', example: '1\n00:00:00,286 --> 00:00:02,284\nAnd so, my fellow Americans,\n' },
+  })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'An invalid format or line option.' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No task with this id.' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'The task is not completed.' })
-  async subtitles(@Param('id', uuidPipe) id: string, @Query() query: SubtitlesQueryDto, @Res() response: Response): Promise<void> {
+  async subtitles(
+    @Param('id', uuidPipe) id: string,
+    @Query() query: SubtitlesQueryDto,
+    @Res() response: Response,
+  ): Promise<void> {
     const task = await this.tasks.get(id);
-    if (task.status !== 'completed' || !task.result) throw new ConflictException(`Task ${id} is ${task.status}; subtitles exist once it is completed.`);
+    if (task.status !== 'completed' || !task.result)
+      throw new ConflictException(`Task ${id} is ${task.status}; subtitles exist once it is completed.`);
     const format = query.format ?? 'srt';
-    const body = renderSubtitles(task.result, format, { maxLineWidth: query.max_line_width, maxLineCount: query.max_line_count });
+    const body = renderSubtitles(task.result, format, {
+      maxLineWidth: query.max_line_width,
+      maxLineCount: query.max_line_count,
+    });
     const base = (task.fileName ?? task.id).replace(/\.[^.]+$/, '') || task.id;
     response.attachment(`${base}.${format}`).type(CONTENT_TYPES[format]).send(body);
   }

@@ -1,13 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { DEFAULT_DECODE_OPTIONS, type DecodeOptions, parseClipTimestamps, refusedOptions, withDefaults } from '@app/asr-engine';
+import {
+  DEFAULT_DECODE_OPTIONS,
+  type DecodeOptions,
+  parseClipTimestamps,
+  refusedOptions,
+  withDefaults,
+} from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
 import type { ShareLink } from '@app/crawlers';
 import { HarkError } from '@app/errors';
 import { MediaTools } from '@app/media';
 import { assertFetchableUrl, UrlNotAllowedError } from '@app/http';
-import { CallbackQueue, TaskCancellation, type TaskEntity, type TaskFilter, TaskLifecycle, TaskQueue, TaskRepository } from '@app/tasks';
-import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  CallbackQueue,
+  TaskCancellation,
+  type TaskEntity,
+  type TaskFilter,
+  TaskLifecycle,
+  TaskQueue,
+  TaskRepository,
+} from '@app/tasks';
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import type { TaskOptionsDto } from './dto/create-task.dto';
 import type { DecodeOptionsDto } from './dto/decode-options.dto';
 
@@ -46,11 +67,18 @@ export class TasksService {
     if (apiKeyId) await this.checkQueuedLimit(apiKeyId);
     if (options.callback_url) await this.checkCallbackUrl(options.callback_url);
     // An upload is checked here; a URL or share link is only vetted here and checked by the processor after download.
-    const source = 'file' in media
-      ? { source: 'upload' as const, fileName: media.file.originalname, fileSizeBytes: media.file.size, mediaPath: media.file.path, duration: (await this.media.probe(media.file.path)).duration }
-      : 'link' in media
-        ? { source: 'link' as const, sourceUrl: media.link.url, platform: media.link.platform }
-        : { source: 'url' as const, sourceUrl: await this.checkFetchable('file_url', media.url) };
+    const source =
+      'file' in media
+        ? {
+            source: 'upload' as const,
+            fileName: media.file.originalname,
+            fileSizeBytes: media.file.size,
+            mediaPath: media.file.path,
+            duration: (await this.media.probe(media.file.path)).duration,
+          }
+        : 'link' in media
+          ? { source: 'link' as const, sourceUrl: media.link.url, platform: media.link.platform }
+          : { source: 'url' as const, sourceUrl: await this.checkFetchable('file_url', media.url) };
     const task = await this.taskRepository.create({
       id: randomUUID(),
       task: decodeOptions.task,
@@ -73,7 +101,10 @@ export class TasksService {
   private async checkQueuedLimit(apiKeyId: string): Promise<void> {
     const limit = this.config.maxQueuedTasksPerKey;
     if (limit > 0 && (await this.taskRepository.countUnfinished(apiKeyId)) >= limit) {
-      throw new HarkError('rate_limit_exceeded', `This API key already has ${limit} queued or processing tasks (MAX_QUEUED_TASKS_PER_KEY); wait for some to finish.`);
+      throw new HarkError(
+        'rate_limit_exceeded',
+        `This API key already has ${limit} queued or processing tasks (MAX_QUEUED_TASKS_PER_KEY); wait for some to finish.`,
+      );
     }
   }
 
@@ -96,7 +127,8 @@ export class TasksService {
   async cancel(id: string): Promise<TaskEntity> {
     const task = await this.get(id);
     const cancelled = await this.lifecycle.cancel(id);
-    if (!cancelled) throw new ConflictException(`Task ${id} is ${task.status}; only queued or processing tasks can be cancelled.`);
+    if (!cancelled)
+      throw new ConflictException(`Task ${id} is ${task.status}; only queued or processing tasks can be cancelled.`);
     await this.stopWork(id);
     return cancelled;
   }
@@ -121,7 +153,8 @@ export class TasksService {
     if (task.status !== 'failed' && task.status !== 'cancelled') {
       throw new ConflictException(`Task ${id} is ${task.status}; only failed or cancelled tasks can be retried.`);
     }
-    if (!(await this.queue.removeJob(id))) throw new ConflictException(`Task ${id} is still being stopped by a processor; retry in a few seconds.`);
+    if (!(await this.queue.removeJob(id)))
+      throw new ConflictException(`Task ${id} is still being stopped by a processor; retry in a few seconds.`);
     const queued = await this.lifecycle.retry(id);
     if (!queued) throw new ConflictException(`Task ${id} changed meanwhile; fetch it and try again.`);
     await this.enqueue(queued);
@@ -135,7 +168,8 @@ export class TasksService {
   async redeliverCallback(id: string): Promise<TaskEntity> {
     const task = await this.get(id);
     if (!task.callbackUrl) throw new ConflictException(`Task ${id} has no callback_url.`);
-    if (task.status === 'queued' || task.status === 'processing') throw new ConflictException(`Task ${id} is ${task.status}; its callback is sent when it finishes.`);
+    if (task.status === 'queued' || task.status === 'processing')
+      throw new ConflictException(`Task ${id} is ${task.status}; its callback is sent when it finishes.`);
     if (!this.config.callbackSecret) throw new ConflictException('Callbacks are disabled: set CALLBACK_SECRET.');
     await this.callbacks.redeliver(task);
     return this.get(id);
@@ -152,12 +186,17 @@ export class TasksService {
    */
   private acceptDecodeOptions(options: DecodeOptionsDto): DecodeOptions {
     // Only the decode options (the DTO also carries file_url, priority, callback fields).
-    const given = Object.fromEntries(Object.keys(DEFAULT_DECODE_OPTIONS).map((key) => [key, options[key as keyof DecodeOptionsDto]]));
+    const given = Object.fromEntries(
+      Object.keys(DEFAULT_DECODE_OPTIONS).map((key) => [key, options[key as keyof DecodeOptionsDto]]),
+    );
     const decode = withDefaults(given);
     try {
       parseClipTimestamps(decode.clip_timestamps);
     } catch (error) {
-      throw new BadRequestException({ message: (error as Error).message, details: [{ field: 'clip_timestamps', problems: [(error as Error).message] }] });
+      throw new BadRequestException({
+        message: (error as Error).message,
+        details: [{ field: 'clip_timestamps', problems: [(error as Error).message] }],
+      });
     }
     const refused = refusedOptions(decode);
     if (refused.length) {
@@ -173,7 +212,10 @@ export class TasksService {
   private async checkFetchable(field: string, url: string): Promise<string> {
     await assertFetchableUrl(url, this.config.allowedUrlHosts).catch((error: Error) => {
       if (!(error instanceof UrlNotAllowedError)) throw error;
-      throw new BadRequestException({ message: `${field} is refused: ${error.message}`, details: [{ field, problems: [error.message] }] });
+      throw new BadRequestException({
+        message: `${field} is refused: ${error.message}`,
+        details: [{ field, problems: [error.message] }],
+      });
     });
     return url;
   }
@@ -181,7 +223,8 @@ export class TasksService {
   private async checkCallbackUrl(url: string): Promise<void> {
     if (!this.config.callbackSecret) {
       throw new BadRequestException({
-        message: 'callback_url cannot be used: callbacks are disabled on this server until CALLBACK_SECRET is set (callbacks are always signed).',
+        message:
+          'callback_url cannot be used: callbacks are disabled on this server until CALLBACK_SECRET is set (callbacks are always signed).',
         details: [{ field: 'callback_url', problems: ['callbacks are disabled (no CALLBACK_SECRET)'] }],
       });
     }
@@ -200,7 +243,9 @@ export class TasksService {
     try {
       await Promise.race([this.queue.enqueue(task), timeout]);
     } catch (error) {
-      this.logger.warn(`Task ${task.id} stored but not yet enqueued (${error instanceof Error ? error.message : String(error)}); the reconciler will enqueue it`);
+      this.logger.warn(
+        `Task ${task.id} stored but not yet enqueued (${error instanceof Error ? error.message : String(error)}); the reconciler will enqueue it`,
+      );
     } finally {
       clearTimeout(timer);
     }

@@ -12,7 +12,13 @@ declare module 'sherpa-onnx-node' {
   }
   export interface OfflineRecognizerConfig {
     featConfig?: { sampleRate: number; featureDim: number };
-    modelConfig: { whisper: WhisperModelConfig; tokens: string; numThreads?: number; provider?: string; debug?: number };
+    modelConfig: {
+      whisper: WhisperModelConfig;
+      tokens: string;
+      numThreads?: number;
+      provider?: string;
+      debug?: number;
+    };
   }
   export interface OfflineRecognizerResult {
     lang: string;
@@ -31,7 +37,12 @@ declare module 'sherpa-onnx-node' {
     decodeAsync(stream: OfflineStream): Promise<OfflineRecognizerResult>;
   }
   export class SpokenLanguageIdentification {
-    constructor(config: { whisper: { encoder: string; decoder: string; tailPaddings?: number }; numThreads?: number; provider?: string; debug?: number });
+    constructor(config: {
+      whisper: { encoder: string; decoder: string; tailPaddings?: number };
+      numThreads?: number;
+      provider?: string;
+      debug?: number;
+    });
     createStream(): OfflineStream;
     compute(stream: OfflineStream): string;
   }

@@ -41,29 +41,59 @@ export class PlatformReplayServer {
   private server?: Server;
 
   constructor(private readonly mediaFile: string) {
-    this.exchanges = (JSON.parse(readFileSync(join(__dirname, 'exchanges.json'), 'utf8')) as { exchanges: Exchange[] }).exchanges;
+    this.exchanges = (
+      JSON.parse(readFileSync(join(__dirname, 'exchanges.json'), 'utf8')) as { exchanges: Exchange[] }
+    ).exchanges;
   }
 
   async start(): Promise<this> {
     const media = readFileSync(this.mediaFile);
     this.server = createServer((request, response) => {
       const url = new URL(request.url!, 'http://127.0.0.1');
-      const exchange = this.exchanges.find((e) => e.path === url.pathname && Object.entries(e.query ?? {}).every(([key, value]) => url.searchParams.get(key) === value));
-      const reply = (status: number, headers: Record<string, string | string[] | number> = {}, body: string | Buffer = '') => {
-        this.requests.push({ method: request.method!, path: url.pathname, url: request.url!, headers: request.headers, status });
+      const exchange = this.exchanges.find(
+        (e) =>
+          e.path === url.pathname &&
+          Object.entries(e.query ?? {}).every(([key, value]) => url.searchParams.get(key) === value),
+      );
+      const reply = (
+        status: number,
+        headers: Record<string, string | string[] | number> = {},
+        body: string | Buffer = '',
+      ) => {
+        this.requests.push({
+          method: request.method!,
+          path: url.pathname,
+          url: request.url!,
+          headers: request.headers,
+          status,
+        });
         response.writeHead(status, headers).end(body);
       };
       if (!exchange) return reply(404, { 'content-type': 'text/plain' }, 'no such recorded exchange');
       if (exchange.media) {
-        const missing = Object.entries(exchange.media.requireHeaders).filter(([name, value]) => !String(request.headers[name] ?? '').includes(this.fill(value)));
-        if (missing.length) return reply(403, { 'content-type': 'text/plain' }, `Forbidden: missing ${missing.map(([name]) => name).join(', ')}`);
+        const missing = Object.entries(exchange.media.requireHeaders).filter(
+          ([name, value]) => !String(request.headers[name] ?? '').includes(this.fill(value)),
+        );
+        if (missing.length)
+          return reply(
+            403,
+            { 'content-type': 'text/plain' },
+            `Forbidden: missing ${missing.map(([name]) => name).join(', ')}`,
+          );
         return reply(200, { 'content-type': 'video/mp4', 'content-length': media.length }, media);
       }
       const count = this.served.get(exchange) ?? 0;
       this.served.set(exchange, count + 1);
       const recorded = exchange.responses![Math.min(count, exchange.responses!.length - 1)];
-      const headers = Object.fromEntries(Object.entries(recorded.headers ?? {}).map(([name, value]) => [name, Array.isArray(value) ? value : this.fill(value)]));
-      const body = recorded.bodyFile ? this.fill(readFileSync(join(__dirname, recorded.bodyFile), 'utf8')) : (recorded.body ?? '');
+      const headers = Object.fromEntries(
+        Object.entries(recorded.headers ?? {}).map(([name, value]) => [
+          name,
+          Array.isArray(value) ? value : this.fill(value),
+        ]),
+      );
+      const body = recorded.bodyFile
+        ? this.fill(readFileSync(join(__dirname, recorded.bodyFile), 'utf8'))
+        : (recorded.body ?? '');
       reply(recorded.status, headers, body);
     });
     await new Promise<void>((done) => this.server!.listen(0, '127.0.0.1', done));

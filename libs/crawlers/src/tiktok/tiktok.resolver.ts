@@ -55,29 +55,58 @@ export class TikTokResolver extends ShareLinkResolver {
   protected async resolveItem(target: ItemTarget, signal?: AbortSignal): Promise<ResolvedMedia> {
     const what = `TikTok video ${target.id}`;
     // TikTok serves /@<anyone>/video/<id> by redirecting to the author's path.
-    const response = await this.client.get(new URL(`/@${target.username ?? ''}/video/${target.id}`, this.endpoints.baseUrl), signal);
+    const response = await this.client.get(
+      new URL(`/@${target.username ?? ''}/video/${target.id}`, this.endpoints.baseUrl),
+      signal,
+    );
     checkAnswer(response, what);
     const state = scriptJson(response.body, '__UNIVERSAL_DATA_FOR_REHYDRATION__') as TikTokPageState | undefined;
     const detail = state?.__DEFAULT_SCOPE__?.['webapp.video-detail'];
-    if (!detail) throw new LinkError('unexpected_format', `The page of ${what} has no webapp.video-detail state; TikTok may have changed its page layout.`);
+    if (!detail)
+      throw new LinkError(
+        'unexpected_format',
+        `The page of ${what} has no webapp.video-detail state; TikTok may have changed its page layout.`,
+      );
     const status = detail.statusCode ?? 0;
     const message = detail.statusMsg ? ` (“${detail.statusMsg}”)` : '';
-    if (/region|country/i.test(detail.statusMsg ?? '')) throw new LinkError('region_blocked', `${what} is not available in this server's region${message}. Set TIKTOK_PROXY to a proxy in another region.`);
-    if (NOT_FOUND_STATUSES.has(status)) throw new LinkError('not_found', `${what} is deleted, private or under review (statusCode ${status})${message}.`);
-    if (LOGIN_STATUSES.has(status)) throw new LinkError('login_required', `${what} is shown to logged-in users only (statusCode ${status})${message}. Set TIKTOK_COOKIE.`);
-    if (status !== 0) throw new LinkError('unexpected_format', `TikTok answered statusCode ${status}${message} for ${what}.`);
+    if (/region|country/i.test(detail.statusMsg ?? ''))
+      throw new LinkError(
+        'region_blocked',
+        `${what} is not available in this server's region${message}. Set TIKTOK_PROXY to a proxy in another region.`,
+      );
+    if (NOT_FOUND_STATUSES.has(status))
+      throw new LinkError('not_found', `${what} is deleted, private or under review (statusCode ${status})${message}.`);
+    if (LOGIN_STATUSES.has(status))
+      throw new LinkError(
+        'login_required',
+        `${what} is shown to logged-in users only (statusCode ${status})${message}. Set TIKTOK_COOKIE.`,
+      );
+    if (status !== 0)
+      throw new LinkError('unexpected_format', `TikTok answered statusCode ${status}${message} for ${what}.`);
     const item = detail.itemInfo?.itemStruct;
-    if (!item?.id) throw new LinkError('unexpected_format', `The page of ${what} has no itemStruct; TikTok may have changed its page layout.`);
+    if (!item?.id)
+      throw new LinkError(
+        'unexpected_format',
+        `The page of ${what} has no itemStruct; TikTok may have changed its page layout.`,
+      );
     return this.toMedia(item, response.url, response.cookies);
   }
 
   private toMedia(item: TikTokItem, pageUrl: URL, pageCookies: string[]): ResolvedMedia {
     const video = item.video ?? {};
-    const clean = video.playAddr || video.bitrateInfo?.find((rate) => rate.PlayAddr?.UrlList?.length)?.PlayAddr?.UrlList?.[0];
+    const clean =
+      video.playAddr || video.bitrateInfo?.find((rate) => rate.PlayAddr?.UrlList?.length)?.PlayAddr?.UrlList?.[0];
     const mediaUrl = clean || video.downloadAddr;
     if (!mediaUrl) {
-      if (item.imagePost) throw new LinkError('unsupported_link', `TikTok post ${item.id} is a photo post; it has no video to transcribe.`);
-      throw new LinkError('unexpected_format', `TikTok video ${item.id} has no play address; TikTok may have changed its page layout.`);
+      if (item.imagePost)
+        throw new LinkError(
+          'unsupported_link',
+          `TikTok post ${item.id} is a photo post; it has no video to transcribe.`,
+        );
+      throw new LinkError(
+        'unexpected_format',
+        `TikTok video ${item.id} has no play address; TikTok may have changed its page layout.`,
+      );
     }
     return {
       platform: 'tiktok',

@@ -22,7 +22,10 @@ export class CallbackDeliveryService {
   ) {}
 
   /** @param lastAttempt whether a failure now is final (the task's callback_status becomes `failed`) */
-  async deliver(data: DeliverCallbackJobData, lastAttempt: boolean): Promise<{ outcome: DeliveryOutcome; detail: string }> {
+  async deliver(
+    data: DeliverCallbackJobData,
+    lastAttempt: boolean,
+  ): Promise<{ outcome: DeliveryOutcome; detail: string }> {
     const timestamp = Math.floor(Date.now() / 1000);
     const headers = {
       [CALLBACK_TIMESTAMP_HEADER]: String(timestamp),
@@ -34,13 +37,26 @@ export class CallbackDeliveryService {
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
-      statusCode = await this.http.postJson(data.url, data.body, headers, { allowedHosts: this.config.allowedUrlHosts, timeoutMs: this.config.callbackTimeoutMs });
+      statusCode = await this.http.postJson(data.url, data.body, headers, {
+        allowedHosts: this.config.allowedUrlHosts,
+        timeoutMs: this.config.callbackTimeoutMs,
+      });
     } catch (caught) {
       error = caught instanceof Error ? caught.message : String(caught);
     }
-    const outcome: DeliveryOutcome = statusCode !== null && statusCode >= 200 && statusCode < 300 ? 'delivered' : statusCode === 410 ? 'gone' : 'retry';
+    const outcome: DeliveryOutcome =
+      statusCode !== null && statusCode >= 200 && statusCode < 300
+        ? 'delivered'
+        : statusCode === 410
+          ? 'gone'
+          : 'retry';
     const status = outcome === 'delivered' ? 'delivered' : outcome === 'gone' || lastAttempt ? 'failed' : 'pending';
-    const attempt = { at: at.toISOString(), status_code: statusCode, error, duration_ms: Math.round(performance.now() - started) };
+    const attempt = {
+      at: at.toISOString(),
+      status_code: statusCode,
+      error,
+      duration_ms: Math.round(performance.now() - started),
+    };
     await this.taskRepository.recordCallbackAttempt(data.taskId, attempt, status);
     return { outcome, detail: error ?? `HTTP ${statusCode}` };
   }

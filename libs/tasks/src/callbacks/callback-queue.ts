@@ -23,7 +23,11 @@ export class CallbackQueue {
    */
   async enqueue(task: TaskEntity): Promise<void> {
     if (!task.callbackUrl) return;
-    await this.queue.add('deliver', { taskId: task.id, url: task.callbackUrl, body: callbackBody(task, this.config.publicUrl) }, JOB_OPTIONS.deliver(this.config));
+    await this.queue.add(
+      'deliver',
+      { taskId: task.id, url: task.callbackUrl, body: callbackBody(task, this.config.publicUrl) },
+      JOB_OPTIONS.deliver(this.config),
+    );
   }
 
   /** Sends a finished task's callback again (`callback_status` back to `pending`). */

@@ -16,10 +16,14 @@ import { CallbackWorker } from './callback.worker';
 @Module({})
 export class CallbacksModule {
   static forRoot(config: HarkConfig, role: AppRole): DynamicModule {
-    const delivery = role === 'processor' ? [CallbackDeliveryService, consumerOf(CallbackWorker, QUEUES.callbacks, config)] : [];
+    const delivery =
+      role === 'processor' ? [CallbackDeliveryService, consumerOf(CallbackWorker, QUEUES.callbacks, config)] : [];
     return {
       module: CallbacksModule,
-      imports: [BullModule.registerQueue({ name: QUEUES.callbacks }), ...(role === 'processor' ? [HttpClientModule] : [])],
+      imports: [
+        BullModule.registerQueue({ name: QUEUES.callbacks }),
+        ...(role === 'processor' ? [HttpClientModule] : []),
+      ],
       // TaskRepository comes from the global TasksModule, which imports this module.
       providers: [CallbackQueue, ...delivery],
       exports: [CallbackQueue, BullModule],

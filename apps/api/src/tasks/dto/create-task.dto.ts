@@ -6,16 +6,26 @@ import { EmptyToUndefined, ToBoolean } from './transforms';
 
 /** Queue priority, callback and decoding options: what every way of creating a task accepts. */
 export class TaskOptionsDto extends DecodeOptionsDto {
-  @ApiPropertyOptional({ description: 'Queue priority: `high` tasks are taken before `normal`, `normal` before `low`.', enum: TASK_PRIORITIES, default: 'normal' })
+  @ApiPropertyOptional({
+    description: 'Queue priority: `high` tasks are taken before `normal`, `normal` before `low`.',
+    enum: TASK_PRIORITIES,
+    default: 'normal',
+  })
   @EmptyToUndefined()
   @IsOptional()
   @IsIn(TASK_PRIORITIES)
   priority?: TaskPriority;
 
-  @ApiPropertyOptional({ description: 'URL that receives a signed POST when the task completes, fails or is cancelled.', example: 'https://example.com/hooks/hark' })
+  @ApiPropertyOptional({
+    description: 'URL that receives a signed POST when the task completes, fails or is cancelled.',
+    example: 'https://example.com/hooks/hark',
+  })
   @EmptyToUndefined()
   @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'callback_url must be an http(s) URL' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'callback_url must be an http(s) URL' },
+  )
   @MaxLength(2048)
   callback_url?: string;
 
@@ -31,14 +41,25 @@ const SHARE_LINK_DESCRIPTION =
 
 /** A new task: its media (`file` upload, `file_url`, or a share link as `url`), queue priority, callback and decoding options. */
 export class CreateTaskDto extends TaskOptionsDto {
-  @ApiPropertyOptional({ description: 'Media URL the processor downloads (instead of uploading `file`). Hosts resolving to private addresses are refused unless listed in ALLOWED_URL_HOSTS.', example: 'https://example.com/talk.mp3' })
+  @ApiPropertyOptional({
+    description:
+      'Media URL the processor downloads (instead of uploading `file`). Hosts resolving to private addresses are refused unless listed in ALLOWED_URL_HOSTS.',
+    example: 'https://example.com/talk.mp3',
+  })
   @EmptyToUndefined()
   @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'file_url must be an http(s) URL' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'file_url must be an http(s) URL' },
+  )
   @MaxLength(2048)
   file_url?: string;
 
-  @ApiPropertyOptional({ description: SHARE_LINK_DESCRIPTION, example: 'https://www.tiktok.com/@hark.demo/video/7301234567890123456', maxLength: 4096 })
+  @ApiPropertyOptional({
+    description: SHARE_LINK_DESCRIPTION,
+    example: 'https://www.tiktok.com/@hark.demo/video/7301234567890123456',
+    maxLength: 4096,
+  })
   @EmptyToUndefined()
   @IsOptional()
   @IsString()
@@ -58,6 +79,12 @@ export class CreateLinkTaskDto extends TaskOptionsDto {
 
 /** Swagger description of the multipart body: the options plus the media file. */
 export class CreateTaskUploadDto extends CreateTaskDto {
-  @ApiProperty({ type: 'string', format: 'binary', required: false, description: 'The audio or video file (any container ffmpeg reads: wav, mp3, m4a, flac, ogg/opus, mp4, mkv, webm, …). Give one of `file`, `file_url` or `url`.' })
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    required: false,
+    description:
+      'The audio or video file (any container ffmpeg reads: wav, mp3, m4a, flac, ogg/opus, mp4, mkv, webm, …). Give one of `file`, `file_url` or `url`.',
+  })
   file?: unknown;
 }

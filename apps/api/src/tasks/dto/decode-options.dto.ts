@@ -12,107 +12,262 @@ const unsupported = (option: keyof typeof U) => `Only the default is supported: 
  * their default; another value is refused with 422 naming the option and why.
  */
 export class DecodeOptionsDto {
-  @ApiPropertyOptional({ description: 'Spoken language (Whisper code). Leave out or empty to detect it from the first speech.', enum: WHISPER_LANGUAGE_CODES, example: 'en' })
+  @ApiPropertyOptional({
+    description: 'Spoken language (Whisper code). Leave out or empty to detect it from the first speech.',
+    enum: WHISPER_LANGUAGE_CODES,
+    example: 'en',
+  })
   @EmptyToUndefined()
   @IsOptional()
-  @IsIn(WHISPER_LANGUAGE_CODES, { message: `language must be a Whisper language code (${WHISPER_LANGUAGE_CODES.join(', ')}) or empty for auto-detection` })
+  @IsIn(WHISPER_LANGUAGE_CODES, {
+    message: `language must be a Whisper language code (${WHISPER_LANGUAGE_CODES.join(', ')}) or empty for auto-detection`,
+  })
   language?: string;
 
-  @ApiPropertyOptional({ description: '`transcribe` keeps the spoken language; `translate` outputs English.', enum: TASK_KINDS, default: D.task })
+  @ApiPropertyOptional({
+    description: '`transcribe` keeps the spoken language; `translate` outputs English.',
+    enum: TASK_KINDS,
+    default: D.task,
+  })
   @EmptyToUndefined()
   @IsOptional()
   @IsIn(TASK_KINDS)
   task?: TaskKind;
 
-  @ApiPropertyOptional({ description: `Sampling temperature. ${unsupported('temperature')}`, default: D.temperature, example: 0 })
-  @ToNumber() @IsOptional() @IsNumber() @Min(0) @Max(1)
+  @ApiPropertyOptional({
+    description: `Sampling temperature. ${unsupported('temperature')}`,
+    default: D.temperature,
+    example: 0,
+  })
+  @ToNumber()
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
   temperature?: number;
 
   @ApiPropertyOptional({ description: `Beam size. ${unsupported('beam_size')}`, default: D.beam_size, example: 1 })
-  @ToNumber() @IsOptional() @IsInt() @Min(1) @Max(20)
+  @ToNumber()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(20)
   beam_size?: number;
 
   @ApiPropertyOptional({ description: `Candidates when sampling. ${unsupported('best_of')}`, default: D.best_of })
-  @ToNumber() @IsOptional() @IsInt() @Min(1) @Max(20)
+  @ToNumber()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(20)
   best_of?: number;
 
   @ApiPropertyOptional({ description: `Beam search patience. ${unsupported('patience')}`, default: D.patience })
-  @ToNumber() @IsOptional() @IsNumber() @Min(0)
+  @ToNumber()
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
   patience?: number;
 
-  @ApiPropertyOptional({ description: `Text prompt for the first window. ${unsupported('initial_prompt')}`, default: D.initial_prompt, type: String })
-  @EmptyToUndefined() @IsOptional() @IsString() @MaxLength(2000)
+  @ApiPropertyOptional({
+    description: `Text prompt for the first window. ${unsupported('initial_prompt')}`,
+    default: D.initial_prompt,
+    type: String,
+  })
+  @EmptyToUndefined()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
   initial_prompt?: string;
 
-  @ApiPropertyOptional({ description: `Text the transcript starts with. ${unsupported('prefix')}`, default: D.prefix, type: String })
-  @EmptyToUndefined() @IsOptional() @IsString() @MaxLength(2000)
+  @ApiPropertyOptional({
+    description: `Text the transcript starts with. ${unsupported('prefix')}`,
+    default: D.prefix,
+    type: String,
+  })
+  @EmptyToUndefined()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
   prefix?: string;
 
-  @ApiPropertyOptional({ description: `Words to favour. ${unsupported('hotwords')}`, default: D.hotwords, type: String })
-  @EmptyToUndefined() @IsOptional() @IsString() @MaxLength(2000)
+  @ApiPropertyOptional({
+    description: `Words to favour. ${unsupported('hotwords')}`,
+    default: D.hotwords,
+    type: String,
+  })
+  @EmptyToUndefined()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
   hotwords?: string;
 
-  @ApiPropertyOptional({ description: `Gzip compression ratio above which a window is re-decoded. ${unsupported('compression_ratio_threshold')}`, default: D.compression_ratio_threshold })
-  @ToNumber() @IsOptional() @IsNumber()
+  @ApiPropertyOptional({
+    description: `Gzip compression ratio above which a window is re-decoded. ${unsupported('compression_ratio_threshold')}`,
+    default: D.compression_ratio_threshold,
+  })
+  @ToNumber()
+  @IsOptional()
+  @IsNumber()
   compression_ratio_threshold?: number;
 
-  @ApiPropertyOptional({ description: `Average log-probability below which a window is re-decoded. ${unsupported('log_prob_threshold')}`, default: D.log_prob_threshold })
-  @ToNumber() @IsOptional() @IsNumber()
+  @ApiPropertyOptional({
+    description: `Average log-probability below which a window is re-decoded. ${unsupported('log_prob_threshold')}`,
+    default: D.log_prob_threshold,
+  })
+  @ToNumber()
+  @IsOptional()
+  @IsNumber()
   log_prob_threshold?: number;
 
-  @ApiPropertyOptional({ description: `No-speech probability above which a window is skipped. ${unsupported('no_speech_threshold')}`, default: D.no_speech_threshold })
-  @ToNumber() @IsOptional() @IsNumber() @Min(0) @Max(1)
+  @ApiPropertyOptional({
+    description: `No-speech probability above which a window is skipped. ${unsupported('no_speech_threshold')}`,
+    default: D.no_speech_threshold,
+  })
+  @ToNumber()
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
   no_speech_threshold?: number;
 
-  @ApiPropertyOptional({ description: `Prompt each window with the previous text. ${unsupported('condition_on_previous_text')}`, default: D.condition_on_previous_text })
-  @ToBoolean() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({
+    description: `Prompt each window with the previous text. ${unsupported('condition_on_previous_text')}`,
+    default: D.condition_on_previous_text,
+  })
+  @ToBoolean()
+  @IsOptional()
+  @IsBoolean()
   condition_on_previous_text?: boolean;
 
-  @ApiPropertyOptional({ description: `Word-level timestamps. ${unsupported('word_timestamps')}`, default: D.word_timestamps })
-  @ToBoolean() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({
+    description: `Word-level timestamps. ${unsupported('word_timestamps')}`,
+    default: D.word_timestamps,
+  })
+  @ToBoolean()
+  @IsOptional()
+  @IsBoolean()
   word_timestamps?: boolean;
 
-  @ApiPropertyOptional({ description: `Punctuation merged with the next word. ${unsupported('prepend_punctuations')}`, default: D.prepend_punctuations })
-  @IsOptional() @IsString()
+  @ApiPropertyOptional({
+    description: `Punctuation merged with the next word. ${unsupported('prepend_punctuations')}`,
+    default: D.prepend_punctuations,
+  })
+  @IsOptional()
+  @IsString()
   prepend_punctuations?: string;
 
-  @ApiPropertyOptional({ description: `Punctuation merged with the previous word. ${unsupported('append_punctuations')}`, default: D.append_punctuations })
-  @IsOptional() @IsString()
+  @ApiPropertyOptional({
+    description: `Punctuation merged with the previous word. ${unsupported('append_punctuations')}`,
+    default: D.append_punctuations,
+  })
+  @IsOptional()
+  @IsString()
   append_punctuations?: string;
 
-  @ApiPropertyOptional({ description: 'Time ranges to transcribe, in seconds: "start,end,start,end,…"; an odd count runs the last range to the end. "0" is the whole file. Supported.', default: D.clip_timestamps, example: '0,30' })
-  @EmptyToUndefined() @IsOptional() @IsString() @Matches(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, { message: 'clip_timestamps must be comma-separated seconds in ascending order, e.g. "0,30,60,90"' })
+  @ApiPropertyOptional({
+    description:
+      'Time ranges to transcribe, in seconds: "start,end,start,end,…"; an odd count runs the last range to the end. "0" is the whole file. Supported.',
+    default: D.clip_timestamps,
+    example: '0,30',
+  })
+  @EmptyToUndefined()
+  @IsOptional()
+  @IsString()
+  @Matches(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, {
+    message: 'clip_timestamps must be comma-separated seconds in ascending order, e.g. "0,30,60,90"',
+  })
   clip_timestamps?: string;
 
-  @ApiPropertyOptional({ description: `Skip silent periods longer than this inside speech, in seconds. ${unsupported('hallucination_silence_threshold')}`, default: D.hallucination_silence_threshold, type: Number })
-  @ToNumber() @IsOptional() @IsNumber() @Min(0)
+  @ApiPropertyOptional({
+    description: `Skip silent periods longer than this inside speech, in seconds. ${unsupported('hallucination_silence_threshold')}`,
+    default: D.hallucination_silence_threshold,
+    type: Number,
+  })
+  @ToNumber()
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
   hallucination_silence_threshold?: number;
 
-  @ApiPropertyOptional({ description: 'Longest piece of audio given to Whisper at once, in seconds (sherpa-onnx decodes at most 29). Supported.', default: D.chunk_length, minimum: 1, maximum: 30 })
-  @ToNumber() @IsOptional() @IsInt() @Min(1) @Max(30)
+  @ApiPropertyOptional({
+    description:
+      'Longest piece of audio given to Whisper at once, in seconds (sherpa-onnx decodes at most 29). Supported.',
+    default: D.chunk_length,
+    minimum: 1,
+    maximum: 30,
+  })
+  @ToNumber()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(30)
   chunk_length?: number;
 
-  @ApiPropertyOptional({ description: 'Cut the audio at speech with Silero VAD (true) or into fixed chunk_length windows (false). Supported.', default: D.vad_filter })
-  @ToBoolean() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({
+    description:
+      'Cut the audio at speech with Silero VAD (true) or into fixed chunk_length windows (false). Supported.',
+    default: D.vad_filter,
+  })
+  @ToBoolean()
+  @IsOptional()
+  @IsBoolean()
   vad_filter?: boolean;
 
-  @ApiPropertyOptional({ description: 'VAD speech probability threshold. Supported.', default: D.threshold, minimum: 0.01, maximum: 0.99 })
-  @ToNumber() @IsOptional() @IsNumber() @Min(0.01) @Max(0.99)
+  @ApiPropertyOptional({
+    description: 'VAD speech probability threshold. Supported.',
+    default: D.threshold,
+    minimum: 0.01,
+    maximum: 0.99,
+  })
+  @ToNumber()
+  @IsOptional()
+  @IsNumber()
+  @Min(0.01)
+  @Max(0.99)
   threshold?: number;
 
-  @ApiPropertyOptional({ description: 'VAD: shorter speech is dropped, in ms. Supported.', default: D.min_speech_duration_ms })
-  @ToNumber() @IsOptional() @IsInt() @Min(0) @Max(10000)
+  @ApiPropertyOptional({
+    description: 'VAD: shorter speech is dropped, in ms. Supported.',
+    default: D.min_speech_duration_ms,
+  })
+  @ToNumber()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10000)
   min_speech_duration_ms?: number;
 
-  @ApiPropertyOptional({ description: 'VAD: longer speech is cut, in seconds (at most 29). Supported.', default: D.max_speech_duration_s })
-  @ToNumber() @IsOptional() @IsNumber() @Min(1) @Max(29)
+  @ApiPropertyOptional({
+    description: 'VAD: longer speech is cut, in seconds (at most 29). Supported.',
+    default: D.max_speech_duration_s,
+  })
+  @ToNumber()
+  @IsOptional()
+  @IsNumber()
+  @Min(1)
+  @Max(29)
   max_speech_duration_s?: number;
 
-  @ApiPropertyOptional({ description: 'VAD: a pause at least this long ends a segment, in ms. Supported.', default: D.min_silence_duration_ms })
-  @ToNumber() @IsOptional() @IsInt() @Min(0) @Max(10000)
+  @ApiPropertyOptional({
+    description: 'VAD: a pause at least this long ends a segment, in ms. Supported.',
+    default: D.min_silence_duration_ms,
+  })
+  @ToNumber()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10000)
   min_silence_duration_ms?: number;
 
-  @ApiPropertyOptional({ description: 'VAD: audio added around each speech segment, in ms. Supported.', default: D.speech_pad_ms })
-  @ToNumber() @IsOptional() @IsInt() @Min(0) @Max(2000)
+  @ApiPropertyOptional({
+    description: 'VAD: audio added around each speech segment, in ms. Supported.',
+    default: D.speech_pad_ms,
+  })
+  @ToNumber()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(2000)
   speech_pad_ms?: number;
 }

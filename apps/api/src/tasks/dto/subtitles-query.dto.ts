@@ -5,15 +5,39 @@ import { EmptyToUndefined, ToNumber } from './transforms';
 
 /** Query of `GET /api/v1/tasks/{id}/subtitles`. */
 export class SubtitlesQueryDto {
-  @ApiPropertyOptional({ enum: SUBTITLE_FORMATS, default: 'srt', description: 'SubRip, WebVTT, plain text, tab-separated (ms), or the transcript as JSON.' })
-  @EmptyToUndefined() @IsOptional() @IsIn(SUBTITLE_FORMATS)
+  @ApiPropertyOptional({
+    enum: SUBTITLE_FORMATS,
+    default: 'srt',
+    description: 'SubRip, WebVTT, plain text, tab-separated (ms), or the transcript as JSON.',
+  })
+  @EmptyToUndefined()
+  @IsOptional()
+  @IsIn(SUBTITLE_FORMATS)
   format?: SubtitleFormat;
 
-  @ApiPropertyOptional({ description: 'Characters per line (srt, vtt); breaks at word boundaries, or between characters for CJK.', minimum: 1, maximum: 1000, example: 42 })
-  @ToNumber() @IsOptional() @IsInt() @Min(1) @Max(1000)
+  @ApiPropertyOptional({
+    description: 'Characters per line (srt, vtt); breaks at word boundaries, or between characters for CJK.',
+    minimum: 1,
+    maximum: 1000,
+    example: 42,
+  })
+  @ToNumber()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   max_line_width?: number;
 
-  @ApiPropertyOptional({ description: 'Lines per cue (srt, vtt); longer segments become several cues.', minimum: 1, maximum: 100, example: 2 })
-  @ToNumber() @IsOptional() @IsInt() @Min(1) @Max(100)
+  @ApiPropertyOptional({
+    description: 'Lines per cue (srt, vtt); longer segments become several cues.',
+    minimum: 1,
+    maximum: 100,
+    example: 2,
+  })
+  @ToNumber()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
   max_line_count?: number;
 }

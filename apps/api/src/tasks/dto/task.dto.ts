@@ -1,7 +1,16 @@
 import type { DecodeOptions } from '@app/asr-engine';
 import { PLATFORMS } from '@app/crawlers';
 import { ERROR_CODES, type ErrorCode } from '@app/errors';
-import { CALLBACK_STATUSES, type LinkMetadata, TASK_KINDS, TASK_PRIORITIES, TASK_SOURCES, TASK_STATUSES, type TaskEntity, type TaskResult } from '@app/tasks';
+import {
+  CALLBACK_STATUSES,
+  type LinkMetadata,
+  TASK_KINDS,
+  TASK_PRIORITIES,
+  TASK_SOURCES,
+  TASK_STATUSES,
+  type TaskEntity,
+  type TaskResult,
+} from '@app/tasks';
 import { ApiProperty } from '@nestjs/swagger';
 
 export class SegmentDto {
@@ -19,10 +28,19 @@ export class SegmentDto {
 }
 
 export class TranscriptDto {
-  @ApiProperty({ description: 'The whole transcript.', example: 'And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country.' })
+  @ApiProperty({
+    description: 'The whole transcript.',
+    example:
+      'And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country.',
+  })
   text: string;
 
-  @ApiProperty({ description: 'Language used for decoding: requested or detected (null when no speech was found).', example: 'en', nullable: true, type: String })
+  @ApiProperty({
+    description: 'Language used for decoding: requested or detected (null when no speech was found).',
+    example: 'en',
+    nullable: true,
+    type: String,
+  })
   language: string | null;
 
   @ApiProperty({ description: 'Seconds of audio decoded.', example: 11 })
@@ -36,10 +54,20 @@ export class CallbackAttemptDto {
   @ApiProperty({ format: 'date-time' })
   at: string;
 
-  @ApiProperty({ description: "The receiver's HTTP status, or null when it did not answer.", nullable: true, type: Number, example: 503 })
+  @ApiProperty({
+    description: "The receiver's HTTP status, or null when it did not answer.",
+    nullable: true,
+    type: Number,
+    example: 503,
+  })
   status_code: number | null;
 
-  @ApiProperty({ description: 'Network error or timeout, when there was no answer.', nullable: true, type: String, example: null })
+  @ApiProperty({
+    description: 'Network error or timeout, when there was no answer.',
+    nullable: true,
+    type: String,
+    example: null,
+  })
   error: string | null;
 
   @ApiProperty({ example: 12 })
@@ -47,7 +75,12 @@ export class CallbackAttemptDto {
 }
 
 export class LinkAuthorDto {
-  @ApiProperty({ description: 'Handle on the platform (TikTok uniqueId, Douyin unique_id).', nullable: true, type: String, example: 'hark.demo' })
+  @ApiProperty({
+    description: 'Handle on the platform (TikTok uniqueId, Douyin unique_id).',
+    nullable: true,
+    type: String,
+    example: 'hark.demo',
+  })
   username: string | null;
 
   @ApiProperty({ description: 'Display name.', nullable: true, type: String, example: 'Hark Demo' })
@@ -62,10 +95,18 @@ export class LinkMetadataDto {
   @ApiProperty({ description: 'The post id on the platform.', example: '7301234567890123456' })
   video_id: string;
 
-  @ApiProperty({ description: "The post's public page.", example: 'https://www.tiktok.com/@hark.demo/video/7301234567890123456' })
+  @ApiProperty({
+    description: "The post's public page.",
+    example: 'https://www.tiktok.com/@hark.demo/video/7301234567890123456',
+  })
   page_url: string;
 
-  @ApiProperty({ description: "The post's caption.", nullable: true, type: String, example: 'Ask not what your country can do for you #history #speech' })
+  @ApiProperty({
+    description: "The post's caption.",
+    nullable: true,
+    type: String,
+    example: 'Ask not what your country can do for you #history #speech',
+  })
   title: string | null;
 
   @ApiProperty({ type: LinkAuthorDto })
@@ -74,10 +115,17 @@ export class LinkMetadataDto {
   @ApiProperty({ description: 'Seconds, as the platform states it.', nullable: true, type: Number, example: 11 })
   duration: number | null;
 
-  @ApiProperty({ nullable: true, type: String, example: 'https://p16-sign-va.tiktokcdn.com/obj/tos-maliva-p-0068/oQhark01cover' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'https://p16-sign-va.tiktokcdn.com/obj/tos-maliva-p-0068/oQhark01cover',
+  })
   cover_url: string | null;
 
-  @ApiProperty({ description: 'Whether the media is the watermarked rendition (only when the platform offers no other).', example: false })
+  @ApiProperty({
+    description: 'Whether the media is the watermarked rendition (only when the platform offers no other).',
+    example: false,
+  })
   watermark: boolean;
 }
 
@@ -92,7 +140,12 @@ export class TaskDto {
   @ApiProperty({ enum: TASK_KINDS, example: 'transcribe' })
   task: string;
 
-  @ApiProperty({ description: 'Requested language, or null for auto-detection.', nullable: true, type: String, example: null })
+  @ApiProperty({
+    description: 'Requested language, or null for auto-detection.',
+    nullable: true,
+    type: String,
+    example: null,
+  })
   language: string | null;
 
   @ApiProperty({ enum: TASK_PRIORITIES, example: 'normal' })
@@ -101,13 +154,22 @@ export class TaskDto {
   @ApiProperty({ enum: TASK_SOURCES, example: 'upload' })
   source: string;
 
-  @ApiProperty({ description: 'The media URL of a `url` task, or the share link of a `link` task.', nullable: true, type: String, example: null })
+  @ApiProperty({
+    description: 'The media URL of a `url` task, or the share link of a `link` task.',
+    nullable: true,
+    type: String,
+    example: null,
+  })
   source_url: string | null;
 
   @ApiProperty({ description: 'The platform of a `link` task.', enum: PLATFORMS, nullable: true, example: null })
   platform: string | null;
 
-  @ApiProperty({ description: 'What the share link of a `link` task resolved to (null until the processor resolved it).', nullable: true, type: LinkMetadataDto })
+  @ApiProperty({
+    description: 'What the share link of a `link` task resolved to (null until the processor resolved it).',
+    nullable: true,
+    type: LinkMetadataDto,
+  })
   link: LinkMetadata | null;
 
   @ApiProperty({ nullable: true, type: String, example: 'talk.mp3' })
@@ -122,7 +184,13 @@ export class TaskDto {
   @ApiProperty({ description: 'Percent of the audio processed (0–100).', example: 0 })
   progress: number;
 
-  @ApiProperty({ description: 'Why the task failed (null unless failed; the last transient error while it is retried). Share-link failures start with their code.', nullable: true, type: String, example: null })
+  @ApiProperty({
+    description:
+      'Why the task failed (null unless failed; the last transient error while it is retried). Share-link failures start with their code.',
+    nullable: true,
+    type: String,
+    example: null,
+  })
   error: string | null;
 
   @ApiProperty({
@@ -133,7 +201,12 @@ export class TaskDto {
   })
   error_code: ErrorCode | null;
 
-  @ApiProperty({ description: 'Engine and model that produced the result.', nullable: true, type: String, example: 'sherpa-onnx/whisper-tiny (int8, cpu)' })
+  @ApiProperty({
+    description: 'Engine and model that produced the result.',
+    nullable: true,
+    type: String,
+    example: 'sherpa-onnx/whisper-tiny (int8, cpu)',
+  })
   engine: string | null;
 
   @ApiProperty({ format: 'date-time' })
@@ -148,13 +221,23 @@ export class TaskDto {
   @ApiProperty({ description: 'Seconds from start to completion.', nullable: true, type: Number, example: 1.42 })
   processing_time: number | null;
 
-  @ApiProperty({ description: 'Every decoding and VAD option, as accepted (defaults filled in).', nullable: true, type: Object })
+  @ApiProperty({
+    description: 'Every decoding and VAD option, as accepted (defaults filled in).',
+    nullable: true,
+    type: Object,
+  })
   decode_options: DecodeOptions | null;
 
   @ApiProperty({ nullable: true, type: String, example: null })
   callback_url: string | null;
 
-  @ApiProperty({ description: 'Callback delivery: pending, delivered or failed (null without a callback or before the task finished).', enum: CALLBACK_STATUSES, nullable: true, example: null })
+  @ApiProperty({
+    description:
+      'Callback delivery: pending, delivered or failed (null without a callback or before the task finished).',
+    enum: CALLBACK_STATUSES,
+    nullable: true,
+    example: null,
+  })
   callback_status: string | null;
 
   @ApiProperty({ type: [CallbackAttemptDto] })
@@ -195,6 +278,11 @@ export class TaskDto {
 
   /** Re-creates the transcript with keys in documented order (jsonb stores them sorted). */
   private static transcript({ text, language, duration, segments }: TaskResult): TranscriptDto {
-    return { text, language, duration, segments: segments.map(({ id, start, end, text }) => ({ id, start, end, text })) };
+    return {
+      text,
+      language,
+      duration,
+      segments: segments.map(({ id, start, end, text }) => ({ id, start, end, text })),
+    };
   }
 }

@@ -3,7 +3,9 @@ import { Transform } from 'class-transformer';
 
 /** Form fields arrive as strings: '' and null mean "not given"; strings are trimmed. */
 export const EmptyToUndefined = () =>
-  Transform(({ value }: { value: unknown }) => (value === '' || value === null ? undefined : typeof value === 'string' ? value.trim() : value));
+  Transform(({ value }: { value: unknown }) =>
+    value === '' || value === null ? undefined : typeof value === 'string' ? value.trim() : value,
+  );
 
 /** Numbers from form fields ('5', '0.5'); anything unparsable stays a string and fails validation. */
 export const ToNumber = () =>
@@ -14,4 +16,5 @@ export const ToNumber = () =>
   });
 
 /** Booleans from form fields: true/false, 1/0, yes/no, on/off (as configuration reads them). */
-export const ToBoolean = () => Transform(({ value }: { value: unknown }) => (value === '' || value === null ? undefined : parseBoolean(value)));
+export const ToBoolean = () =>
+  Transform(({ value }: { value: unknown }) => (value === '' || value === null ? undefined : parseBoolean(value)));
