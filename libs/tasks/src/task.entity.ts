@@ -6,6 +6,7 @@ import type {
   CallbackAttempt,
   CallbackStatus,
   LinkMetadata,
+  TaskCheckpoint,
   TaskKind,
   TaskPriority,
   TaskResult,
@@ -24,6 +25,7 @@ const bigintAsNumber = {
  */
 @Entity('tasks')
 @Index('IDX_tasks_status_created_at', ['status', 'createdAt'])
+@Index('IDX_tasks_api_key_name_idempotency_key', ['apiKeyName', 'idempotencyKey'])
 export class TaskEntity {
   /** UUID, also the BullMQ job id. */
   @PrimaryColumn('uuid')
@@ -74,9 +76,25 @@ export class TaskEntity {
   @Column({ name: 'callback_attempts', type: 'jsonb', default: () => "'[]'" })
   callbackAttempts: CallbackAttempt[];
 
+  /** Stable id of the callback of this outcome (`X-Hark-Delivery-Id`), the same on every retry and redelivery. */
+  @Column({ name: 'callback_delivery_id', type: 'uuid', nullable: true })
+  callbackDeliveryId: string | null;
+
   /** Which API key created the task (a hash prefix, never the key), for per-key limits. */
   @Column({ name: 'api_key_id', type: 'varchar', length: 16, nullable: true })
   apiKeyId: string | null;
+
+  /** The name of the API key that created (and owns) the task; null when the service has no keys. */
+  @Column({ name: 'api_key_name', type: 'varchar', length: 64, nullable: true })
+  apiKeyName: string | null;
+
+  /** The client's `Idempotency-Key` header of the creating request, if any. */
+  @Column({ name: 'idempotency_key', type: 'varchar', length: 255, nullable: true })
+  idempotencyKey: string | null;
+
+  /** SHA-256 (hex) of the creating request (fields and file), to tell a replay from a different request with the same key. */
+  @Column({ name: 'request_hash', type: 'varchar', length: 64, nullable: true })
+  requestHash: string | null;
 
   /** The client's file name, kept as data only. */
   @Column({ name: 'file_name', type: 'text', nullable: true })
@@ -88,6 +106,10 @@ export class TaskEntity {
   /** Where the media is stored (a generated name under STORAGE_DIR); never shown to clients. */
   @Column({ name: 'media_path', type: 'text', nullable: true })
   mediaPath: string | null;
+
+  /** When retention removed the media (MEDIA_RETENTION_HOURS); the result stays. */
+  @Column({ name: 'media_removed_at', type: 'timestamptz', nullable: true })
+  mediaRemovedAt: Date | null;
 
   /** Media duration in seconds, from ffprobe. */
   @Column({ type: 'double precision', nullable: true })
@@ -110,6 +132,10 @@ export class TaskEntity {
 
   @Column({ type: 'jsonb', nullable: true })
   result: TaskResult | null;
+
+  /** Progress of the current attempt that survives a crash: the segments decoded so far and where the audio resumes. */
+  @Column({ type: 'jsonb', nullable: true })
+  checkpoint: TaskCheckpoint | null;
 
   /** Engine and model that produced the result, e.g. `sherpa-onnx/whisper-tiny (int8, cpu)`. */
   @Column({ type: 'varchar', length: 128, nullable: true })

@@ -51,6 +51,18 @@ export function toLinkMetadata(media: ResolvedMedia): LinkMetadata {
 /** The stored result of a completed task (the engine's transcript). */
 export type TaskResult = Transcript;
 
+/**
+ * Where an interrupted attempt resumes: the segments decoded so far and the audio position after
+ * the last decoded chunk (seconds from the start of the file).
+ */
+export interface TaskCheckpoint {
+  /** Seconds of audio fully processed; decoding resumes here. */
+  position: number;
+  /** The language decoding ran in (detected or requested), so a resumed attempt does not detect again. */
+  language: string | null;
+  segments: TaskResult['segments'];
+}
+
 /** Delivery state of a task's callback. */
 export const CALLBACK_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
