@@ -23,8 +23,9 @@ type Changes = QueryDeepPartialEntity<TaskEntity>;
  * allowed status — so of two concurrent transitions of one task exactly one wins, and a late
  * writer (a processor still working on a cancelled task) changes nothing.
  *
- * Reaching a final status also marks the callback `pending` in the same statement and schedules
- * its delivery: exactly once, because only the winning transition gets a task back.
+ * Reaching a final status also marks the callback `pending` (with a new delivery id) in the same
+ * statement and schedules its delivery: exactly once, because only the winning transition gets a
+ * task back.
  */
 @Injectable()
 export class TaskLifecycle {
@@ -88,6 +89,8 @@ export class TaskLifecycle {
       processingTime: null,
       callbackStatus: null,
       callbackAttempts: [],
+      callbackDeliveryId: null,
+      checkpoint: null,
     });
   }
 
@@ -101,7 +104,10 @@ export class TaskLifecycle {
         ...changes,
         status: to,
         ...(final
-          ? { callbackStatus: () => `CASE WHEN callback_url IS NULL THEN callback_status ELSE 'pending' END` }
+          ? {
+              callbackStatus: () => `CASE WHEN callback_url IS NULL THEN callback_status ELSE 'pending' END`,
+              callbackDeliveryId: () => `CASE WHEN callback_url IS NULL THEN NULL ELSE gen_random_uuid() END`,
+            }
           : {}),
       })
       .where('id = :id AND status IN (:...from)', { id, from })
