@@ -28,9 +28,15 @@ export const ERROR_CODES = [
   'url_not_allowed',
   // Resolving a TikTok / Douyin share link.
   ...LINK_ERROR_CODES,
+  // The task itself.
+  'poison_task',
+  'dependency_outage',
   // Requests to the api.
   'invalid_api_key',
   'rate_limit_exceeded',
   'model_not_found',
+  'dependency_unavailable',
+  'media_gone',
+  'idempotency_conflict',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

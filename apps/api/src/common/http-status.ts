@@ -37,7 +37,12 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, HttpMapping>> = {
   empty_response: { status: HttpStatus.BAD_GATEWAY },
   unexpected_format: { status: HttpStatus.BAD_GATEWAY },
   network_error: { status: HttpStatus.BAD_GATEWAY },
+  poison_task: { status: HttpStatus.INTERNAL_SERVER_ERROR },
+  dependency_outage: { status: HttpStatus.SERVICE_UNAVAILABLE, retryAfter: 5 },
   invalid_api_key: { status: HttpStatus.UNAUTHORIZED },
   rate_limit_exceeded: { status: HttpStatus.TOO_MANY_REQUESTS, retryAfter: 30 },
   model_not_found: { status: HttpStatus.NOT_FOUND },
+  dependency_unavailable: { status: HttpStatus.SERVICE_UNAVAILABLE, retryAfter: 5 },
+  media_gone: { status: HttpStatus.GONE },
+  idempotency_conflict: { status: HttpStatus.CONFLICT },
 };
