@@ -1,64 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { connect, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OwnRedis } from './support/own-redis';
 import { type AppProcess, TestStack } from './support/stack';
 import { waitFor } from './support/wait';
-
-/** A Redis of this test's own, so it can be stopped and started again. */
-class OwnRedis {
-  private process?: ChildProcess;
-  constructor(readonly port: number) {}
-
-  async start(): Promise<void> {
-    const server = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: 'ignore' },
-    );
-    this.process = server;
-    await waitFor(
-      () => {
-        if (server.exitCode !== null || server.signalCode !== null)
-          throw new Error(`redis-server on port ${this.port} exited (${server.exitCode ?? server.signalCode})`);
-        return this.ping();
-      },
-      { what: `redis-server on port ${this.port} to answer PING` },
-    );
-  }
-
-  /** Whether the server answers PING with PONG. */
-  private ping(): Promise<boolean> {
-    return new Promise((done) => {
-      const socket = connect(this.port, '127.0.0.1');
-      let reply = '';
-      const end = (ok: boolean) => {
-        socket.destroy();
-        done(ok);
-      };
-      socket.setTimeout(1000, () => end(false));
-      socket.on('error', () => end(false));
-      socket.on('connect', () => socket.write('PING\r\n'));
-      socket.on('data', (data) => {
-        reply += data.toString();
-        if (reply.includes('\r\n')) end(reply.startsWith('+PONG'));
-      });
-    });
-  }
-
-  async stop(): Promise<void> {
-    const exited = new Promise((done) => this.process?.once('exit', done));
-    this.process?.kill('SIGKILL');
-    await exited;
-  }
-}
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 
 async function readiness(url: string): Promise<{ status: number; body: any }> {
   const response = await fetch(`${url}/health/ready`);
@@ -71,9 +14,8 @@ describe('health probes', () => {
   let processor: AppProcess;
 
   beforeAll(async () => {
-    redis = new OwnRedis(await freePort());
-    await redis.start();
-    stack = await TestStack.create({ REDIS_URL: `redis://127.0.0.1:${redis.port}`, API_KEYS: 'secret-key' });
+    redis = await OwnRedis.start();
+    stack = await TestStack.create({ REDIS_URL: redis.url, API_KEYS: 'secret-key' });
     await stack.startApi();
     processor = await stack.startProcessor();
   });
