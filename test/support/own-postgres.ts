@@ -87,10 +87,12 @@ export class OwnPostgres {
     await rm(this.dir, { recursive: true, force: true });
   }
 
-  private run(tool: string, args: string[]): void {
+  /** Runs a server tool (as `postgres` when the test runs as root), without blocking the event loop. */
+  private async run(tool: string, args: string[]): Promise<void> {
     const asPostgres = userInfo().uid === 0;
-    execFileSync(asPostgres ? 'runuser' : tool, asPostgres ? ['-u', 'postgres', '--', tool, ...args] : args, {
-      stdio: 'pipe',
-    });
+    await promisify(execFile)(
+      asPostgres ? 'runuser' : tool,
+      asPostgres ? ['-u', 'postgres', '--', tool, ...args] : args,
+    );
   }
 }
