@@ -31,3 +31,24 @@ export function decideFailure(error: unknown, attempt: number, maxAttempts: numb
     ? { action: 'retry', ...description }
     : { action: 'fail', ...description, retryable };
 }
+
+/** BullMQ's reason for a job that stalled more than `maxStalledCount` times (moveStalledJobsToWait). */
+const STALLED_TOO_OFTEN = 'job stalled more than allowable limit';
+
+/**
+ * The task's `error` and `error_code` for a job that BullMQ failed on its own (the worker never
+ * reported an outcome): a job whose processor died more than JOB_MAX_STALLS times is a poison task.
+ * @param failedReason the job's `failedReason`
+ */
+export function describeFailedJob(
+  failedReason: string | undefined,
+  maxStalls: number,
+): { error: string; code: ErrorCode | null } {
+  if (failedReason === STALLED_TOO_OFTEN) {
+    return {
+      error: `The processor working on this task stopped (crashed or was killed) more than ${maxStalls} times (JOB_MAX_STALLS); it is treated as a poison task and not run again. Check the processors' logs for what killed them; retry the task once that is fixed.`,
+      code: 'poison_task',
+    };
+  }
+  return { error: failedReason || 'The job failed.', code: null };
+}

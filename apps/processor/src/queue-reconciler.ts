@@ -1,5 +1,6 @@
 import { HarkConfig } from '@app/config';
 import { TaskLifecycle, TaskQueue, TaskRepository } from '@app/tasks';
+import { describeFailedJob } from './failure-policy';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 
 /** Tasks changed more recently than this are left alone (the api may be enqueueing them right now). */
@@ -59,8 +60,9 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
         this.logger.warn(`Task ${task.id} (${task.status}) had no job in Redis; re-enqueued`);
       } else if (state === 'failed') {
         const job = await this.queue.job(task.id);
-        if (await this.lifecycle.fail(task.id, job?.failedReason || 'The job failed.'))
-          this.logger.warn(`Task ${task.id} marked failed from its failed job: ${job?.failedReason}`);
+        const { error, code } = describeFailedJob(job?.failedReason, this.config.jobMaxStalls);
+        if (await this.lifecycle.fail(task.id, error, code))
+          this.logger.warn(`Task ${task.id} marked failed from its failed job: ${error}`);
       }
     }
     return enqueued;

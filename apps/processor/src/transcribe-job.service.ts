@@ -1,4 +1,6 @@
-import { type NamedJob, TaskLifecycle } from '@app/tasks';
+import { HarkConfig } from '@app/config';
+import { HarkError, isConnectionError } from '@app/errors';
+import { DEPENDENCY_NAMES, DependencyMonitor, type NamedJob, TaskLifecycle } from '@app/tasks';
 import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { ActiveTasks } from './active-tasks';
@@ -6,9 +8,11 @@ import { decideFailure } from './failure-policy';
 import { TranscriptionService } from './transcription.service';
 
 /**
- * Runs one `transcribe` job: the pipeline with a cancel signal, and when it throws, what
- * `decideFailure` says — stop, hand the job back, let BullMQ retry it (task `queued`), or fail
- * the task (BullMQ is told not to retry when the failure is permanent).
+ * Runs one `transcribe` job: the pipeline with a cancel signal. When Postgres or Redis drops out,
+ * the job waits for them (up to DEPENDENCY_OUTAGE_TOLERANCE_MS) and goes on from its checkpoint:
+ * an outage is not the task's fault. When the pipeline throws for any other reason, it does what
+ * `decideFailure` says: stop, hand the job back, let BullMQ retry it (task `queued`), or fail the
+ * task (BullMQ is told not to retry when the failure is permanent).
  */
 @Injectable()
 export class TranscribeJobService {
@@ -18,6 +22,8 @@ export class TranscribeJobService {
     private readonly transcription: TranscriptionService,
     private readonly lifecycle: TaskLifecycle,
     private readonly active: ActiveTasks,
+    private readonly monitor: DependencyMonitor,
+    private readonly config: HarkConfig,
   ) {}
 
   /**
@@ -27,9 +33,7 @@ export class TranscribeJobService {
   async run(job: NamedJob<'transcribe'>, token?: string): Promise<void> {
     const { taskId } = job.data;
     try {
-      await this.active.track(taskId, (signal) =>
-        this.transcription.run(taskId, (progress) => job.updateProgress(progress), signal),
-      );
+      await this.active.track(taskId, (signal) => this.throughOutages(job, signal));
     } catch (error) {
       const attempt = job.attemptsMade + 1;
       const decision = decideFailure(error, attempt, job.opts.attempts ?? 1);
@@ -49,6 +53,45 @@ export class TranscribeJobService {
           this.logger.warn(`Task ${taskId} attempt ${attempt} failed (final): ${decision.error}`);
           await this.lifecycle.fail(taskId, decision.error, decision.code).catch(() => null);
           throw decision.retryable ? error : new UnrecoverableError(decision.error);
+      }
+    }
+  }
+
+  /**
+   * The pipeline, continued after each dependency outage until it ends.
+   * @throws HarkError `dependency_outage` when a dependency stays away longer than the tolerance
+   */
+  private async throughOutages(job: NamedJob<'transcribe'>, signal: AbortSignal): Promise<void> {
+    const { taskId } = job.data;
+    for (let started = false; ;) {
+      try {
+        const task = started ? await this.transcription.current(taskId) : await this.transcription.start(taskId);
+        started = true;
+        if (!task) {
+          this.logger.warn(`Task ${taskId} is gone or already finished; job skipped`);
+          return;
+        }
+        await this.transcription.process(task, (progress) => job.updateProgress(progress), signal);
+        return;
+      } catch (error) {
+        if (!isConnectionError(error) || signal.aborted) throw error;
+        const tolerance = this.config.dependencyOutageToleranceMs;
+        const missing =
+          this.monitor
+            .down()
+            .map((dependency) => DEPENDENCY_NAMES[dependency])
+            .join(' and ') || 'A dependency';
+        this.logger.warn(
+          `Task ${taskId}: ${missing} unreachable (${error instanceof Error ? error.message : String(error)}); waiting up to ${tolerance} ms`,
+        );
+        if (!(await this.monitor.waitUntilUp(Date.now() + tolerance, signal))) {
+          throw new HarkError(
+            'dependency_outage',
+            `${missing} stayed unreachable for more than ${tolerance / 1000} s (DEPENDENCY_OUTAGE_TOLERANCE_MS); the task was not at fault. Retry it.`,
+            false,
+          );
+        }
+        this.logger.log(`Task ${taskId}: dependencies are back; continuing from the checkpoint`);
       }
     }
   }

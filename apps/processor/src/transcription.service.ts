@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import type { Agent } from 'node:http';
 import { join } from 'node:path';
-import { AsrEngine } from '@app/asr-engine';
+import { AsrEngine, type DecodeOptions } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
 import { LinkResolverService } from '@app/crawlers';
 import { HttpClient } from '@app/http';
@@ -33,33 +34,48 @@ export class TranscriptionService {
   ) {}
 
   /**
-   * Transcribes a task and stores its result. Does nothing when the task is gone or finished
-   * (a duplicate delivery, a cancelled or deleted task).
+   * Starts an attempt (`TaskLifecycle.start`, counting it).
+   * @returns the task, or null when it is gone or already finished (a duplicate delivery, a
+   *   cancelled or deleted task): the job is then skipped
+   */
+  start(taskId: string): Promise<TaskEntity | null> {
+    return this.lifecycle.start(taskId);
+  }
+
+  /**
+   * Transcribes a started task and stores its result. After each chunk the progress and a
+   * checkpoint (segments so far, audio position) are saved, and an attempt after a crash, a
+   * hand-back or a dependency outage resumes from there.
    * @param signal aborts the work when the task is cancelled
    * @throws MediaError, HttpRequestError or LinkError (see `retryable`) when the media cannot be had
    *   or decoded; the abort reason; any other error is transient (database, Redis, engine)
    */
-  async run(taskId: string, reportProgress: ProgressSink, signal: AbortSignal): Promise<void> {
-    const found = await this.lifecycle.start(taskId);
-    if (!found) {
-      this.logger.warn(`Task ${taskId} is gone or already finished; job skipped`);
-      return;
-    }
+  async process(found: TaskEntity, reportProgress: ProgressSink, signal: AbortSignal): Promise<void> {
+    const taskId = found.id;
     const startedAt = performance.now();
-    const task = found.source === 'upload' ? found : await this.fetchMedia(found, signal);
+    const fetched = found.source === 'upload' || (found.mediaPath && existsSync(found.mediaPath));
+    const task = fetched ? found : await this.fetchMedia(found, signal);
     if (!task.mediaPath) throw new MediaError('unreadable', 'The task has no media.');
+    const options: Partial<DecodeOptions> = task.decodeOptions ?? { language: task.language, task: task.task };
+    // Clipped decoding cannot resume mid-file; it starts over.
+    const resumeFrom = task.checkpoint && (options.clip_timestamps ?? '0') === '0' ? task.checkpoint : undefined;
+    if (resumeFrom)
+      this.logger.log(`Task ${taskId} resumes at ${resumeFrom.position} s with ${resumeFrom.segments.length} segments`);
     let progress = 0;
+    let chunks = 0;
     const transcript = await this.engine.transcribe(
-      this.media.decode(task.mediaPath, signal),
-      task.decodeOptions ?? { language: task.language, task: task.task },
+      this.media.decode(task.mediaPath, signal, resumeFrom?.position),
+      options,
       {
         signal,
-        onProgress: async (_segment, secondsRead) => {
-          // Capped at 99 until the result is stored; written only when the whole percent changes.
+        resumeFrom,
+        onProgress: async (_segment, secondsRead, checkpoint) => {
+          chunks++;
+          // Capped at 99 until the result is stored.
           const next = task.duration ? Math.min(99, Math.floor((secondsRead / task.duration) * 100)) : 0;
-          if (next <= progress) return;
-          progress = next;
-          await Promise.all([this.taskRepository.setProgress(taskId, next), reportProgress(next)]);
+          progress = Math.max(progress, next);
+          await this.taskRepository.saveCheckpoint(taskId, progress, checkpoint);
+          await reportProgress(progress);
         },
       },
     );
@@ -72,8 +88,14 @@ export class TranscriptionService {
     }
     await reportProgress(100);
     this.logger.log(
-      `Task ${taskId} completed: ${transcript.segments.length} segments, ${transcript.duration}s of audio in ${processingTime}s (RTF ${(processingTime / Math.max(transcript.duration, 0.001)).toFixed(3)})`,
+      `Task ${taskId} completed: ${transcript.segments.length} segments, ${transcript.duration}s of audio in ${processingTime}s (RTF ${(processingTime / Math.max(transcript.duration, 0.001)).toFixed(3)}); ${chunks} chunks decoded${resumeFrom ? `, resumed at ${resumeFrom.position} s` : ''}`,
     );
+  }
+
+  /** The task, when it is still `processing` (the same attempt continuing after a dependency outage). */
+  async current(taskId: string): Promise<TaskEntity | null> {
+    const task = await this.taskRepository.findById(taskId);
+    return task?.status === 'processing' ? task : null;
   }
 
   /**

@@ -1,8 +1,9 @@
 import { HarkConfig } from '@app/config';
-import type { QueueJob } from '@app/tasks';
-import { WorkerHost } from '@nestjs/bullmq';
+import { DependencyMonitor, type QueueJob, TaskLifecycle } from '@app/tasks';
+import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ActiveTasks, ShuttingDownError } from './active-tasks';
+import { describeFailedJob } from './failure-policy';
 import { TranscribeJobService } from './transcribe-job.service';
 import { TranscriptionService } from './transcription.service';
 
@@ -19,6 +20,8 @@ export class TranscriptionWorker extends WorkerHost implements OnApplicationBoot
     private readonly transcribeJobs: TranscribeJobService,
     private readonly transcription: TranscriptionService,
     private readonly active: ActiveTasks,
+    private readonly lifecycle: TaskLifecycle,
+    private readonly monitor: DependencyMonitor,
     private readonly config: HarkConfig,
   ) {
     super();
@@ -34,7 +37,27 @@ export class TranscriptionWorker extends WorkerHost implements OnApplicationBoot
   }
 
   onApplicationBootstrap(): void {
+    // No new jobs while Postgres or Redis is down: a job taken now could only wait or fail.
+    this.monitor.onChange((down) => {
+      if (this.worker.closing) return;
+      if (down.length) this.worker.pause(true).catch(() => undefined);
+      else this.worker.resume();
+    });
     this.worker.run().catch((error: unknown) => this.logger.error(`Worker stopped: ${String(error)}`));
+  }
+
+  /**
+   * A job BullMQ failed by itself, without the task being told: one that stalled more than
+   * JOB_MAX_STALLS times (its processors kept dying) fails its task as a poison task at once.
+   * (The reconciler catches the same later, should this processor miss it.)
+   */
+  @OnWorkerEvent('failed')
+  async onFailed(job: QueueJob<'transcription'> | undefined, error: Error): Promise<void> {
+    if (job?.name !== 'transcribe') return;
+    const { error: reason, code } = describeFailedJob(error.message, this.config.jobMaxStalls);
+    if (code === 'poison_task' && (await this.lifecycle.fail(job.data.taskId, reason, code).catch(() => null))) {
+      this.logger.warn(`Task ${job.data.taskId} failed as a poison task`);
+    }
   }
 
   /**

@@ -36,9 +36,25 @@ export interface TranscribeHooks {
    * held no text) and how many seconds of audio have been read so far. Awaited: a slow callback
    * slows reading (back-pressure), never buffers audio.
    */
-  onProgress?: (segment: Segment | null, secondsRead: number) => Promise<void> | void;
+  onProgress?: (segment: Segment | null, secondsRead: number, checkpoint: Checkpoint) => Promise<void> | void;
+  /**
+   * Continue an interrupted transcription: `audio` starts at `resumeFrom.position` seconds of the
+   * file, the segments decoded before are kept, and the language is not detected again. Not
+   * possible with `clip_timestamps` (the caller starts over then).
+   */
+  resumeFrom?: Checkpoint;
   /** Aborting stops the transcription between chunks with the signal's reason. */
   signal?: AbortSignal;
+}
+
+/**
+ * Where an interrupted transcription can continue: the audio position (seconds) after the last
+ * decoded chunk, the language it decoded in, and the segments so far.
+ */
+export interface Checkpoint {
+  position: number;
+  language: string | null;
+  segments: Segment[];
 }
 
 /** What an engine runs; for logs and for the task's `engine` field. */
@@ -154,18 +170,23 @@ export class AsrEngine {
     }
     return this.recognizers.use(async (recognizer) => {
       const segmenter = this.segmenter(decode);
-      const segments: Segment[] = [];
-      let language = decode.language || (this.info.multilingual ? null : 'en');
-      let samplesRead = 0;
+      const resume = hooks.resumeFrom;
+      const segments: Segment[] = [...(resume?.segments ?? [])];
+      let language = resume?.language ?? (decode.language || (this.info.multilingual ? null : 'en'));
+      // Sample index of the file where `audio` starts.
+      const offset = Math.round((resume?.position ?? 0) * ENGINE_SAMPLE_RATE);
+      let samplesRead = offset;
 
-      const decodeChunk = async (chunk: SpeechChunk) => {
+      const decodeChunk = async (relative: SpeechChunk) => {
         hooks.signal?.throwIfAborted();
+        const chunk = { start: relative.start + offset, samples: relative.samples };
         language ??= this.detectLanguage(chunk.samples);
         recognizer.configure(language, decode.task);
         const { text } = await recognizer.decode(chunk.samples, ENGINE_SAMPLE_RATE);
         const segment = text.trim() ? chunkToSegment(segments.length, chunk, ENGINE_SAMPLE_RATE, text) : null;
         if (segment) segments.push(segment);
-        await hooks.onProgress?.(segment, samplesRead / ENGINE_SAMPLE_RATE);
+        const position = roundTime((chunk.start + chunk.samples.length) / ENGINE_SAMPLE_RATE);
+        await hooks.onProgress?.(segment, samplesRead / ENGINE_SAMPLE_RATE, { position, language, segments });
       };
 
       for await (const samples of audio) {

@@ -1,5 +1,5 @@
 export { AsrEngine } from './asr-engine';
-export type { AsrEngineOptions, EngineInfo, TranscribeHooks } from './asr-engine';
+export type { AsrEngineOptions, Checkpoint, EngineInfo, TranscribeHooks } from './asr-engine';
 export {
   DEFAULT_DECODE_OPTIONS,
   parseClipTimestamps,

@@ -13,10 +13,11 @@ const BYTES_PER_SAMPLE = Float32Array.BYTES_PER_ELEMENT;
  *
  * @param path local media file
  * @param signal aborting it kills ffmpeg and ends the iteration with the abort reason
+ * @param startSeconds where to start in the file (ffmpeg seeks the input; for audio the seek is sample-accurate)
  * @yields Float32Array chunks of samples in [-1, 1] (16 kHz mono); lengths vary
  * @throws MediaError `decode_failed` when ffmpeg exits with an error
  */
-export async function* decodePcm(path: string, signal?: AbortSignal): AsyncGenerator<Float32Array> {
+export async function* decodePcm(path: string, signal?: AbortSignal, startSeconds = 0): AsyncGenerator<Float32Array> {
   const output = new PassThrough({ highWaterMark: 1 << 18 });
   let stderr = '';
   let running = true;
@@ -24,6 +25,7 @@ export async function* decodePcm(path: string, signal?: AbortSignal): AsyncGener
   const exited = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
   exited.catch(() => undefined); // awaited below; this only keeps an early exit from being unhandled
   const command = ffmpeg(path)
+    .seekInput(startSeconds)
     .noVideo()
     .audioChannels(1)
     .audioFrequency(WHISPER_SAMPLE_RATE)

@@ -14,8 +14,11 @@ export abstract class MediaTools {
   /** Container, duration (s) and first audio stream. @throws MediaError `empty`, `unreadable`, `no_audio` */
   abstract probe(path: string): Promise<MediaInfo>;
 
-  /** The first audio stream as Float32 mono PCM at 16 kHz, streamed. @throws MediaError `decode_failed` */
-  abstract decode(path: string, signal?: AbortSignal): AsyncGenerator<Float32Array>;
+  /**
+   * The first audio stream as Float32 mono PCM at 16 kHz, streamed, from `startSeconds` on.
+   * @throws MediaError `decode_failed`
+   */
+  abstract decode(path: string, signal?: AbortSignal, startSeconds?: number): AsyncGenerator<Float32Array>;
 
   /** The first audio stream converted to a file format, streamed. The stream errors with MediaError `decode_failed`. */
   abstract extractAudio(path: string, options: ExtractAudioOptions): Readable;
@@ -28,8 +31,8 @@ export class FfmpegMediaTools extends MediaTools {
     return probeMedia(path);
   }
 
-  decode(path: string, signal?: AbortSignal): AsyncGenerator<Float32Array> {
-    return decodePcm(path, signal);
+  decode(path: string, signal?: AbortSignal, startSeconds = 0): AsyncGenerator<Float32Array> {
+    return decodePcm(path, signal, startSeconds);
   }
 
   extractAudio(path: string, options: ExtractAudioOptions): Readable {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { And, In, LessThan, MoreThanOrEqual, type FindOptionsWhere, type Repository } from 'typeorm';
+import { And, In, IsNull, LessThan, MoreThanOrEqual, type FindOptionsWhere, type Repository } from 'typeorm';
 import { TaskEntity } from './task.entity';
 import { UNFINISHED_STATUSES } from './task-transitions';
 import type { Platform } from '@app/crawlers';
@@ -8,6 +8,7 @@ import type {
   CallbackAttempt,
   CallbackStatus,
   LinkMetadata,
+  TaskCheckpoint,
   TaskKind,
   TaskPriority,
   TaskSource,
@@ -29,6 +30,7 @@ export type NewTask = Pick<TaskEntity, 'id' | 'task' | 'language' | 'priority' |
       | 'callbackUrl'
       | 'callbackIncludeResult'
       | 'apiKeyId'
+      | 'apiKeyName'
     >
   >;
 
@@ -42,6 +44,28 @@ export interface TaskFilter {
   platform?: Platform;
   createdAfter?: Date;
   createdBefore?: Date;
+}
+
+/**
+ * The API key whose tasks a read is limited to. A task belongs to the key named in its
+ * `api_key_name`; a row from before tasks recorded key names (`api_key_name` null) belongs to the
+ * key whose secret has its `api_key_id`.
+ */
+export interface TaskOwner {
+  name: string;
+  id: string;
+}
+
+/** `where`, limited to the tasks of `owner` (unchanged without an owner). */
+function ownedBy(
+  where: FindOptionsWhere<TaskEntity>,
+  owner: TaskOwner | undefined,
+): FindOptionsWhere<TaskEntity> | FindOptionsWhere<TaskEntity>[] {
+  if (!owner) return where;
+  return [
+    { ...where, apiKeyName: owner.name },
+    { ...where, apiKeyName: IsNull(), apiKeyId: owner.id },
+  ];
 }
 
 /**
@@ -60,12 +84,18 @@ export class TaskRepository {
     return this.repository.findOneByOrFail({ id: task.id });
   }
 
-  findById(id: string): Promise<TaskEntity | null> {
-    return this.repository.findOneBy({ id });
+  /** The task with this id; with `owner`, only when it belongs to that key (null otherwise). */
+  findById(id: string, owner?: TaskOwner): Promise<TaskEntity | null> {
+    return this.repository.findOneBy(ownedBy({ id }, owner));
   }
 
-  /** One page of tasks, newest first, and how many match in all. */
-  async list(filter: TaskFilter, limit: number, offset: number): Promise<{ items: TaskEntity[]; total: number }> {
+  /** One page of tasks, newest first, and how many match in all; with `owner`, only that key's tasks. */
+  async list(
+    filter: TaskFilter,
+    limit: number,
+    offset: number,
+    owner?: TaskOwner,
+  ): Promise<{ items: TaskEntity[]; total: number }> {
     const given = {
       status: filter.status,
       priority: filter.priority,
@@ -82,7 +112,7 @@ export class TaskRepository {
     const before = filter.createdBefore && LessThan(filter.createdBefore);
     if (after || before) where.createdAt = after && before ? And(after, before) : (after ?? before);
     const [items, total] = await this.repository.findAndCount({
-      where,
+      where: ownedBy(where, owner),
       order: { createdAt: 'DESC', id: 'ASC' },
       take: limit,
       skip: offset,
@@ -91,8 +121,8 @@ export class TaskRepository {
   }
 
   /** How many queued or processing tasks an API key has. */
-  countUnfinished(apiKeyId: string): Promise<number> {
-    return this.repository.countBy({ apiKeyId, status: In(UNFINISHED_STATUSES) });
+  countUnfinished(owner: TaskOwner): Promise<number> {
+    return this.repository.countBy(ownedBy({ status: In(UNFINISHED_STATUSES) }, owner));
   }
 
   /** Records the downloaded media of a processing `url` task. */
@@ -108,13 +138,16 @@ export class TaskRepository {
     return this.changed(await this.repository.update({ id, status: 'processing' }, { link }));
   }
 
-  /** Updates progress (0–100) of a processing task. */
-  async setProgress(id: string, progress: number): Promise<boolean> {
+  /** Saves the progress (0–100) and the checkpoint of a processing task, after each decoded chunk. */
+  async saveCheckpoint(id: string, progress: number, checkpoint: TaskCheckpoint): Promise<boolean> {
     return this.changed(
-      await this.repository.update(
-        { id, status: 'processing' },
-        { progress: Math.max(0, Math.min(100, Math.floor(progress))) },
-      ),
+      await this.repository
+        .createQueryBuilder()
+        .update()
+        .set({ progress: Math.max(0, Math.min(100, Math.floor(progress))), checkpoint: () => ':checkpoint::jsonb' })
+        .setParameter('checkpoint', JSON.stringify(checkpoint))
+        .where({ id, status: 'processing' })
+        .execute(),
     );
   }
 

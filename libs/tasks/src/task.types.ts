@@ -1,4 +1,4 @@
-import type { Transcript, WhisperTask } from '@app/asr-engine';
+import type { Checkpoint, Transcript, WhisperTask } from '@app/asr-engine';
 import type { Platform, ResolvedMedia } from '@app/crawlers';
 
 /** Statuses of a task; the moves between them are in `TRANSITIONS` (task-transitions.ts). */
@@ -51,29 +51,31 @@ export function toLinkMetadata(media: ResolvedMedia): LinkMetadata {
 /** The stored result of a completed task (the engine's transcript). */
 export type TaskResult = Transcript;
 
-/**
- * Where an interrupted attempt resumes: the segments decoded so far and the audio position after
- * the last decoded chunk (seconds from the start of the file).
- */
-export interface TaskCheckpoint {
-  /** Seconds of audio fully processed; decoding resumes here. */
-  position: number;
-  /** The language decoding ran in (detected or requested), so a resumed attempt does not detect again. */
-  language: string | null;
-  segments: TaskResult['segments'];
-}
+/** Where an interrupted attempt resumes (the engine's checkpoint, kept in Postgres). */
+export type TaskCheckpoint = Checkpoint;
 
 /** Delivery state of a task's callback. */
 export const CALLBACK_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];
 
-/** One attempt to deliver a callback. */
+/**
+ * One attempt to deliver a callback, as stored in `callback_attempts` (and shown by the api). It is
+ * appended when the attempt starts, before the request is sent, with `status_code`, `error` and
+ * `duration_ms` null, and completed with them when the attempt ends; an attempt that stays without
+ * any of them never ended (the processor stopped while sending it), and the delivery was retried.
+ */
 export interface CallbackAttempt {
-  /** ISO time the request was sent. */
+  /** ISO time the attempt started (the request was about to be sent). */
   at: string;
-  /** HTTP status of the receiver's answer, or null when no answer came (see `error`). */
+  /**
+   * The delivery this attempt belongs to (`X-Hark-Delivery-Id`, the task's `callback_delivery_id`);
+   * null in attempts recorded before delivery ids existed.
+   */
+  delivery_id?: string | null;
+  /** HTTP status of the receiver's answer, or null when no answer came (see `error`) or the attempt never ended. */
   status_code: number | null;
   /** Network error or timeout, when there was no answer. */
   error: string | null;
-  duration_ms: number;
+  /** How long the attempt took; null while it runs, or when it never ended. */
+  duration_ms: number | null;
 }

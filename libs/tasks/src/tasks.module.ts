@@ -4,6 +4,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CallbacksModule } from './callbacks/callbacks.module';
+import { DependencyMonitor } from './dependency-monitor';
 import { QUEUES } from './queue.contract';
 import { RedisHealthIndicator } from './redis-health.indicator';
 import { TaskCancellation } from './task-cancellation';
@@ -30,6 +31,7 @@ export class TasksModule {
       TaskQueue,
       TaskCancellation,
       RedisHealthIndicator,
+      DependencyMonitor,
       ...(role === 'api' ? [TranscriptionEvents] : []),
     ];
     return {

@@ -1,0 +1,28 @@
+/** Socket-level error codes of a lost or refused connection (Node's `errno` names). */
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/**
+ * PostgreSQL SQLSTATEs of a server that is going away or not there yet: class 08 (connection
+ * exception) and 57P01–57P03 (admin shutdown, crash shutdown, cannot connect now). Source:
+ * PostgreSQL documentation, Appendix A "PostgreSQL Error Codes".
+ */
+const POSTGRES_UNAVAILABLE = /^(08|57P0[1-3])/;
+
+/** Messages of pg, TypeORM and ioredis when a connection is lost, closed or cannot be used. */
+const CONNECTION_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Connection is closed|Stream isn't writeable|max retries per request|Client has encountered a connection error|Connection lost|the database system is (starting up|shutting down|in recovery)/i;
+
+/**
+ * Whether an error means a dependency (Postgres or Redis) cannot be reached right now, rather
+ * than that the work itself is wrong: refused or reset sockets, a server shutting down, a closed
+ * client. Looks through `driverError` (TypeORM) and `cause`.
+ */
+export function isConnectionError(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (SOCKET_CODES.has(code) || POSTGRES_UNAVAILABLE.test(code))) return true;
+    if (CONNECTION_MESSAGES.test(current.message)) return true;
+    current = (current as { driverError?: unknown }).driverError ?? current.cause;
+  }
+  return false;
+}

@@ -1,0 +1,128 @@
+import { HarkError } from '@app/errors';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { TaskQueue } from './task-queue';
+
+/** The services Hark cannot work without. */
+export type Dependency = 'postgres' | 'redis';
+const DEPENDENCIES: readonly Dependency[] = ['postgres', 'redis'];
+
+/** Display names, for messages. */
+export const DEPENDENCY_NAMES: Readonly<Record<Dependency, string>> = { postgres: 'Postgres', redis: 'Redis' };
+
+/** How often each dependency is pinged, and how long a ping may take, in ms. */
+const CHECK_INTERVAL_MS = 1000;
+const PING_TIMEOUT_MS = 1000;
+
+/**
+ * Knows, within about a second, whether Postgres and Redis answer: pings each every second
+ * (`SELECT 1`; a cheap queue read), logs each outage once when it starts and once when it ends,
+ * and tells listeners. The processor stops taking jobs while one is down and its jobs wait for
+ * them; the api answers 503 at once on routes that need one that is down.
+ */
+@Injectable()
+export class DependencyMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DependencyMonitor.name);
+  private readonly downSince = new Map<Dependency, number>();
+  private readonly listeners: ((down: readonly Dependency[]) => void)[] = [];
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly queue: TaskQueue,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.check(), CHECK_INTERVAL_MS);
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** The dependencies that did not answer their last ping. */
+  down(): Dependency[] {
+    return DEPENDENCIES.filter((dependency) => this.downSince.has(dependency));
+  }
+
+  /** Calls `listener` with the dependencies down whenever that list changes. */
+  onChange(listener: (down: readonly Dependency[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Throws 503 (`dependency_unavailable`) naming the first of `needed` that is down.
+   * @throws HarkError `dependency_unavailable`
+   */
+  assertUp(needed: readonly Dependency[]): void {
+    const down = needed.find((dependency) => this.downSince.has(dependency));
+    if (down) throw unavailable(down);
+  }
+
+  /**
+   * Waits until every dependency answers, checking at once and then every second.
+   * @returns true when they all answer, false when `deadline` (epoch ms) passes first
+   * @throws the signal's reason when it aborts
+   */
+  async waitUntilUp(deadline: number, signal?: AbortSignal): Promise<boolean> {
+    for (;;) {
+      signal?.throwIfAborted();
+      await this.check();
+      if (this.downSince.size === 0) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((done) => setTimeout(done, Math.min(CHECK_INTERVAL_MS, Math.max(0, deadline - Date.now()))));
+    }
+  }
+
+  /** Pings both dependencies once and updates the state. */
+  async check(): Promise<void> {
+    const [postgres, redis] = await Promise.all([
+      answers(this.dataSource.query('SELECT 1')),
+      answers(this.queue.ping()),
+    ]);
+    const before = this.down().join();
+    this.update('postgres', postgres);
+    this.update('redis', redis);
+    const down = this.down();
+    if (down.join() !== before) for (const listener of this.listeners) listener(down);
+  }
+
+  private update(dependency: Dependency, up: boolean): void {
+    const since = this.downSince.get(dependency);
+    if (up && since !== undefined) {
+      this.downSince.delete(dependency);
+      this.logger.log(
+        `${DEPENDENCY_NAMES[dependency]} answers again (down for ${Math.round((Date.now() - since) / 1000)} s)`,
+      );
+    } else if (!up && since === undefined) {
+      this.downSince.set(dependency, Date.now());
+      this.logger.warn(`${DEPENDENCY_NAMES[dependency]} does not answer`);
+    }
+  }
+}
+
+/** The api's answer while a dependency is down. */
+export function unavailable(dependency: Dependency): HarkError {
+  return new HarkError(
+    'dependency_unavailable',
+    `${DEPENDENCY_NAMES[dependency]} is unreachable right now; retry in a few seconds.`,
+    true,
+  );
+}
+
+/** Whether a ping settles successfully within `PING_TIMEOUT_MS`. */
+async function answers(ping: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      ping,
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS))),
+    ]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
