@@ -6,6 +6,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AdminModule } from './admin/admin.module';
 import { AsrModule } from './asr/asr.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { DependencyGuard } from './common/dependency.guard';
 import { ErrorBodyFilter } from './common/error-body.filter';
 import { RequestIdMiddleware } from './common/request-id.middleware';
 import { EngineModule } from './engine/engine.module';
@@ -45,6 +46,7 @@ export class ApiModule implements NestModule {
       providers: [
         { provide: APP_FILTER, useClass: ErrorBodyFilter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: DependencyGuard },
       ],
     };
   }

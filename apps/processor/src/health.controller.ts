@@ -1,7 +1,7 @@
 import { AsrEngine } from '@app/asr-engine';
-import { RedisHealthIndicator } from '@app/tasks';
+import { DependencyHealthIndicator } from '@app/tasks';
 import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { TranscriptionWorker } from './transcription.worker';
 
 /** The processor's probes, on PROCESSOR_HEALTH_PORT. */
@@ -10,8 +10,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly database: TypeOrmHealthIndicator,
-    private readonly redis: RedisHealthIndicator,
+    private readonly dependencies: DependencyHealthIndicator,
     private readonly engine: AsrEngine,
     private readonly worker: TranscriptionWorker,
   ) {}
@@ -27,8 +26,8 @@ export class HealthController {
   @HealthCheck()
   ready() {
     return this.health.check([
-      () => this.redis.isHealthy('redis'),
-      () => this.database.pingCheck('postgres').withTimeout(1500),
+      () => this.dependencies.isHealthy('redis'),
+      () => this.dependencies.isHealthy('postgres'),
       // Nest creates the engine (loading the model) before the probes listen, so this entry names the model rather than checks it.
       () => this.indicators.check('model').up({ name: this.engine.info.name }),
       () =>

@@ -18,5 +18,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrations: [join(__dirname, 'migrations', '*.{js,ts}')],
     migrationsTableName: 'migrations',
     synchronize: false,
+    // A request must not hang on a database that went away: connecting gives up after 2 s.
+    extra: { connectionTimeoutMillis: 2000 },
   };
 }

@@ -75,12 +75,14 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
+  /** Whether a dependency answers a ping (`SELECT 1`; a cheap queue read) within a second. */
+  ping(dependency: Dependency): Promise<boolean> {
+    return answers(dependency === 'postgres' ? this.dataSource.query('SELECT 1') : this.queue.ping());
+  }
+
   /** Pings both dependencies once and updates the state. */
   async check(): Promise<void> {
-    const [postgres, redis] = await Promise.all([
-      answers(this.dataSource.query('SELECT 1')),
-      answers(this.queue.ping()),
-    ]);
+    const [postgres, redis] = await Promise.all([this.ping('postgres'), this.ping('redis')]);
     const before = this.down().join();
     this.update('postgres', postgres);
     this.update('redis', redis);
@@ -109,6 +111,18 @@ export function unavailable(dependency: Dependency): HarkError {
     `${DEPENDENCY_NAMES[dependency]} is unreachable right now; retry in a few seconds.`,
     true,
   );
+}
+
+/**
+ * Which dependency a connection error (`isConnectionError`) came from: ioredis says so in its
+ * messages (a closed connection, a full offline queue, exhausted retries); anything else is the
+ * database's driver.
+ */
+export function dependencyOf(error: unknown): Dependency {
+  const message = error instanceof Error ? error.message : String(error);
+  return /Connection is closed|Stream isn't writeable|max retries per request|redis/i.test(message)
+    ? 'redis'
+    : 'postgres';
 }
 
 /** Whether a ping settles successfully within `PING_TIMEOUT_MS`. */

@@ -6,7 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CallbacksModule } from './callbacks/callbacks.module';
 import { DependencyMonitor } from './dependency-monitor';
 import { QUEUES } from './queue.contract';
-import { RedisHealthIndicator } from './redis-health.indicator';
+import { DependencyHealthIndicator } from './dependency-health.indicator';
 import { TaskCancellation } from './task-cancellation';
 import { TaskEntity } from './task.entity';
 import { TaskLifecycle } from './task-lifecycle';
@@ -30,7 +30,7 @@ export class TasksModule {
       TaskLifecycle,
       TaskQueue,
       TaskCancellation,
-      RedisHealthIndicator,
+      DependencyHealthIndicator,
       DependencyMonitor,
       ...(role === 'api' ? [TranscriptionEvents] : []),
     ];

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
-import { HarkError } from '@app/errors';
+import { HarkError, isConnectionError } from '@app/errors';
+import { dependencyOf, unavailable } from '@app/tasks';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { ErrorBodyDto, FieldErrorDto } from './error-body';
 import { HTTP_STATUS } from './http-status';
@@ -21,11 +22,15 @@ interface ExceptionFields {
 
 /**
  * Turns anything thrown while serving a request into the api's error: a `HarkError` by the
- * `HTTP_STATUS` table, an `HttpException` as it says, anything else as a 500 that says only
- * "Internal server error" (the details go to the log, never to the client).
+ * `HTTP_STATUS` table, a lost Postgres or Redis connection as 503 `dependency_unavailable`, an
+ * `HttpException` as it says, anything else as a 500 that says only "Internal server error" (the
+ * details go to the log, never to the client).
  * @param maxUploadBytes quoted by the message of a 413
  */
-export function toErrorResponse(exception: unknown, maxUploadBytes: number): ErrorResponse {
+export function toErrorResponse(thrown: unknown, maxUploadBytes: number): ErrorResponse {
+  // A lost database or Redis connection is the service's outage, not the request's fault: 503.
+  const exception =
+    !(thrown instanceof HarkError) && isConnectionError(thrown) ? unavailable(dependencyOf(thrown)) : thrown;
   if (exception instanceof HarkError) {
     const { status, hint, retryAfter, field = exception.field } = HTTP_STATUS[exception.code];
     const message = hint

@@ -23,7 +23,7 @@ export abstract class ShapedExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     if (request.file?.path) await unlink(request.file.path).catch(() => undefined);
     const { body, retryAfter } = toErrorResponse(exception, this.config.maxUploadBytes);
-    if (body.statusCode >= 500) {
+    if (body.statusCode >= 500 && body.code !== 'dependency_unavailable') {
       this.logger.error(
         `${request.method} ${request.originalUrl} failed`,
         exception instanceof Error ? exception.stack : String(exception),

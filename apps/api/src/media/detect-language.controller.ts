@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { MediaTools } from '@app/media';
-import { type DetectLanguageResult, TaskQueue, TranscriptionEvents } from '@app/tasks';
+import { type DetectLanguageResult, TaskQueue, TranscriptionEvents, within } from '@app/tasks';
 import {
   BadRequestException,
   Controller,
@@ -26,6 +26,7 @@ import {
 } from '@nestjs/swagger';
 import { ErrorBodyDto } from '../common/error-body';
 import { MISSING_FILE } from '../uploads/missing-file';
+import { Requires } from '../common/requires.decorator';
 
 /** How long the request waits for a processor's answer. */
 const DETECT_TIMEOUT_MS = 120_000;
@@ -46,6 +47,7 @@ class DetectedLanguageDto {
 
 @ApiTags('media')
 @Controller('api/v1/detect-language')
+@Requires('redis')
 export class DetectLanguageController {
   constructor(
     private readonly queue: TaskQueue,
@@ -70,7 +72,7 @@ export class DetectLanguageController {
     if (!file) throw new BadRequestException(MISSING_FILE);
     await this.media.probe(file.path);
     try {
-      const job = await this.queue.detectLanguage(file.path);
+      const job = await within(this.queue.detectLanguage(file.path), 'redis');
       const { language } = await this.events
         .result<DetectLanguageResult>(job, DETECT_TIMEOUT_MS)
         .catch((error: Error) => {
