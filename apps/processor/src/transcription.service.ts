@@ -109,7 +109,7 @@ export class TranscriptionService {
     const link = toLinkMetadata(media);
     await this.taskRepository.setLink(task.id, link);
     const named = { ...task, link, fileName: task.fileName ?? `${media.platform}-${media.videoId}.mp4` };
-    return this.download(named, media.mediaUrl, signal, media.headers, this.links.agentFor(media.platform));
+    return this.download(named, media.mediaUrl, signal, media.headers, this.links.networkFor(media.platform));
   }
 
   /**
@@ -122,20 +122,20 @@ export class TranscriptionService {
     url: string,
     signal: AbortSignal,
     headers?: Record<string, string>,
-    agent?: Agent,
+    network: { proxy?: Agent; allowedHosts: ReadonlySet<string> } = { allowedHosts: this.config.allowedUrlHosts },
   ): Promise<TaskEntity> {
     const dir = join(this.config.storageDir, 'downloads');
     await mkdir(dir, { recursive: true });
     const mediaPath = join(dir, task.id);
     const { fileName, bytes } = await this.http.download(url, mediaPath, {
-      allowedHosts: this.config.allowedUrlHosts,
+      allowedHosts: network.allowedHosts,
       timeoutMs: this.config.urlDownloadTimeoutMs,
       maxRedirects: this.config.urlMaxRedirects,
       maxBytes: this.config.maxUploadBytes,
       maxBytesSetting: 'MAX_UPLOAD_BYTES',
       signal,
       headers,
-      proxy: agent,
+      proxy: network.proxy,
     });
     const info = await this.media.probe(mediaPath).catch(async (error: unknown) => {
       await rm(mediaPath, { force: true });

@@ -16,6 +16,11 @@ export interface PlatformClientOptions {
   proxy: string | null;
   /** Time limit of one page request (its same-origin redirects included), in ms. */
   timeoutMs: number;
+  /**
+   * Hosts exempt from the private-address guard (ALLOWED_URL_HOSTS and the platform's configured
+   * origins); every other page, redirect and media host must be public.
+   */
+  allowedHosts: ReadonlySet<string>;
 }
 
 /**
@@ -76,7 +81,7 @@ export class PlatformClient {
         signal,
         maxBytes: MAX_BODY_BYTES,
         redirects: { follow: 'same-origin', max: MAX_SAME_ORIGIN_REDIRECTS },
-        privateAddresses: 'allow',
+        allowedHosts: this.options.allowedHosts,
       });
     } catch (error) {
       if (!(error instanceof HttpRequestError)) throw error;

@@ -1,5 +1,5 @@
 import type { Agent } from 'node:http';
-import { HarkConfig } from '@app/config';
+import { HarkConfig, type PlatformSettings } from '@app/config';
 import { Injectable } from '@nestjs/common';
 import { DouyinResolver } from './douyin/douyin.resolver';
 import { LinkError } from './link-error';
@@ -43,9 +43,17 @@ export class LinkResolverService {
 
   constructor(config: HarkConfig) {
     const timeoutMs = config.linkResolveTimeoutMs;
+    // The platform's origins are the operator's choice (a mirror, a test server): exempt from the guard.
+    const allowedHosts = (settings: PlatformSettings) =>
+      new Set([
+        ...config.allowedUrlHosts,
+        ...[settings.baseUrl, settings.shortLinkBaseUrl].flatMap((url) =>
+          url ? [new URL(url).hostname.toLowerCase()] : [],
+        ),
+      ]);
     this.resolvers = {
-      tiktok: new TikTokResolver({ ...config.tiktok, timeoutMs }),
-      douyin: new DouyinResolver({ ...config.douyin, timeoutMs }),
+      tiktok: new TikTokResolver({ ...config.tiktok, timeoutMs, allowedHosts: allowedHosts(config.tiktok) }),
+      douyin: new DouyinResolver({ ...config.douyin, timeoutMs, allowedHosts: allowedHosts(config.douyin) }),
     };
   }
 
@@ -95,8 +103,11 @@ export class LinkResolverService {
     return this.resolvers[link.platform].resolve(link, signal);
   }
 
-  /** The proxy agent of a platform (for its media download), or undefined without a proxy. */
-  agentFor(platform: Platform): Agent | undefined {
-    return this.resolvers[platform].agent;
+  /**
+   * How a platform's media is downloaded: through its proxy agent when one is set, and with the
+   * hosts exempt from the private-address guard (ALLOWED_URL_HOSTS and the platform's origins).
+   */
+  networkFor(platform: Platform): { proxy: Agent | undefined; allowedHosts: ReadonlySet<string> } {
+    return this.resolvers[platform].network;
   }
 }

@@ -300,6 +300,36 @@ describe('resolving links against replayed platform answers', () => {
     });
   });
 
+  it('only the platform’s configured origin is exempt from the address guard: media on another internal host is refused unrequested', async () => {
+    // The page is read from `localhost` (the configured origin); its play address names 127.0.0.1.
+    const viaLocalhost = new LinkResolverService(
+      loadConfig({ DOUYIN_BASE_URL: server.baseUrl.replace('127.0.0.1', 'localhost') }),
+    );
+    server.reset();
+    const media = await viaLocalhost.resolve(viaLocalhost.find(`https://www.douyin.com/video/${DOUYIN_ID}`));
+    expect(new URL(media.mediaUrl).hostname).toBe('127.0.0.1');
+    const dir = await mkdtemp(join(tmpdir(), 'hark-guard-'));
+    try {
+      const { allowedHosts } = viaLocalhost.networkFor('douyin');
+      const error = await new HttpClient()
+        .download(media.mediaUrl, join(dir, 'media'), {
+          allowedHosts,
+          timeoutMs: 5000,
+          maxBytes: 10_000_000,
+          maxRedirects: 3,
+        })
+        .catch((caught: unknown) => caught);
+      expect(error).toMatchObject({
+        code: 'download_failed',
+        retryable: false,
+        message: expect.stringMatching(/^127\.0\.0\.1 is not a public address/),
+      });
+      expect(server.requests.map((r) => r.path)).toEqual([`/share/video/${DOUYIN_ID}/`]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('goes through the platform proxy (HTTP CONNECT) for the page and the media download', async () => {
     const proxy = new ConnectProxy();
     const proxyUrl = await proxy.start();
@@ -315,7 +345,7 @@ describe('resolving links against replayed platform answers', () => {
         maxBytes: 10_000_000,
         maxRedirects: 3,
         headers: media.headers,
-        proxy: proxied.agentFor('douyin'),
+        proxy: proxied.networkFor('douyin').proxy,
       });
       expect(bytes).toBe((await readFile(__filename)).length); // the replay server's "video" is this file
       const origin = server.baseUrl.replace('http://', '');
@@ -327,7 +357,7 @@ describe('resolving links against replayed platform answers', () => {
         ['/douyin-cdn/tos-cn-ve-15/ohark01video/', 200],
       ]);
       // No proxy: TikTok, in the same service, connects directly.
-      expect(proxied.agentFor('tiktok')).toBeUndefined();
+      expect(proxied.networkFor('tiktok').proxy).toBeUndefined();
     } finally {
       await rm(dir, { recursive: true, force: true });
       await proxy.stop();

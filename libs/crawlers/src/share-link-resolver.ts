@@ -35,9 +35,9 @@ export abstract class ShareLinkResolver implements LinkResolver {
     this.client = new PlatformClient(endpoints);
   }
 
-  /** The proxy agent for this platform's CDN, when a proxy is set. */
-  get agent(): Agent | undefined {
-    return this.client.agent;
+  /** The proxy agent for this platform's CDN (when a proxy is set) and the hosts exempt from the address guard. */
+  get network(): { proxy: Agent | undefined; allowedHosts: ReadonlySet<string> } {
+    return { proxy: this.client.agent, allowedHosts: this.endpoints.allowedHosts };
   }
 
   abstract parse(url: URL): LinkTarget | null;

@@ -25,13 +25,14 @@ export function bareHost(hostname: string): string {
 /**
  * Refuses `address` (what `hostname` resolved to, or the address connected to) unless it is
  * public or `hostname` is in `allowedHosts`.
- * @throws UrlNotAllowedError `<host> resolves to the non-public address <ip>; add the host to ALLOWED_URL_HOSTS to allow it`
+ * @throws UrlNotAllowedError `<host> is not a public address (…); add the host to ALLOWED_URL_HOSTS to allow it`
+ *   (the address itself is never named: messages reach users and must not map an internal network)
  */
 export function checkAddress(hostname: string, address: string, allowedHosts: ReadonlySet<string>): void {
   const host = bareHost(hostname);
   if (allowedHosts.has(host) || isPublicAddress(address)) return;
   throw new UrlNotAllowedError(
-    `${host} resolves to the non-public address ${address}; add the host to ALLOWED_URL_HOSTS to allow it`,
+    `${host} is not a public address (loopback, private, link-local or reserved); add the host to ALLOWED_URL_HOSTS to allow it`,
   );
 }
 

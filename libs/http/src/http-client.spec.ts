@@ -188,7 +188,8 @@ describe('private-address guard', () => {
       code: 'download_failed',
       retryable: false,
       failure: 'refused',
-      message: '127.0.0.1 resolves to the non-public address 127.0.0.1; add the host to ALLOWED_URL_HOSTS to allow it',
+      message:
+        '127.0.0.1 is not a public address (loopback, private, link-local or reserved); add the host to ALLOWED_URL_HOSTS to allow it',
     });
     expect(main.requests.at(-1)?.path).toMatch(/^\/to\?/); // the allowed host was asked
     expect(internal.connections).toBe(0);
@@ -203,7 +204,7 @@ describe('private-address guard', () => {
       retryable: false,
       failure: 'refused',
       message: expect.stringMatching(
-        /^localhost resolves to the non-public address (127\.0\.0\.1|::1); add the host to ALLOWED_URL_HOSTS to allow it$/,
+        /^localhost is not a public address \(loopback, private, link-local or reserved\); add the host to ALLOWED_URL_HOSTS to allow it$/,
       ),
     });
     expect(internal.connections).toBe(0);
@@ -256,7 +257,7 @@ describe('private-address guard', () => {
       });
     }
     await expect(assertFetchableUrl('http://10.0.0.1/a.wav', new Set())).rejects.toThrow(
-      '10.0.0.1 resolves to the non-public address 10.0.0.1; add the host to ALLOWED_URL_HOSTS to allow it',
+      '10.0.0.1 is not a public address (loopback, private, link-local or reserved); add the host to ALLOWED_URL_HOSTS to allow it',
     );
     await expect(assertFetchableUrl('http://127.0.0.1/a.wav', LOOPBACK)).resolves.toBeInstanceOf(URL);
   });
@@ -498,7 +499,8 @@ describe('postJson', () => {
       http.postJson(`${main.url}/echo`, '{}', {}, { allowedHosts: new Set(), timeoutMs: 2000 }),
     ).rejects.toMatchObject({
       code: 'url_not_allowed',
-      message: '127.0.0.1 resolves to the non-public address 127.0.0.1; add the host to ALLOWED_URL_HOSTS to allow it',
+      message:
+        '127.0.0.1 is not a public address (loopback, private, link-local or reserved); add the host to ALLOWED_URL_HOSTS to allow it',
     });
     expect(main.connections).toBe(before);
   });

@@ -123,7 +123,7 @@ export class HttpClient implements HttpFetcher {
    * @throws HttpRequestError (code `download_failed`); retryable for timeouts, network errors and
    *   HTTP 408, 429 and 5xx (`HTTP 404 from <host>`); not for other statuses, `too large: …`,
    *   `too many redirects (more than N) from <host>` and refused addresses (failure `refused`,
-   *   the guard's message: `<host> resolves to the non-public address <ip>; …`); or the caller's
+   *   the guard's message: `<host> is not a public address …`); or the caller's
    *   abort reason
    */
   async download(url: string | URL, path: string, options: DownloadOptions): Promise<DownloadResult> {
