@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import type { Agent } from 'node:http';
 import { join } from 'node:path';
-import { AsrEngine, type DecodeOptions } from '@app/asr-engine';
+import { AsrEngine, type DecodeOptions, resumeStart } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
 import { LinkResolverService } from '@app/crawlers';
 import { HttpClient } from '@app/http';
@@ -64,7 +64,7 @@ export class TranscriptionService {
     let progress = 0;
     let chunks = 0;
     const transcript = await this.engine.transcribe(
-      this.media.decode(task.mediaPath, signal, resumeFrom?.position),
+      this.media.decode(task.mediaPath, signal, resumeStart(resumeFrom)),
       options,
       {
         signal,

@@ -11,7 +11,7 @@ import {
 } from './decode-options';
 import { ClipSegmenter, FixedWindowSegmenter, type Segmenter } from './segmenter';
 import { chunkToSegment, joinSegmentText, roundTime } from './segments';
-import { SpeechSegmenter } from './speech-segmenter';
+import { SpeechSegmenter, VAD_WINDOW_SAMPLES } from './speech-segmenter';
 import type { Segment, SpeechChunk, Transcript } from './transcript';
 import { WhisperRecognizer } from './whisper-recognizer';
 
@@ -38,9 +38,11 @@ export interface TranscribeHooks {
    */
   onProgress?: (segment: Segment | null, secondsRead: number, checkpoint: Checkpoint) => Promise<void> | void;
   /**
-   * Continue an interrupted transcription: `audio` starts at `resumeFrom.position` seconds of the
-   * file, the segments decoded before are kept, and the language is not detected again. Not
-   * possible with `clip_timestamps` (the caller starts over then).
+   * Continue an interrupted transcription: `audio` must start at `resumeStart(resumeFrom)` seconds
+   * of the file (a little before the checkpoint, so the VAD is in the same state there as in an
+   * uninterrupted run and cuts the rest of the file the same way); chunks that start before the
+   * checkpoint are skipped, the segments decoded before are kept, and the language is not detected
+   * again. Not possible with `clip_timestamps` (the caller starts over then).
    */
   resumeFrom?: Checkpoint;
   /** Aborting stops the transcription between chunks with the signal's reason. */
@@ -55,6 +57,23 @@ export interface Checkpoint {
   position: number;
   language: string | null;
   segments: Segment[];
+}
+
+/**
+ * Audio the VAD hears again before a checkpoint when a transcription resumes, in seconds: more
+ * than the longest chunk (29 s), so its state has settled by the checkpoint (Silero VAD's context
+ * is short) and the chunks after it are cut as in an uninterrupted run.
+ */
+const RESUME_WARMUP_SECONDS = 30;
+
+/**
+ * Where the audio of a resumed transcription must start, in seconds of the file (0 without a
+ * checkpoint): on a VAD window boundary of the uninterrupted run, so the VAD sees the same windows.
+ */
+export function resumeStart(checkpoint: Checkpoint | undefined): number {
+  if (!checkpoint) return 0;
+  const samples = Math.max(0, checkpoint.position - RESUME_WARMUP_SECONDS) * ENGINE_SAMPLE_RATE;
+  return (Math.floor(samples / VAD_WINDOW_SAMPLES) * VAD_WINDOW_SAMPLES) / ENGINE_SAMPLE_RATE;
 }
 
 /** What an engine runs; for logs and for the task's `engine` field. */
@@ -173,13 +192,15 @@ export class AsrEngine {
       const resume = hooks.resumeFrom;
       const segments: Segment[] = [...(resume?.segments ?? [])];
       let language = resume?.language ?? (decode.language || (this.info.multilingual ? null : 'en'));
-      // Sample index of the file where `audio` starts.
-      const offset = Math.round((resume?.position ?? 0) * ENGINE_SAMPLE_RATE);
+      // Sample index of the file where `audio` starts, and where decoding resumes.
+      const offset = Math.round(resumeStart(resume) * ENGINE_SAMPLE_RATE);
+      const resumeAt = Math.round((resume?.position ?? 0) * ENGINE_SAMPLE_RATE);
       let samplesRead = offset;
 
       const decodeChunk = async (relative: SpeechChunk) => {
         hooks.signal?.throwIfAborted();
         const chunk = { start: relative.start + offset, samples: relative.samples };
+        if (chunk.start < resumeAt) return; // decoded before the interruption; seen again only to warm up the VAD
         language ??= this.detectLanguage(chunk.samples);
         recognizer.configure(language, decode.task);
         const { text } = await recognizer.decode(chunk.samples, ENGINE_SAMPLE_RATE);

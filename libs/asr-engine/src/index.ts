@@ -1,4 +1,4 @@
-export { AsrEngine } from './asr-engine';
+export { AsrEngine, resumeStart } from './asr-engine';
 export type { AsrEngineOptions, Checkpoint, EngineInfo, TranscribeHooks } from './asr-engine';
 export {
   DEFAULT_DECODE_OPTIONS,

@@ -32,7 +32,8 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
 };
 
 /** Samples per VAD window: Silero VAD's window at 16 kHz. */
-const WINDOW_SIZE = 512;
+export const VAD_WINDOW_SAMPLES = 512;
+const WINDOW_SIZE = VAD_WINDOW_SAMPLES;
 /** Audio kept for padding, in seconds: more than the longest chunk plus the longest pause. */
 const HISTORY_SECONDS = 90;
 
