@@ -46,17 +46,23 @@ describe('API keys, rate limit and queued-task cap', () => {
     const wrong = await request('/v1/models', 'key-gamma');
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual({
-      error: { message: 'Invalid API key.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' },
+      error: {
+        message: expect.stringMatching(/^Invalid API key: it is not one of this server's keys\. Send a valid key as/),
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_api_key',
+      },
     });
     const client = new OpenAI({ baseURL: `${stack.baseUrl}/v1`, apiKey: 'key-gamma', maxRetries: 0 });
     await expect(client.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
   });
 
-  it('a valid key works, for the openai client too; docs stay public', async () => {
+  it('a valid key works, for the openai client too; the docs need a key as well (DOCS_PUBLIC is false)', async () => {
     expect((await request('/api/v1/tasks', 'key-alpha')).status).toBe(200);
     const client = new OpenAI({ baseURL: `${stack.baseUrl}/v1`, apiKey: 'key-beta', maxRetries: 0 });
     expect((await client.models.list()).data.length).toBeGreaterThan(0);
-    expect((await fetch(`${stack.baseUrl}/docs-json`)).status).toBe(200);
+    expect((await fetch(`${stack.baseUrl}/docs-json`)).status).toBe(401);
+    expect((await request('/docs-json', 'key-alpha')).status).toBe(200);
   });
 
   it('per-key cap on queued tasks → 429 with Retry-After; other keys are not affected', async () => {

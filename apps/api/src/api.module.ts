@@ -14,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { LinksModule } from './links/links.module';
 import { MediaApiModule } from './media/media-api.module';
 import { OpenAiModule } from './openai/openai.module';
+import { StorageModule } from './storage/storage.module';
 import { TasksApiModule } from './tasks/tasks.module';
 
 /** The REST API: one module per feature folder, the API-key guard and the error filter for every route. */
@@ -41,6 +42,7 @@ export class ApiModule implements NestModule {
         MediaApiModule,
         EngineModule,
         HealthModule,
+        StorageModule,
         ...(config.admin ? [AdminModule] : []),
       ],
       providers: [

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
-import { createLogger, loadConfigOrExit } from '@app/config';
+import { createLogger, loadConfigOrExit, routeProcessOutputToLogger } from '@app/config';
 import { migrateDatabase } from '@app/database';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ApiModule } from './api.module';
+import { useBodyLimits } from './common/body-limits';
 import { createValidationPipe } from './common/validation';
 import { setupSwagger } from './swagger';
 
@@ -14,8 +15,13 @@ async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config, 'Api');
   Logger.overrideLogger(logger);
+  routeProcessOutputToLogger(config); // LOG_FORMAT=json: libraries' console output as JSON lines too
   await migrateDatabase(config.databaseUrl);
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { logger });
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+    logger,
+    bodyParser: false, // useBodyLimits registers the parsers, with JSON_BODY_LIMIT_BYTES
+  });
+  useBodyLimits(app, config);
   app.useGlobalPipes(createValidationPipe());
   if (config.swaggerEnabled) setupSwagger(app);
   await app.listen(config.apiPort, config.apiHost);

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AsrEngine } from '@app/asr-engine';
-import { createLogger, loadConfigOrExit } from '@app/config';
+import { createLogger, loadConfigOrExit, routeProcessOutputToLogger } from '@app/config';
 import { migrateDatabase } from '@app/database';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -13,6 +13,7 @@ async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config, 'Processor');
   Logger.overrideLogger(logger);
+  routeProcessOutputToLogger(config); // LOG_FORMAT=json: libraries' console output as JSON lines too
   await migrateDatabase(config.databaseUrl);
   const app = await NestFactory.create(ProcessorModule.forRoot(config), { logger });
   app.enableShutdownHooks();

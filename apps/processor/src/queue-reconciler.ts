@@ -1,5 +1,5 @@
 import { HarkConfig } from '@app/config';
-import { TaskLifecycle, TaskQueue, TaskRepository } from '@app/tasks';
+import { CallbackQueue, TaskLifecycle, TaskQueue, TaskRepository } from '@app/tasks';
 import { describeFailedJob } from './failure-policy';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 
@@ -11,8 +11,11 @@ const BATCH = 500;
  * Keeps Redis in step with Postgres, the source of truth: every unfinished task must have a job.
  * At start and every RECONCILE_INTERVAL_MS it re-enqueues tasks whose job Redis lost (a flush, a
  * failover without persistence, an api that could not reach Redis) and fails tasks whose job
- * failed without the task being told (e.g. a job that stalled too often). Safe to run in every
- * processor at once: enqueueing is idempotent (job id = task id).
+ * failed without the task being told (e.g. a job that stalled too often). Callbacks likewise: every
+ * `pending` callback must have a delivery job, so one whose job Redis lost is scheduled again (at
+ * least once), and one whose job failed without the task being told is marked `failed`. Safe to run
+ * in every processor at once: enqueueing is idempotent (job id = task id; for a callback,
+ * `callbackJobId(delivery id)`).
  */
 @Injectable()
 export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,6 +28,7 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
     private readonly lifecycle: TaskLifecycle,
     private readonly queue: TaskQueue,
     private readonly config: HarkConfig,
+    private readonly callbacks: CallbackQueue,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -48,7 +52,7 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  /** One pass over the unfinished tasks. Returns how many were re-enqueued. */
+  /** One pass over the unfinished tasks and the pending callbacks. Returns how many jobs were re-enqueued. */
   async reconcile(): Promise<number> {
     const unfinished = await this.taskRepository.findUnfinished(new Date(Date.now() - GRACE_MS), BATCH);
     let enqueued = 0;
@@ -65,6 +69,34 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
           this.logger.warn(`Task ${task.id} marked failed from its failed job: ${error}`);
       }
     }
-    return enqueued;
+    return enqueued + (await this.reconcileCallbacks());
+  }
+
+  /**
+   * One pass over the pending callbacks not changed for a while: a delivery whose job is gone (or
+   * finished although the task still says pending) is scheduled again, with its delivery id; one
+   * whose job failed without the task being told is marked failed. Returns how many were scheduled.
+   */
+  private async reconcileCallbacks(): Promise<number> {
+    const pending = await this.taskRepository.findPendingCallbacks(new Date(Date.now() - GRACE_MS), BATCH);
+    let scheduled = 0;
+    for (const task of pending) {
+      const deliveryId = task.callbackDeliveryId ?? (await this.taskRepository.ensureCallbackDeliveryId(task.id));
+      if (!deliveryId) continue;
+      const state = await this.callbacks.state(deliveryId);
+      if (state === 'unknown' || state === 'completed') {
+        if (await this.callbacks.reschedule({ ...task, callbackDeliveryId: deliveryId })) {
+          scheduled++;
+          this.logger.warn(
+            `Callback of task ${task.id} (delivery ${deliveryId}) is pending but had ${state === 'unknown' ? 'no job in Redis' : 'a finished job'}; scheduled again`,
+          );
+        }
+      } else if (state === 'failed') {
+        const reason = await this.callbacks.failedReason(deliveryId);
+        if (await this.taskRepository.failPendingCallback(task.id, deliveryId))
+          this.logger.warn(`Callback of task ${task.id} marked failed from its failed delivery job: ${reason}`);
+      }
+    }
+    return scheduled;
   }
 }

@@ -41,7 +41,7 @@ export class TranscriptionWorker extends WorkerHost implements OnApplicationBoot
     this.monitor.onChange((down) => {
       if (this.worker.closing) return;
       if (down.length) this.worker.pause(true).catch(() => undefined);
-      else this.worker.resume();
+      else void this.worker.resume();
     });
     this.worker.run().catch((error: unknown) => this.logger.error(`Worker stopped: ${String(error)}`));
   }

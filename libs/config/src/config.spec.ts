@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { apiKeyId } from './api-keys';
 import { ConfigError, loadConfig } from './config';
 import { Environment } from './environment';
 
@@ -109,5 +110,62 @@ describe('.env.example', () => {
       [...readFileSync(resolve(__dirname, '../../../.env.example'), 'utf8').matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]),
     );
     expect(Object.keys(new Environment()).filter((name) => !documented.has(name))).toEqual([]);
+  });
+});
+
+describe('API keys', () => {
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('reads name:secret pairs and bare secrets (named after their id); admin keys are marked', () => {
+    const config = loadConfig({ API_KEYS: ' alice:s3cret-a , legacy-secret ', ADMIN_API_KEYS: 'ops.team_1:s3cret-o' });
+    expect(config.apiKeys).toEqual([
+      { name: 'alice', secret: 's3cret-a', id: apiKeyId('s3cret-a'), admin: false },
+      {
+        name: `key-${apiKeyId('legacy-secret')}`,
+        secret: 'legacy-secret',
+        id: apiKeyId('legacy-secret'),
+        admin: false,
+      },
+      { name: 'ops.team_1', secret: 's3cret-o', id: apiKeyId('s3cret-o'), admin: true },
+    ]);
+    expect(apiKeyId('legacy-secret')).toMatch(/^[0-9a-f]{16}$/);
+    expect(loadConfig({}).apiKeys).toEqual([]);
+  });
+
+  it('names the variable of a bad name, an empty secret, a name or secret given twice, and never shows a secret', () => {
+    const secrets = ['sec-one', 'sec-two', 'sec-three', 'sec-four'];
+    const problems = problemsOf({
+      API_KEYS: `alice:${secrets[0]},bad name:${secrets[1]},bob:,alice:${secrets[2]}`,
+      ADMIN_API_KEYS: `carol:${secrets[0]},${'x'.repeat(65)}:${secrets[3]}`,
+    });
+    expect(problems).toHaveLength(2);
+    const [keys, admin] = problems;
+    expect(keys).toMatch(/^API_KEYS=\(hidden\): /);
+    expect(keys).toContain("entry 2: the name before ':' must be 1–64 letters");
+    expect(keys).toContain('entry 3 (bob) has an empty secret');
+    expect(keys).toContain('the name "alice" is given twice');
+    expect(admin).toMatch(/^ADMIN_API_KEYS=\(hidden\): /);
+    expect(admin).toContain('the keys "alice" and "carol" have the same secret');
+    expect(admin).toContain("entry 2: the name before ':' must be 1–64 letters");
+    for (const secret of secrets) expect(problems.join('\n')).not.toContain(secret);
+  });
+
+  it('refuses a name given in both lists', () => {
+    expect(problemsOf({ API_KEYS: 'alice:one', ADMIN_API_KEYS: 'alice:two' })).toEqual([
+      'ADMIN_API_KEYS=(hidden): the name "alice" is given twice; every key needs its own name',
+    ]);
+  });
+
+  it('DOCS_PUBLIC is false unless set', () => {
+    expect(loadConfig({}).docsPublic).toBe(false);
+    expect(loadConfig({ DOCS_PUBLIC: 'true' }).docsPublic).toBe(true);
   });
 });

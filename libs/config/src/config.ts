@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { ConsoleLogger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { API_KEY_VARIABLES, type ApiKey, readApiKeys } from './api-keys';
 import { Environment, LOG_LEVELS, type LogLevel } from './environment';
 
 /** Thrown when one or more environment variables are invalid; the message names each of them. */
@@ -43,6 +44,12 @@ export class HarkConfig {
   readonly asrThreads: number;
   readonly workerConcurrency: number;
   readonly maxUploadBytes: number;
+  readonly jsonBodyLimitBytes: number;
+  /** Storage janitor (api): sweep period, grace of unreferenced files, retention (0: forever). */
+  readonly storageSweepIntervalMs: number;
+  readonly orphanUploadGraceMs: number;
+  readonly mediaRetentionHours: number;
+  readonly taskRetentionDays: number;
   readonly apiHost: string;
   readonly apiPort: number;
   readonly processorHealthPort: number;
@@ -51,6 +58,7 @@ export class HarkConfig {
   readonly jobLockMs: number;
   readonly jobStalledIntervalMs: number;
   readonly jobMaxStalls: number;
+  readonly dependencyOutageToleranceMs: number;
   readonly reconcileIntervalMs: number;
   readonly logLevel: Environment['LOG_LEVEL'];
   readonly publicUrl: string;
@@ -66,12 +74,15 @@ export class HarkConfig {
   readonly callbackBackoffMs: number;
   readonly callbackTimeoutMs: number;
   readonly openAiWaitMs: number;
-  readonly apiKeys: readonly string[];
+  /** Every API key (API_KEYS, then ADMIN_API_KEYS with `admin: true`); empty: the service is open. */
+  readonly apiKeys: readonly ApiKey[];
   readonly rateLimitPerMinute: number;
   readonly maxQueuedTasksPerKey: number;
   /** Bull Board credentials; null when the admin UI is off. */
   readonly admin: { user: string; password: string } | null;
   readonly swaggerEnabled: boolean;
+  /** /docs and /docs-json need no key even when API keys are set. */
+  readonly docsPublic: boolean;
   readonly shutdownGraceMs: number;
   readonly logFormat: 'json' | 'text';
 
@@ -89,6 +100,11 @@ export class HarkConfig {
     this.asrThreads = env.ASR_THREADS;
     this.workerConcurrency = env.WORKER_CONCURRENCY;
     this.maxUploadBytes = env.MAX_UPLOAD_BYTES;
+    this.jsonBodyLimitBytes = env.JSON_BODY_LIMIT_BYTES;
+    this.storageSweepIntervalMs = env.STORAGE_SWEEP_INTERVAL_MS;
+    this.orphanUploadGraceMs = env.ORPHAN_UPLOAD_GRACE_MS;
+    this.mediaRetentionHours = env.MEDIA_RETENTION_HOURS;
+    this.taskRetentionDays = env.TASK_RETENTION_DAYS;
     this.apiHost = env.API_HOST;
     this.apiPort = env.API_PORT;
     this.processorHealthPort = env.PROCESSOR_HEALTH_PORT;
@@ -97,6 +113,7 @@ export class HarkConfig {
     this.jobLockMs = env.JOB_LOCK_MS;
     this.jobStalledIntervalMs = env.JOB_STALLED_INTERVAL_MS;
     this.jobMaxStalls = env.JOB_MAX_STALLS;
+    this.dependencyOutageToleranceMs = env.DEPENDENCY_OUTAGE_TOLERANCE_MS;
     this.reconcileIntervalMs = env.RECONCILE_INTERVAL_MS;
     this.logLevel = env.LOG_LEVEL;
     this.publicUrl = env.PUBLIC_URL.replace(/\/+$/, '');
@@ -115,13 +132,12 @@ export class HarkConfig {
     this.callbackBackoffMs = env.CALLBACK_BACKOFF_MS;
     this.callbackTimeoutMs = env.CALLBACK_TIMEOUT_MS;
     this.openAiWaitMs = env.OPENAI_WAIT_MS;
-    this.apiKeys = env.API_KEYS.split(',')
-      .map((key) => key.trim())
-      .filter(Boolean);
+    this.apiKeys = readApiKeys(env).keys;
     this.rateLimitPerMinute = env.RATE_LIMIT_PER_MINUTE;
     this.maxQueuedTasksPerKey = env.MAX_QUEUED_TASKS_PER_KEY;
     this.admin = env.ADMIN_USER && env.ADMIN_PASSWORD ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : null;
     this.swaggerEnabled = env.SWAGGER_ENABLED;
+    this.docsPublic = env.DOCS_PUBLIC;
     this.shutdownGraceMs = env.SHUTDOWN_GRACE_MS;
     this.logFormat = env.LOG_FORMAT;
   }
@@ -138,9 +154,11 @@ function platformSettings(env: Environment, prefix: 'TIKTOK' | 'DOUYIN'): Platfo
   };
 }
 
+/** `NAME=value: rules`; the value of a key variable is never shown (it holds secrets). */
 function describe(error: ValidationError): string {
   const rules = Object.values(error.constraints ?? {}).join('; ');
-  return `${error.property}=${JSON.stringify(error.value)}: ${rules}`;
+  const secret = (API_KEY_VARIABLES as readonly string[]).includes(error.property);
+  return `${error.property}=${secret ? '(hidden)' : JSON.stringify(error.value)}: ${rules}`;
 }
 
 /**

@@ -1,5 +1,19 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidateIf,
+  type ValidationArguments,
+} from 'class-validator';
+import { type ApiKeyVariable, readApiKeys } from './api-keys';
 
 /** Log levels understood by the Nest logger, most to least verbose. */
 export const LOG_LEVELS = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'] as const;
@@ -30,6 +44,25 @@ const DESKTOP_USER_AGENT =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const MOBILE_USER_AGENT =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+
+/** The problems `readApiKeys` finds in one key variable (both are read, for names or secrets given in both). */
+function apiKeyProblems(args: ValidationArguments, variable: ApiKeyVariable): string[] {
+  const env = args.object as Partial<Record<ApiKeyVariable, unknown>>;
+  const text = (name: ApiKeyVariable) => (typeof env[name] === 'string' ? env[name] : '');
+  return readApiKeys({ API_KEYS: text('API_KEYS'), ADMIN_API_KEYS: text('ADMIN_API_KEYS') })
+    .problems.filter((problem) => problem.variable === variable)
+    .map((problem) => problem.message);
+}
+
+/** A list of `name:secret` pairs or bare secrets (see `readApiKeys`). */
+const ApiKeyList = (variable: ApiKeyVariable) =>
+  ValidateBy({
+    name: 'apiKeyList',
+    validator: {
+      validate: (_value: unknown, args?: ValidationArguments) => !args || apiKeyProblems(args, variable).length === 0,
+      defaultMessage: (args?: ValidationArguments) => (args ? apiKeyProblems(args, variable).join('; ') : ''),
+    },
+  });
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -101,6 +134,40 @@ export class Environment {
   @Min(1)
   MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
 
+  /** Largest JSON (or form-urlencoded) request body, in bytes (default 1 MiB); media goes in uploads, not JSON. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  JSON_BODY_LIMIT_BYTES = 1024 ** 2;
+
+  /** How often, in ms, each api node sweeps STORAGE_DIR: orphan uploads, expired media, expired tasks. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  STORAGE_SWEEP_INTERVAL_MS = 600_000;
+
+  /**
+   * A file under STORAGE_DIR/uploads or /downloads that no task references is removed once it has
+   * not been modified for this long, in ms (an upload still being written keeps changing; Node ends
+   * a request after 300 s). At least 10 minutes.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(600_000)
+  ORPHAN_UPLOAD_GRACE_MS = 3_600_000;
+
+  /** Hours after a task finished (completed, failed, cancelled) that its media is removed; 0 keeps it forever. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  MEDIA_RETENTION_HOURS = 72;
+
+  /** Days after a task finished that it is deleted (row and media); 0 keeps tasks forever. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  TASK_RETENTION_DAYS = 0;
+
   /** Interface and port of the REST API. */
   @IsString()
   API_HOST = '0.0.0.0';
@@ -143,12 +210,24 @@ export class Environment {
   @Min(1000)
   JOB_STALLED_INTERVAL_MS = 30000;
 
-  /** How many times a job may stall (its processor died or stopped renewing the lock) before BullMQ fails it. */
+  /**
+   * How many times a job may stall (its processor died or stopped renewing the lock) before BullMQ
+   * fails it; the task then fails as a poison task.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(100)
-  JOB_MAX_STALLS = 1;
+  JOB_MAX_STALLS = 3;
+
+  /**
+   * How long, in ms, a processor's job waits for Postgres or Redis to come back before its task
+   * fails (a dependency outage is not the task's fault; beyond this it gives up).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  DEPENDENCY_OUTAGE_TOLERANCE_MS = 600_000;
 
   /** How often, in ms, processors re-enqueue tasks that Postgres holds but Redis lost. */
   @Transform(toInt)
@@ -251,11 +330,18 @@ export class Environment {
   CALLBACK_TIMEOUT_MS = 10000;
 
   /**
-   * API keys (comma-separated). When set, every /api and /v1 route needs `Authorization: Bearer
-   * <key>`; when empty the service is open (and says so at start).
+   * API keys, comma-separated `name:secret` pairs (a bare secret gets the name `key-<id>`). When
+   * any key is set, every route not declared public needs `Authorization: Bearer <secret>`, and
+   * each key sees only the tasks it created; when empty the service is open (and says so at start).
    */
   @IsString()
+  @ApiKeyList('API_KEYS')
   API_KEYS = '';
+
+  /** Admin API keys, in the format of API_KEYS: they see and manage every key's tasks. */
+  @IsString()
+  @ApiKeyList('ADMIN_API_KEYS')
+  ADMIN_API_KEYS = '';
 
   /** Requests per minute per API key (0: unlimited). */
   @Transform(toInt)
@@ -280,6 +366,11 @@ export class Environment {
   @Transform(({ value }: { value: unknown }) => parseBoolean(value))
   @IsBoolean()
   SWAGGER_ENABLED = true;
+
+  /** Serve /docs and /docs-json to anyone, also when API keys are set (otherwise they need a key then). */
+  @Transform(({ value }: { value: unknown }) => parseBoolean(value))
+  @IsBoolean()
+  DOCS_PUBLIC = false;
 
   /** How long `/v1/audio/*` requests wait for their transcript before answering 504 with the task id, in ms. */
   @Transform(toInt)

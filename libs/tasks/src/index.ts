@@ -1,6 +1,11 @@
-export { CALLBACK_SIGNATURE_HEADER, CALLBACK_TIMESTAMP_HEADER, signCallback } from './callbacks/callback-payload';
+export {
+  CALLBACK_DELIVERY_ID_HEADER,
+  CALLBACK_SIGNATURE_HEADER,
+  CALLBACK_TIMESTAMP_HEADER,
+  signCallback,
+} from './callbacks/callback-payload';
 export { CallbackQueue } from './callbacks/callback-queue';
-export { JOB_OPTIONS, JOB_PRIORITY, QUEUES, workerOptions } from './queue.contract';
+export { callbackJobId, JOB_OPTIONS, JOB_PRIORITY, QUEUES, workerOptions } from './queue.contract';
 export type {
   DeliverCallbackJobData,
   DetectLanguageJobData,
@@ -11,14 +16,17 @@ export type {
   QueueName,
   TranscribeJobData,
 } from './queue.contract';
-export { RedisHealthIndicator } from './redis-health.indicator';
+export { DEPENDENCY_NAMES, DependencyMonitor, dependencyOf, unavailable } from './dependency-monitor';
+export { DEPENDENCY_WAIT_MS, within } from './within';
+export type { Dependency } from './dependency-monitor';
+export { DependencyHealthIndicator } from './dependency-health.indicator';
 export { TaskCancellation } from './task-cancellation';
 export { TaskEntity } from './task.entity';
 export { TaskLifecycle } from './task-lifecycle';
 export type { TaskOutcome } from './task-lifecycle';
 export { TaskQueue } from './task-queue';
 export { TaskRepository } from './task.repository';
-export type { NewTask, TaskFilter } from './task.repository';
+export type { NewTask, TaskFilter, TaskOwner } from './task.repository';
 export { FINAL_STATUSES, TRANSITIONS, UNFINISHED_STATUSES } from './task-transitions';
 export type { Transition } from './task-transitions';
 export {

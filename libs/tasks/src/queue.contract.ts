@@ -34,6 +34,12 @@ export interface DetectLanguageResult {
 /** Payload of `deliver`: the body is fixed when the task finishes (it may be deleted later). */
 export interface DeliverCallbackJobData {
   taskId: string;
+  /**
+   * The task's `callback_delivery_id`: sent as `X-Hark-Delivery-Id`, the same on every retry and
+   * redelivery of this outcome, so receivers can drop duplicates. Absent only in jobs queued
+   * before delivery ids existed.
+   */
+  deliveryId?: string;
   url: string;
   /** The JSON body, exactly as it is signed and sent. */
   body: string;
@@ -86,6 +92,10 @@ export const JOB_OPTIONS: { readonly [N in JobName]: (config: HarkConfig, priori
   }),
   /** Synchronous for the client: served first, one attempt, gone once answered. */
   'detect-language': () => ({ priority: JOB_PRIORITY.high, removeOnComplete: true, removeOnFail: { age: HOUR_S } }),
+  /**
+   * Job id = `callbackJobId(delivery id)`, set by the producer: scheduling one delivery twice adds one
+   * job (a redelivery removes the finished job first).
+   */
   deliver: (config) => ({
     attempts: config.callbackAttempts,
     backoff: { type: 'exponential', delay: config.callbackBackoffMs },
@@ -93,6 +103,15 @@ export const JOB_OPTIONS: { readonly [N in JobName]: (config: HarkConfig, priori
     removeOnFail: { age: 7 * DAY_S },
   }),
 };
+
+/**
+ * The BullMQ job id of a callback delivery, derived from its delivery id (`callback_delivery_id`):
+ * the api, the lifecycle and every processor's reconciler may all schedule the same delivery, and
+ * only one job exists.
+ */
+export function callbackJobId(deliveryId: string): string {
+  return `callback-${deliveryId}`;
+}
 
 /**
  * How each queue's worker is built. Given at construction: BullMQ reads the lock settings once, when

@@ -1,6 +1,7 @@
 import { HarkConfig } from '@app/config';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { watchRedisConnection } from './redis-connection-log';
 
 /**
  * Tells every processor that a task was cancelled or deleted, over Redis pub/sub, so the one
@@ -18,13 +19,19 @@ export class TaskCancellation implements OnModuleDestroy {
   }
 
   async publish(taskId: string): Promise<void> {
-    this.publisher ??= new Redis(this.config.redisUrl, { maxRetriesPerRequest: 1 });
+    if (!this.publisher) {
+      this.publisher = new Redis(this.config.redisUrl, { maxRetriesPerRequest: 1 });
+      watchRedisConnection(this.publisher, 'cancellation publisher');
+    }
     await this.publisher.publish(this.channel, taskId);
   }
 
   /** Calls `handler` with the id of each task cancelled from now on. */
   async subscribe(handler: (taskId: string) => void): Promise<void> {
-    this.subscriber ??= new Redis(this.config.redisUrl);
+    if (!this.subscriber) {
+      this.subscriber = new Redis(this.config.redisUrl);
+      watchRedisConnection(this.subscriber, 'cancellation subscriber');
+    }
     this.subscriber.on('message', (channel: string, taskId: string) => channel === this.channel && handler(taskId));
     await this.subscriber.subscribe(this.channel);
   }

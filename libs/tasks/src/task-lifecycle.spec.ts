@@ -4,8 +4,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
-import { testRedisUrl } from '../../../test/support/env';
+import { openTaskStore, type TaskStore } from '../../../test/support/task-store';
 import { CallbackQueue } from './callbacks/callback-queue';
 import { TaskEntity } from './task.entity';
 import { TaskLifecycle } from './task-lifecycle';
@@ -15,33 +14,17 @@ import { TASK_STATUSES, type TaskStatus } from './task.types';
 
 /** The lifecycle against the real Postgres (a throw-away database) and the real callback queue in Redis. */
 describe('TaskLifecycle', () => {
-  let database: TestDatabase;
+  let store: TaskStore;
   let dataSource: DataSource;
   let queue: Queue;
   let lifecycle: TaskLifecycle;
   let repository: TaskRepository;
-  const prefix = `hark-test-lifecycle-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    database = await createTestDatabase({ migrate: true });
-    dataSource = await new DataSource({ type: 'postgres', url: database.url, entities: [TaskEntity] }).initialize();
-    const config = loadConfig({
-      DATABASE_URL: database.url,
-      REDIS_URL: testRedisUrl(),
-      QUEUE_PREFIX: prefix,
-      CALLBACK_SECRET: 'secret',
-    });
-    queue = new Queue('callbacks', { connection: { url: config.redisUrl }, prefix });
-    repository = new TaskRepository(dataSource.getRepository(TaskEntity));
-    lifecycle = new TaskLifecycle(dataSource.getRepository(TaskEntity), new CallbackQueue(queue, repository, config));
+    store = await openTaskStore('lifecycle');
+    ({ dataSource, queue, lifecycle, repository } = store);
   });
-
-  afterAll(async () => {
-    await queue?.obliterate({ force: true }).catch(() => undefined);
-    await queue?.close();
-    await dataSource?.destroy();
-    await database?.drop();
-  });
+  afterAll(() => store?.close());
 
   beforeEach(async () => {
     await queue.obliterate({ force: true });
@@ -187,7 +170,7 @@ describe('TaskLifecycle', () => {
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,
     });
-    const deadQueue = new Queue('callbacks', { connection: offline, prefix });
+    const deadQueue = new Queue('callbacks', { connection: offline, prefix: store.prefix });
     deadQueue.on('error', () => undefined);
     const config = loadConfig({ CALLBACK_SECRET: 'secret' });
     const isolated = new TaskLifecycle(

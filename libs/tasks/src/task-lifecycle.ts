@@ -47,13 +47,14 @@ export class TaskLifecycle {
     });
   }
 
-  /** processing → completed, with the transcript. */
+  /** processing → completed, with the transcript (the checkpoint is dropped). */
   complete(id: string, outcome: TaskOutcome): Promise<TaskEntity | null> {
     return this.transition('complete', id, {
       ...outcome,
       progress: 100,
       error: null,
       errorCode: null,
+      checkpoint: null, // the result replaces it
       completedAt: () => 'now()',
     });
   }

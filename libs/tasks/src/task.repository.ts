@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { And, In, IsNull, LessThan, MoreThanOrEqual, type FindOptionsWhere, type Repository } from 'typeorm';
+import { And, In, IsNull, LessThan, MoreThanOrEqual, Not, type FindOptionsWhere, type Repository } from 'typeorm';
 import { TaskEntity } from './task.entity';
-import { UNFINISHED_STATUSES } from './task-transitions';
+import { FINAL_STATUSES, UNFINISHED_STATUSES } from './task-transitions';
 import type { Platform } from '@app/crawlers';
 import type {
   CallbackAttempt,
@@ -31,8 +31,13 @@ export type NewTask = Pick<TaskEntity, 'id' | 'task' | 'language' | 'priority' |
       | 'callbackIncludeResult'
       | 'apiKeyId'
       | 'apiKeyName'
+      | 'idempotencyKey'
+      | 'requestHash'
     >
   >;
+
+/** What the end of a callback attempt adds to the attempt recorded at its start. */
+export type CallbackAttemptResult = Pick<CallbackAttempt, 'status_code' | 'error' | 'duration_ms'>;
 
 /** Filters of `TaskRepository.list`; each one narrows the result. */
 export interface TaskFilter {
@@ -130,7 +135,8 @@ export class TaskRepository {
     id: string,
     media: Pick<TaskEntity, 'mediaPath' | 'fileName' | 'fileSizeBytes' | 'duration'>,
   ): Promise<boolean> {
-    return this.changed(await this.repository.update({ id, status: 'processing' }, media));
+    // A download replaces media that retention removed (a `url` or `link` task retried).
+    return this.changed(await this.repository.update({ id, status: 'processing' }, { ...media, mediaRemovedAt: null }));
   }
 
   /** Records what the share link of a processing `link` task resolved to. */
@@ -160,15 +166,131 @@ export class TaskRepository {
     await this.repository.update({ id }, { callbackStatus: status });
   }
 
-  /** Appends a delivery attempt (atomically) and sets the callback status. */
-  async recordCallbackAttempt(id: string, attempt: CallbackAttempt, status: CallbackStatus): Promise<void> {
-    await this.repository
+  /**
+   * Marks a pending callback `failed` (its delivery job failed without the task being told, e.g. it
+   * stalled too often). Only while it is still pending for this delivery id; returns whether it was.
+   */
+  async failPendingCallback(id: string, deliveryId: string): Promise<boolean> {
+    return this.changed(
+      await this.repository.update(
+        { id, callbackStatus: 'pending', callbackDeliveryId: deliveryId },
+        { callbackStatus: 'failed' },
+      ),
+    );
+  }
+
+  /**
+   * The task's `callback_delivery_id`, given one now if it has a callback URL but no id yet (tasks
+   * that finished before delivery ids existed). Null without a callback URL, or when the task is gone.
+   */
+  async ensureCallbackDeliveryId(id: string): Promise<string | null> {
+    const result = await this.repository
       .createQueryBuilder()
-      .update()
-      .set({ callbackStatus: status, callbackAttempts: () => `callback_attempts || :attempt::jsonb` })
-      .setParameter('attempt', JSON.stringify([attempt]))
-      .where({ id })
+      .update(TaskEntity)
+      .set({ callbackDeliveryId: () => 'COALESCE(callback_delivery_id, gen_random_uuid())' })
+      .where('id = :id AND callback_url IS NOT NULL', { id })
+      .returning('callback_delivery_id')
       .execute();
+    const [row] = result.raw as { callback_delivery_id: string }[];
+    return row?.callback_delivery_id ?? null;
+  }
+
+  /**
+   * Appends a delivery attempt as it starts (atomically; `status_code`, `error` and `duration_ms`
+   * still null), so an attempt cut short by a crash stays on record.
+   * @param deliveryId the delivery the attempt belongs to: nothing is recorded when the task's
+   *   `callback_delivery_id` is another one (the task was retried meanwhile); undefined: no check
+   * @returns where the attempt is in `callback_attempts`, for `finishCallbackAttempt`; null when
+   *   nothing was recorded (the task is gone, or belongs to another delivery)
+   */
+  async startCallbackAttempt(
+    id: string,
+    deliveryId: string | undefined,
+    attempt: CallbackAttempt,
+  ): Promise<number | null> {
+    const query = this.repository
+      .createQueryBuilder()
+      .update(TaskEntity)
+      .set({ callbackAttempts: () => `callback_attempts || CAST(:attempt AS jsonb)` })
+      .setParameter('attempt', JSON.stringify([attempt]))
+      .where('id = :id', { id });
+    if (deliveryId) query.andWhere('callback_delivery_id = :deliveryId', { deliveryId });
+    const result = await query.returning('jsonb_array_length(callback_attempts) - 1 AS attempt_index').execute();
+    const [row] = result.raw as { attempt_index: number }[];
+    return row ? Number(row.attempt_index) : null;
+  }
+
+  /**
+   * Completes the attempt `startCallbackAttempt` recorded (found by its index and start time) with
+   * its result, and sets the callback status. Nothing changes when the task is gone or now belongs
+   * to another delivery.
+   */
+  async finishCallbackAttempt(
+    id: string,
+    deliveryId: string | undefined,
+    started: { index: number; at: string },
+    result: CallbackAttemptResult,
+    status: CallbackStatus,
+  ): Promise<void> {
+    const query = this.repository
+      .createQueryBuilder()
+      .update(TaskEntity)
+      .set({
+        callbackStatus: status,
+        callbackAttempts: () =>
+          'jsonb_set(callback_attempts, ARRAY[CAST(:index AS text)], (callback_attempts -> CAST(:index AS int)) || CAST(:result AS jsonb))',
+      })
+      .setParameters({ index: started.index, result: JSON.stringify(result), at: started.at })
+      .where('id = :id', { id })
+      .andWhere(`callback_attempts -> CAST(:index AS int) ->> 'at' = :at`);
+    if (deliveryId) query.andWhere('callback_delivery_id = :deliveryId', { deliveryId });
+    await query.execute();
+  }
+
+  /**
+   * Finished tasks whose callback is `pending` and that have not changed since `before`, least
+   * recently changed first (for the queue reconciler: each must have a delivery job).
+   */
+  findPendingCallbacks(before: Date, limit: number): Promise<TaskEntity[]> {
+    return this.repository.find({
+      where: {
+        status: In(FINAL_STATUSES),
+        callbackStatus: 'pending',
+        callbackUrl: Not(IsNull()),
+        updatedAt: LessThan(before),
+      },
+      order: { updatedAt: 'ASC' },
+      take: limit,
+    });
+  }
+
+  /**
+   * Runs `work` in a transaction that holds a transaction-scoped advisory lock on (owner, key), with
+   * a repository bound to that transaction: requests with one owner's `Idempotency-Key` run one at a
+   * time, and each sees the task the one before it committed.
+   * @param ownerName the owner key's name (`api_key_name`); null when the service has no keys
+   */
+  withIdempotencyLock<T>(
+    ownerName: string | null,
+    key: string,
+    work: (tasks: TaskRepository) => Promise<T>,
+  ): Promise<T> {
+    const lock = JSON.stringify(['hark:idempotency', ownerName, key]);
+    return this.repository.manager.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [lock]);
+      return work(new TaskRepository(manager.getRepository(TaskEntity)));
+    });
+  }
+
+  /**
+   * The newest task created since `since` with this `Idempotency-Key` by this owner.
+   * @param ownerName the owner key's name (`api_key_name`); null when the service has no keys
+   */
+  findByIdempotencyKey(ownerName: string | null, key: string, since: Date): Promise<TaskEntity | null> {
+    return this.repository.findOne({
+      where: { apiKeyName: ownerName ?? IsNull(), idempotencyKey: key, createdAt: MoreThanOrEqual(since) },
+      order: { createdAt: 'DESC' },
+    });
   }
 
   /** Unfinished tasks not updated since `before`, oldest first (for the queue reconciler). */
@@ -179,6 +301,61 @@ export class TaskRepository {
       order: { createdAt: 'ASC' },
       take: limit,
     });
+  }
+
+  /**
+   * Media retention: takes up to `limit` finished tasks (completed, failed, cancelled) that finished
+   * before `before` and still have media, clears their `media_path` and sets `media_removed_at`, in
+   * one statement, and returns the files to delete. Rows that another api node is handling right now
+   * are skipped (`SKIP LOCKED`), so every node can run it at once and each file is returned once; a
+   * task that left its final status meanwhile (a retry) is not taken.
+   */
+  async releaseExpiredMedia(before: Date, limit: number): Promise<{ id: string; mediaPath: string }[]> {
+    const [rows] = await this.repository.query<[{ id: string; media_path: string }[], number]>(
+      `WITH due AS (
+         SELECT id, media_path FROM tasks
+         WHERE status = ANY($1) AND media_path IS NOT NULL AND completed_at < $2
+         ORDER BY completed_at LIMIT $3
+         FOR UPDATE SKIP LOCKED)
+       UPDATE tasks SET media_path = NULL, media_removed_at = now(), updated_at = now()
+       FROM due WHERE tasks.id = due.id AND tasks.status = ANY($1)
+       RETURNING tasks.id, due.media_path`,
+      [FINAL_STATUSES, before, limit],
+    );
+    return rows.map((row) => ({ id: row.id, mediaPath: row.media_path }));
+  }
+
+  /**
+   * Task retention: deletes up to `limit` finished tasks that finished before `before` and returns
+   * their ids and media files (to delete). Safe on every api node at once, like `releaseExpiredMedia`.
+   */
+  async deleteExpired(before: Date, limit: number): Promise<{ id: string; mediaPath: string | null }[]> {
+    const [rows] = await this.repository.query<[{ id: string; media_path: string | null }[], number]>(
+      `WITH due AS (
+         SELECT id FROM tasks
+         WHERE status = ANY($1) AND completed_at < $2
+         ORDER BY completed_at LIMIT $3
+         FOR UPDATE SKIP LOCKED)
+       DELETE FROM tasks USING due WHERE tasks.id = due.id AND tasks.status = ANY($1)
+       RETURNING tasks.id, tasks.media_path`,
+      [FINAL_STATUSES, before, limit],
+    );
+    return rows.map((row) => ({ id: row.id, mediaPath: row.media_path }));
+  }
+
+  /**
+   * Which of these file names (the last part of a stored path, e.g. an upload's generated name) a
+   * task's `media_path` ends with. Compared by name rather than by whole path, so a file is never
+   * taken for an orphan because an api node mounts STORAGE_DIR at another path.
+   */
+  async referencedMediaNames(names: readonly string[]): Promise<Set<string>> {
+    if (!names.length) return new Set();
+    const rows = await this.repository.query<{ name: string }[]>(
+      `SELECT DISTINCT regexp_replace(media_path, '^.*/', '') AS name FROM tasks
+       WHERE media_path IS NOT NULL AND regexp_replace(media_path, '^.*/', '') = ANY($1)`,
+      [names],
+    );
+    return new Set(rows.map((row) => row.name));
   }
 
   private changed(result: { affected?: number | null }): boolean {

@@ -7,6 +7,7 @@ import { CallbacksModule } from './callbacks/callbacks.module';
 import { DependencyMonitor } from './dependency-monitor';
 import { QUEUES } from './queue.contract';
 import { DependencyHealthIndicator } from './dependency-health.indicator';
+import { WatchedQueue, WatchedWorker } from './redis-connection-log';
 import { TaskCancellation } from './task-cancellation';
 import { TaskEntity } from './task.entity';
 import { TaskLifecycle } from './task-lifecycle';
@@ -25,6 +26,9 @@ export type AppRole = 'api' | 'processor';
 @Module({})
 export class TasksModule {
   static forRoot(config: HarkConfig, role: AppRole): DynamicModule {
+    // Every queue and worker the BullMQ module creates logs its Redis errors (before registerQueue below).
+    BullModule.queueClass = WatchedQueue;
+    BullModule.workerClass = WatchedWorker;
     const providers = [
       TaskRepository,
       TaskLifecycle,

@@ -1,7 +1,8 @@
 import { QueueEventsHost, QueueEventsListener } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { QUEUES } from './queue.contract';
+import { watchRedisConnection } from './redis-connection-log';
 import { TaskQueue } from './task-queue';
 
 /**
@@ -11,9 +12,32 @@ import { TaskQueue } from './task-queue';
  */
 @QueueEventsListener(QUEUES.transcription)
 @Injectable()
-export class TranscriptionEvents extends QueueEventsHost {
+export class TranscriptionEvents extends QueueEventsHost implements OnModuleInit, OnApplicationBootstrap {
+  private watched = false;
+
   constructor(private readonly queue: TaskQueue) {
     super();
+  }
+
+  /** Sends the Redis errors of the `QueueEvents` connection to the log, as soon as the BullMQ module created it. */
+  onModuleInit(): void {
+    this.watchConnection();
+  }
+
+  onApplicationBootstrap(): void {
+    this.watchConnection();
+  }
+
+  private watchConnection(): void {
+    if (this.watched) return;
+    let events: QueueEventsHost['queueEvents'];
+    try {
+      events = this.queueEvents;
+    } catch {
+      return; // not created yet: onApplicationBootstrap comes after the BullMQ module's onModuleInit
+    }
+    watchRedisConnection(events, `queue events ${QUEUES.transcription}`, events.getBackend());
+    this.watched = true;
   }
 
   /**

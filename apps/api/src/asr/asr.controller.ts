@@ -13,10 +13,11 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiKeyId } from '../auth/api-key-id.decorator';
+import { Principal } from '../auth/principal';
 import { CreateTaskDto, CreateTaskUploadDto } from '../tasks/dto/create-task.dto';
 import { TasksService } from '../tasks/tasks.service';
 import { ClassicAsrExceptionFilter } from './classic-asr-exception.filter';
+import { Requires } from '../common/requires.decorator';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -26,6 +27,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 @ApiTags('classic asr')
 @Controller('api/v1/asr/task')
+@Requires('postgres')
 @UseFilters(ClassicAsrExceptionFilter)
 export class AsrController {
   constructor(private readonly tasks: TasksService) {}
@@ -44,10 +46,10 @@ export class AsrController {
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() options: CreateTaskDto,
     @Res({ passthrough: true }) response: Response,
-    @ApiKeyId() keyId?: string,
+    @Principal() principal?: Principal,
   ): Promise<{ task_id: string }> {
     if (!file) throw new BadRequestException("Missing 'file'");
-    const task = await this.tasks.create({ file }, options, keyId);
+    const task = await this.tasks.create({ file }, options, principal);
     response.status(201);
     return { task_id: task.id };
   }
@@ -77,8 +79,9 @@ export class AsrController {
   async get(
     @Param('task_id') taskId: string,
     @Res({ passthrough: true }) response: Response,
+    @Principal() principal?: Principal,
   ): Promise<Record<string, unknown>> {
-    const task = UUID.test(taskId) ? await this.tasks.get(taskId).catch(() => null) : null;
+    const task = UUID.test(taskId) ? await this.tasks.get(taskId, principal).catch(() => null) : null;
     if (!task) {
       response.status(404);
       return { task_id: taskId, status: 'Task not found', result: '' };

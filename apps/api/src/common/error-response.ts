@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { HarkError, isConnectionError } from '@app/errors';
 import { dependencyOf, unavailable } from '@app/tasks';
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { BodyTooLargeException, jsonBodyTooLargeMessage, uploadTooLargeMessage } from './body-limits';
 import type { ErrorBodyDto, FieldErrorDto } from './error-body';
 import { HTTP_STATUS } from './http-status';
 
@@ -25,9 +26,10 @@ interface ExceptionFields {
  * `HTTP_STATUS` table, a lost Postgres or Redis connection as 503 `dependency_unavailable`, an
  * `HttpException` as it says, anything else as a 500 that says only "Internal server error" (the
  * details go to the log, never to the client).
- * @param maxUploadBytes quoted by the message of a 413
+ * @param maxUploadBytes quoted by the message of an upload's 413
+ * @param jsonBodyLimitBytes quoted by the message of a JSON (or form-urlencoded) body's 413
  */
-export function toErrorResponse(thrown: unknown, maxUploadBytes: number): ErrorResponse {
+export function toErrorResponse(thrown: unknown, maxUploadBytes: number, jsonBodyLimitBytes?: number): ErrorResponse {
   // A lost database or Redis connection is the service's outage, not the request's fault: 503.
   const exception =
     !(thrown instanceof HarkError) && isConnectionError(thrown) ? unavailable(dependencyOf(thrown)) : thrown;
@@ -62,8 +64,10 @@ export function toErrorResponse(thrown: unknown, maxUploadBytes: number): ErrorR
         : typeof fields.message === 'string'
           ? fields.message
           : exception.message;
-  if (statusCode === HttpStatus.PAYLOAD_TOO_LARGE) {
-    message = `The file is larger than the upload limit of ${maxUploadBytes} bytes (MAX_UPLOAD_BYTES). Send a smaller file, or extract the audio track first.`;
+  if (statusCode === HttpStatus.PAYLOAD_TOO_LARGE && !(exception instanceof BodyTooLargeException)) {
+    // body-parser's own 413 (its http-error is the cause) is about a JSON body; multer's about the file.
+    const parsedBody = (exception.cause as { type?: unknown } | undefined)?.type === 'entity.too.large';
+    message = parsedBody ? jsonBodyTooLargeMessage(jsonBodyLimitBytes) : uploadTooLargeMessage(maxUploadBytes);
   }
   return {
     body: {

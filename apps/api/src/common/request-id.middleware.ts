@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import type { AuthenticatedRequest } from '../auth/principal';
+import { redactUrl } from './redact-url';
+
+/** The name of the API key that authenticated the request, once `ApiKeyGuard` ran. */
+const principalName = (request: Request) => (request as AuthenticatedRequest).principal?.name;
 
 /**
  * Gives every request an id (the client's `X-Request-Id` when it sends a sane one), returns it in
- * `X-Request-Id`, and logs one structured line per request when the response is finished.
+ * `X-Request-Id`, and logs one structured line per request when the response is finished (with
+ * `api_key_name`, the name of the key that sent it; never the key; secrets in the query string
+ * `[REDACTED]`).
  */
 @Injectable()
 export class RequestIdMiddleware implements NestMiddleware {
@@ -16,13 +23,15 @@ export class RequestIdMiddleware implements NestMiddleware {
     response.setHeader('X-Request-Id', id);
     const started = performance.now();
     response.on('finish', () => {
+      const path = redactUrl(request.originalUrl); // secrets in the query string never reach the log
       this.logger.log({
-        message: `${request.method} ${request.originalUrl} ${response.statusCode}`,
+        message: `${request.method} ${path} ${response.statusCode}`,
         request_id: id,
         method: request.method,
-        path: request.originalUrl,
+        path,
         status: response.statusCode,
         duration_ms: Math.round(performance.now() - started),
+        ...(principalName(request) ? { api_key_name: principalName(request) } : {}),
       });
     });
     next();

@@ -4,11 +4,13 @@ import { type ArgumentsHost, type ExceptionFilter, Logger } from '@nestjs/common
 import type { Request, Response } from 'express';
 import type { ErrorBodyDto } from './error-body';
 import { toErrorResponse } from './error-response';
+import { redactUrl } from './redact-url';
 
 /**
  * What every error filter of the api does, whatever the shape of its body: deletes an upload
  * that multer already stored for the failed request (a rejected request leaves no file behind),
- * logs 5xx with their stack, sets Retry-After, and sends `shape(body)`. One subclass per response shape.
+ * logs 5xx with their stack (secrets in the URL redacted), sets Retry-After, closes the connection
+ * of a request whose body was not read to the end, and sends `shape(body)`. One subclass per response shape.
  */
 export abstract class ShapedExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
@@ -22,10 +24,10 @@ export abstract class ShapedExceptionFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<Request>();
     const response = host.switchToHttp().getResponse<Response>();
     if (request.file?.path) await unlink(request.file.path).catch(() => undefined);
-    const { body, retryAfter } = toErrorResponse(exception, this.config.maxUploadBytes);
+    const { body, retryAfter } = toErrorResponse(exception, this.config.maxUploadBytes, this.config.jsonBodyLimitBytes);
     if (body.statusCode >= 500 && body.code !== 'dependency_unavailable') {
       this.logger.error(
-        `${request.method} ${request.originalUrl} failed`,
+        `${request.method} ${redactUrl(request.originalUrl)} failed`,
         exception instanceof Error ? exception.stack : String(exception),
       );
     }
@@ -34,6 +36,9 @@ export abstract class ShapedExceptionFilter implements ExceptionFilter {
       return;
     }
     if (retryAfter && !response.getHeader('Retry-After')) response.setHeader('Retry-After', String(retryAfter));
+    // Refused before its body arrived (a guard's 401/429/503 on an upload): close rather than read the rest.
+    const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || 'transfer-encoding' in request.headers;
+    if (hasBody && !request.complete) response.setHeader('Connection', 'close');
     response.status(body.statusCode).json(this.shape(body, exception));
   }
 }

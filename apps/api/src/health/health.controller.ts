@@ -50,7 +50,9 @@ export class HealthController {
       return indicator.up();
     } catch (error) {
       // The error code only: probe output never shows paths.
-      return indicator.down({ message: `STORAGE_DIR is not writable (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+      return indicator.down({
+        message: `STORAGE_DIR is not writable (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      });
     }
   }
 }

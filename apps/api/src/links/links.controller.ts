@@ -16,12 +16,13 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { ApiKeyId } from '../auth/api-key-id.decorator';
+import { Principal } from '../auth/principal';
 import { ErrorBodyDto } from '../common/error-body';
 import { CreateLinkTaskDto } from '../tasks/dto/create-task.dto';
 import { TaskDto } from '../tasks/dto/task.dto';
 import { TasksService } from '../tasks/tasks.service';
 import { ResolvedLinkDto, ResolveLinkQueryDto } from './resolved-link.dto';
+import { Requires } from '../common/requires.decorator';
 
 const CODES = `Failure codes: ${LINK_ERROR_CODES.join(', ')}.`;
 
@@ -39,6 +40,7 @@ export class LinksController {
   ) {}
 
   @Post('tiktok/tasks')
+  @Requires('postgres')
   @HttpCode(201)
   @UseInterceptors(NoFilesInterceptor())
   @ApiOperation({
@@ -60,11 +62,12 @@ export class LinksController {
     type: ErrorBodyDto,
     description: 'No TikTok link in `url` (`code: unsupported_link`), or an invalid option.',
   })
-  createTikTok(@Body() body: CreateLinkTaskDto, @ApiKeyId() keyId?: string): Promise<TaskDto> {
-    return this.createFor('tiktok', body, keyId);
+  createTikTok(@Body() body: CreateLinkTaskDto, @Principal() principal?: Principal): Promise<TaskDto> {
+    return this.createFor('tiktok', body, principal);
   }
 
   @Post('douyin/tasks')
+  @Requires('postgres')
   @HttpCode(201)
   @UseInterceptors(NoFilesInterceptor())
   @ApiOperation({
@@ -91,8 +94,8 @@ export class LinksController {
     type: ErrorBodyDto,
     description: 'No Douyin link in `url` (`code: unsupported_link`), or an invalid option.',
   })
-  createDouyin(@Body() body: CreateLinkTaskDto, @ApiKeyId() keyId?: string): Promise<TaskDto> {
-    return this.createFor('douyin', body, keyId);
+  createDouyin(@Body() body: CreateLinkTaskDto, @Principal() principal?: Principal): Promise<TaskDto> {
+    return this.createFor('douyin', body, principal);
   }
 
   @Get('links/resolve')
@@ -132,7 +135,7 @@ export class LinksController {
     return ResolvedLinkDto.from(link.url, await this.links.resolve(link));
   }
 
-  private async createFor(platform: Platform, body: CreateLinkTaskDto, keyId?: string): Promise<TaskDto> {
-    return TaskDto.from(await this.tasks.create({ link: this.links.find(body.url, platform) }, body, keyId));
+  private async createFor(platform: Platform, body: CreateLinkTaskDto, principal?: Principal): Promise<TaskDto> {
+    return TaskDto.from(await this.tasks.create({ link: this.links.find(body.url, platform) }, body, principal));
   }
 }

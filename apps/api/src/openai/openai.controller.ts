@@ -13,11 +13,19 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiKeyId } from '../auth/api-key-id.decorator';
+import { Principal } from '../auth/principal';
+import {
+  ApiIdempotencyKey,
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENCY_WINDOW_HOURS,
+  IDEMPOTENT_REPLAYED_HEADER,
+  IdempotencyKey,
+} from '../common/idempotency';
 import { OpenAiExceptionFilter } from './openai-exception.filter';
 import { formatOpenAiResult } from './openai-format';
 import { OpenAiTranscriptionDto, OpenAiTranslationDto } from './openai.dto';
 import { OpenAiService } from './openai.service';
+import { Requires } from '../common/requires.decorator';
 
 const ERROR_EXAMPLE = {
   error: {
@@ -25,6 +33,16 @@ const ERROR_EXAMPLE = {
     type: 'invalid_request_error',
     param: 'model',
     code: 'model_not_found',
+  },
+};
+const IDEMPOTENCY_CONFLICT = `The ${IDEMPOTENCY_KEY_HEADER} was used for a different request (other fields or file) within ${IDEMPOTENCY_WINDOW_HOURS} h (OpenAI error format, code idempotency_conflict).`;
+const CONFLICT_EXAMPLE = {
+  error: {
+    message:
+      'Idempotency-Key "upload-42" was already used for a different request (task 3f2b8c1e-6a1d-4a57-9a0e-2f8f4f1f9b10, created 2026-11-21T06:07:47.861Z) with other fields or another file. Send this request with a new key, or repeat the original request unchanged to get its task.',
+    type: 'invalid_request_error',
+    param: IDEMPOTENCY_KEY_HEADER,
+    code: 'idempotency_conflict',
   },
 };
 const MISSING_FILE = {
@@ -52,9 +70,11 @@ export class OpenAiController {
   }
 
   @Post('audio/transcriptions')
+  @Requires('postgres', 'redis')
   @HttpCode(200)
   @UseInterceptors(FileInterceptor('file'))
   @ApiOperation({ summary: 'Transcribe audio (OpenAI-compatible)' })
+  @ApiIdempotencyKey("the original task's result (waiting for it as the first request does)")
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: OpenAiTranscriptionDto })
   @ApiOkResponse({
@@ -67,6 +87,7 @@ export class OpenAiController {
     schema: { example: ERROR_EXAMPLE },
   })
   @ApiResponse({ status: 404, description: 'Unknown model.', schema: { example: ERROR_EXAMPLE } })
+  @ApiResponse({ status: 409, description: IDEMPOTENCY_CONFLICT, schema: { example: CONFLICT_EXAMPLE } })
   @ApiResponse({
     status: 504,
     description: 'Still running after OPENAI_WAIT_MS; the message names the task id.',
@@ -76,15 +97,18 @@ export class OpenAiController {
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() request: OpenAiTranscriptionDto,
     @Res() response: Response,
-    @ApiKeyId() keyId?: string,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Principal() principal?: Principal,
   ): Promise<void> {
-    await this.respond(file, request, 'transcribe', response, keyId);
+    await this.respond(file, request, 'transcribe', response, principal, idempotencyKey);
   }
 
   @Post('audio/translations')
+  @Requires('postgres', 'redis')
   @HttpCode(200)
   @UseInterceptors(FileInterceptor('file'))
   @ApiOperation({ summary: 'Translate audio into English (OpenAI-compatible)' })
+  @ApiIdempotencyKey("the original task's result (waiting for it as the first request does)")
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: OpenAiTranslationDto })
   @ApiOkResponse({
@@ -97,13 +121,15 @@ export class OpenAiController {
     schema: { example: ERROR_EXAMPLE },
   })
   @ApiResponse({ status: 404, description: 'Unknown model.', schema: { example: ERROR_EXAMPLE } })
+  @ApiResponse({ status: 409, description: IDEMPOTENCY_CONFLICT, schema: { example: CONFLICT_EXAMPLE } })
   async translations(
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() request: OpenAiTranslationDto,
     @Res() response: Response,
-    @ApiKeyId() keyId?: string,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Principal() principal?: Principal,
   ): Promise<void> {
-    await this.respond(file, request, 'translate', response, keyId);
+    await this.respond(file, request, 'translate', response, principal, idempotencyKey);
   }
 
   private async respond(
@@ -111,11 +137,13 @@ export class OpenAiController {
     request: OpenAiTranscriptionDto,
     task: 'transcribe' | 'translate',
     response: Response,
-    keyId?: string,
+    principal?: Principal,
+    idempotencyKey?: string,
   ): Promise<void> {
     if (!file) throw new BadRequestException(MISSING_FILE);
-    const done = await this.openai.run(file, request, task, keyId);
+    const { task: done, replayed } = await this.openai.run(file, request, task, principal, idempotencyKey);
     const { body, contentType } = formatOpenAiResult(done, request.response_format ?? 'json');
+    if (replayed) response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
     response.status(200).type(contentType).send(body);
   }
 }

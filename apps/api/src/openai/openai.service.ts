@@ -1,8 +1,9 @@
 import { WHISPER_LANGUAGE_CODES } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
-import { type TaskEntity, type TaskKind, TranscriptionEvents } from '@app/tasks';
+import { type TaskEntity, type TaskKind, TranscriptionEvents, within } from '@app/tasks';
 import { HarkError } from '@app/errors';
 import { BadRequestException, GatewayTimeoutException, Injectable, InternalServerErrorException } from '@nestjs/common';
+import type { Principal } from '../auth/principal';
 import type { CreateTaskDto } from '../tasks/dto/create-task.dto';
 import { TasksService } from '../tasks/tasks.service';
 import type { OpenAiTranscriptionDto } from './openai.dto';
@@ -28,24 +29,35 @@ export class OpenAiService {
   }
 
   /**
-   * Transcribes (or translates) an upload and waits for the completed task.
+   * Transcribes (or translates) an upload and waits for the completed task. With an
+   * `Idempotency-Key`, a repeat of an earlier request creates nothing: it waits for the original
+   * task and answers with its result (`replayed`).
    * @throws 400 for what the engine cannot do (prompt, temperature ≠ 0, word timestamps), 404 for an
-   *   unknown model, 504 (naming the task id) when the wait limit passes, 500 when the task fails
+   *   unknown model, 409 `idempotency_conflict` for a key used with a different request, 504 (naming
+   *   the task id) when the wait limit passes, 500 when the task fails
    */
   async run(
     file: Express.Multer.File,
     request: OpenAiTranscriptionDto,
     task: TaskKind,
-    apiKeyId?: string,
-  ): Promise<TaskEntity> {
+    principal?: Principal,
+    idempotencyKey?: string,
+  ): Promise<{ task: TaskEntity; replayed: boolean }> {
     this.check(request);
     const options = { language: request.language, task, priority: 'high' } as CreateTaskDto;
-    const created = await this.tasks.create({ file }, options, apiKeyId);
+    const idempotency =
+      idempotencyKey === undefined
+        ? undefined
+        : {
+            key: idempotencyKey,
+            extra: { api: 'openai', model: request.model, response_format: request.response_format ?? 'json' },
+          };
+    const { task: created, replayed } = await this.tasks.createIdempotent({ file }, options, principal, idempotency);
     const deadline = Date.now() + this.config.openAiWaitMs;
     for (;;) {
       const remaining = deadline - Date.now();
-      const current = await this.tasks.get(created.id);
-      if (current.status === 'completed') return current;
+      const current = await this.tasks.get(created.id, principal);
+      if (current.status === 'completed') return { task: current, replayed };
       if (current.status === 'failed' || current.status === 'cancelled') {
         // The task's error is written for users (never a stack or an internal address).
         throw new InternalServerErrorException(`Transcription ${current.status}: ${current.error ?? 'cancelled'}`);
@@ -55,8 +67,12 @@ export class OpenAiService {
           `The transcription did not finish within ${this.config.openAiWaitMs} ms (OPENAI_WAIT_MS). It continues as task ${created.id}: GET /api/v1/tasks/${created.id}.`,
         );
       }
-      const waited = await this.events.waitForTask(created.id, remaining).catch(() => true);
-      // Without a job to wait on (Redis lost it, the reconciler will re-add it), poll the row.
+      // Wait on the job's events; without them (no job in Redis, or Redis away) poll the row instead.
+      const waited = await within(
+        this.events.waitForTask(created.id, remaining),
+        'redis',
+        Math.min(remaining, 5000),
+      ).catch(() => false);
       if (!waited) await new Promise((done) => setTimeout(done, Math.min(500, remaining)));
     }
   }

@@ -24,6 +24,7 @@ import {
   ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
+  ApiGoneResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -35,18 +36,29 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiKeyId } from '../auth/api-key-id.decorator';
+import { Principal } from '../auth/principal';
 import { ErrorBodyDto } from '../common/error-body';
+import {
+  ApiIdempotencyKey,
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENCY_WINDOW_HOURS,
+  IDEMPOTENT_REPLAYED_HEADER,
+  IdempotencyKey,
+} from '../common/idempotency';
 import { MISSING_FILE } from '../uploads/missing-file';
 import { CreateTaskDto, CreateTaskUploadDto } from './dto/create-task.dto';
 import { ListTasksQueryDto, TaskPageDto } from './dto/list-tasks.dto';
 import { SubtitlesQueryDto } from './dto/subtitles-query.dto';
 import { TaskDto } from './dto/task.dto';
 import { TasksService } from './tasks.service';
+import { Requires } from '../common/requires.decorator';
 
 export const uuidPipe = new ParseUUIDPipe({
   exceptionFactory: () => new BadRequestException('Task id must be a UUID, e.g. 3f2b8c1e-6a1d-4a57-9a0e-2f8f4f1f9b10.'),
 });
+
+/** The 404 of every task route: a task of another API key is answered as if it did not exist. */
+const NOT_FOUND = 'No task with this id (or it belongs to another API key).';
 
 const CONTENT_TYPES: Record<SubtitleFormat, string> = {
   srt: 'application/x-subrip; charset=utf-8',
@@ -58,6 +70,7 @@ const CONTENT_TYPES: Record<SubtitleFormat, string> = {
 
 @ApiTags('tasks')
 @Controller('api/v1/tasks')
+@Requires('postgres')
 export class TasksController {
   constructor(
     private readonly tasks: TasksService,
@@ -74,11 +87,24 @@ export class TasksController {
   })
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody({ type: CreateTaskUploadDto })
-  @ApiCreatedResponse({ type: TaskDto, description: 'The task, queued.' })
+  @ApiIdempotencyKey('the original task, as it is now')
+  @ApiCreatedResponse({
+    type: TaskDto,
+    description: `The task, queued; or, for a repeat with the same ${IDEMPOTENCY_KEY_HEADER}, the task the first request created.`,
+    headers: {
+      [IDEMPOTENT_REPLAYED_HEADER]: {
+        description: `\`true\` when the answer is the task of an earlier request with the same ${IDEMPOTENCY_KEY_HEADER} (nothing was created).`,
+        schema: { type: 'string', enum: ['true'] },
+      },
+    },
+  })
   @ApiBadRequestResponse({
     type: ErrorBodyDto,
-    description:
-      'No media or more than one kind, an invalid option, a refused URL, or `url` without a TikTok/Douyin link (`code: unsupported_link`).',
+    description: `No media or more than one kind, an invalid option, a refused URL, \`url\` without a TikTok/Douyin link (\`code: unsupported_link\`), or an invalid ${IDEMPOTENCY_KEY_HEADER}.`,
+  })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: `\`idempotency_conflict\`: the ${IDEMPOTENCY_KEY_HEADER} was used for a different request (other fields or file) within ${IDEMPOTENCY_WINDOW_HOURS} h.`,
   })
   @ApiPayloadTooLargeResponse({ type: ErrorBodyDto, description: 'Larger than MAX_UPLOAD_BYTES.' })
   @ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: 'Not a file ffprobe can read.' })
@@ -89,7 +115,9 @@ export class TasksController {
   async create(
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() options: CreateTaskDto,
-    @ApiKeyId() keyId?: string,
+    @Res({ passthrough: true }) response: Response,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Principal() principal?: Principal,
   ): Promise<TaskDto> {
     const given = [file && 'file', options.file_url && 'file_url', options.url && 'url'].filter(
       (name): name is string => Boolean(name),
@@ -108,14 +136,24 @@ export class TasksController {
       });
     }
     const media = file ? { file } : options.url ? { link: this.links.find(options.url) } : { url: options.file_url! };
-    return TaskDto.from(await this.tasks.create(media, options, keyId));
+    const { task, replayed } = await this.tasks.createIdempotent(
+      media,
+      options,
+      principal,
+      idempotencyKey === undefined ? undefined : { key: idempotencyKey },
+    );
+    if (replayed) response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    return TaskDto.from(task);
   }
 
   @Get()
-  @ApiOperation({ summary: 'List tasks, newest first, with filters and paging' })
+  @ApiOperation({
+    summary: 'List tasks, newest first, with filters and paging',
+    description: "An API key lists the tasks it created; an admin key (ADMIN_API_KEYS) lists every key's tasks.",
+  })
   @ApiOkResponse({ type: TaskPageDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'An invalid filter or paging value.' })
-  async list(@Query() query: ListTasksQueryDto): Promise<TaskPageDto> {
+  async list(@Query() query: ListTasksQueryDto, @Principal() principal?: Principal): Promise<TaskPageDto> {
     const limit = query.limit ?? 20;
     const offset = query.offset ?? 0;
     const { items, total } = await this.tasks.list(
@@ -131,6 +169,7 @@ export class TasksController {
       },
       limit,
       offset,
+      principal,
     );
     return { total, limit, offset, items: items.map((task) => TaskDto.from(task)) };
   }
@@ -139,38 +178,43 @@ export class TasksController {
   @ApiOperation({ summary: 'Get a task: status, progress and, once completed, the transcript' })
   @ApiOkResponse({ type: TaskDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'The id is not a UUID.' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No task with this id.' })
-  async get(@Param('id', uuidPipe) id: string): Promise<TaskDto> {
-    return TaskDto.from(await this.tasks.get(id));
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_FOUND })
+  async get(@Param('id', uuidPipe) id: string, @Principal() principal?: Principal): Promise<TaskDto> {
+    return TaskDto.from(await this.tasks.get(id, principal));
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a task and its stored media; a queued or processing task is cancelled first' })
   @ApiNoContentResponse({ description: 'Deleted.' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No task with this id.' })
-  async remove(@Param('id', uuidPipe) id: string): Promise<void> {
-    await this.tasks.remove(id);
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_FOUND })
+  async remove(@Param('id', uuidPipe) id: string, @Principal() principal?: Principal): Promise<void> {
+    await this.tasks.remove(id, principal);
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel a queued or processing task (it stays, as cancelled, and can be retried)' })
   @ApiOkResponse({ type: TaskDto })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No task with this id.' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_FOUND })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'The task already finished.' })
-  async cancel(@Param('id', uuidPipe) id: string): Promise<TaskDto> {
-    return TaskDto.from(await this.tasks.cancel(id));
+  async cancel(@Param('id', uuidPipe) id: string, @Principal() principal?: Principal): Promise<TaskDto> {
+    return TaskDto.from(await this.tasks.cancel(id, principal));
   }
 
   @Post(':id/retry')
+  @Requires('redis')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run a failed or cancelled task again (new attempt, same id)' })
   @ApiOkResponse({ type: TaskDto, description: 'The task, queued again.' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No task with this id.' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_FOUND })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'The task is not failed or cancelled.' })
-  async retry(@Param('id', uuidPipe) id: string): Promise<TaskDto> {
-    return TaskDto.from(await this.tasks.retry(id));
+  @ApiGoneResponse({
+    type: ErrorBodyDto,
+    description: 'An upload whose media was removed by retention (`code: media_gone`): create a new task.',
+  })
+  async retry(@Param('id', uuidPipe) id: string, @Principal() principal?: Principal): Promise<TaskDto> {
+    return TaskDto.from(await this.tasks.retry(id, principal));
   }
 
   @Get(':id/subtitles')
@@ -181,14 +225,15 @@ export class TasksController {
     schema: { type: 'string', example: '1\n00:00:00,286 --> 00:00:02,284\nAnd so, my fellow Americans,\n' },
   })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'An invalid format or line option.' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No task with this id.' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_FOUND })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'The task is not completed.' })
   async subtitles(
     @Param('id', uuidPipe) id: string,
     @Query() query: SubtitlesQueryDto,
     @Res() response: Response,
+    @Principal() principal?: Principal,
   ): Promise<void> {
-    const task = await this.tasks.get(id);
+    const task = await this.tasks.get(id, principal);
     if (task.status !== 'completed' || !task.result)
       throw new ConflictException(`Task ${id} is ${task.status}; subtitles exist once it is completed.`);
     const format = query.format ?? 'srt';
@@ -201,12 +246,20 @@ export class TasksController {
   }
 
   @Post(':id/callback/redeliver')
+  @Requires('redis')
   @HttpCode(202)
-  @ApiOperation({ summary: "Send a finished task's callback again" })
+  @ApiOperation({
+    summary: "Send a finished task's callback again",
+    description:
+      'With the same delivery id (`X-Hark-Delivery-Id`, `callback_delivery_id`) as before, so a receiver that processed it can drop the duplicate. Sent at once, with all `CALLBACK_ATTEMPTS` again.',
+  })
   @ApiAcceptedResponse({ type: TaskDto, description: 'Delivery scheduled (callback_status pending).' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No task with this id.' })
-  @ApiConflictResponse({ type: ErrorBodyDto, description: 'No callback_url, or the task has not finished.' })
-  async redeliver(@Param('id', uuidPipe) id: string): Promise<TaskDto> {
-    return TaskDto.from(await this.tasks.redeliverCallback(id));
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_FOUND })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'No callback_url, the task has not finished, or its callback is being sent right now.',
+  })
+  async redeliver(@Param('id', uuidPipe) id: string, @Principal() principal?: Principal): Promise<TaskDto> {
+    return TaskDto.from(await this.tasks.redeliverCallback(id, principal));
   }
 }

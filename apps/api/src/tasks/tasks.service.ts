@@ -14,12 +14,16 @@ import { MediaTools } from '@app/media';
 import { assertFetchableUrl, UrlNotAllowedError } from '@app/http';
 import {
   CallbackQueue,
+  DependencyMonitor,
   TaskCancellation,
   type TaskEntity,
   type TaskFilter,
   TaskLifecycle,
+  type NewTask,
+  type TaskOwner,
   TaskQueue,
   TaskRepository,
+  within,
 } from '@app/tasks';
 import {
   BadRequestException,
@@ -29,18 +33,41 @@ import {
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import type { Principal } from '../auth/principal';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_WINDOW_HOURS, requestHash } from '../common/idempotency';
 import type { TaskOptionsDto } from './dto/create-task.dto';
 import type { DecodeOptionsDto } from './dto/decode-options.dto';
-
-/** How long an API request waits for Redis before leaving the enqueue to the reconciler. */
-const ENQUEUE_WAIT_MS = 2000;
 
 /** The media of a new task: an upload the api stored, a URL the processor will download, or a share link it will resolve. */
 export type TaskMedia = { file: Express.Multer.File } | { url: string } | { link: ShareLink };
 
+/** An `Idempotency-Key` of a creating request, and what else identifies the request besides the task's fields. */
+export interface Idempotency {
+  key: string;
+  /** Request fields that are not the task's (e.g. OpenAI's `model` and `response_format`). */
+  extra?: Record<string, unknown>;
+}
+
+/** What `createIdempotent` did: created the task, or found the one an earlier request with the same key created. */
+export interface CreatedTask {
+  task: TaskEntity;
+  /** True when the task is an earlier request's (nothing was created). */
+  replayed: boolean;
+}
+
+/**
+ * Whose tasks a principal may see and manage: an ordinary key only its own, an admin key (or
+ * anyone, when the service has no keys) every task. The one place this rule is decided; every
+ * read of a task for a request goes through `TasksService.get` or `list`.
+ */
+function scopeOf(principal: Principal | undefined): TaskOwner | undefined {
+  return principal && !principal.admin ? { name: principal.name, id: principal.id } : undefined;
+}
+
 /**
  * Accepts tasks, reads them back, and asks `TaskLifecycle` for their user-driven moves (cancel,
- * delete, retry) and `CallbackQueue` for redeliveries.
+ * delete, retry) and `CallbackQueue` for redeliveries. A task belongs to the API key that created
+ * it: other keys (except admin keys) get 404 for it, as if it did not exist.
  */
 @Injectable()
 export class TasksService {
@@ -53,6 +80,7 @@ export class TasksService {
     private readonly callbacks: CallbackQueue,
     private readonly cancellation: TaskCancellation,
     private readonly media: MediaTools,
+    private readonly monitor: DependencyMonitor,
     private readonly config: HarkConfig,
   ) {}
 
@@ -61,10 +89,30 @@ export class TasksService {
    * `LinkResolverService.find`), the decode options and the callback URL, stores the task and enqueues it.
    * @throws BadRequestException (400) for a URL that is refused; UnprocessableEntityException
    *   (422) for options the engine cannot apply; MediaError for an upload ffprobe cannot use
+   * @param principal the key that creates the task, and owns it (undefined: the service has no keys)
    */
-  async create(media: TaskMedia, options: TaskOptionsDto, apiKeyId?: string): Promise<TaskEntity> {
+  async create(media: TaskMedia, options: TaskOptionsDto, principal: Principal | undefined): Promise<TaskEntity> {
+    return (await this.createIdempotent(media, options, principal)).task;
+  }
+
+  /**
+   * `create`, made safe to repeat by an `Idempotency-Key`: the first request with a key creates the
+   * task; a repeat by the same owner (API key name; everyone, in an open service) within
+   * IDEMPOTENCY_WINDOW_HOURS gets that task back and creates nothing (its upload is deleted).
+   * Repeats run one at a time (a Postgres advisory lock on owner and key, held by the transaction
+   * that looks the key up and inserts the task), so concurrent repeats also make one task.
+   * @param idempotency the key, and what else identifies the request besides the task's fields
+   *   (e.g. the response format of OpenAI's endpoints); undefined: a plain `create`
+   * @throws HarkError `idempotency_conflict` (409) when the key was used for a different request
+   *   (other fields or file content); otherwise as `create`
+   */
+  async createIdempotent(
+    media: TaskMedia,
+    options: TaskOptionsDto,
+    principal: Principal | undefined,
+    idempotency?: Idempotency,
+  ): Promise<CreatedTask> {
     const decodeOptions = this.acceptDecodeOptions(options);
-    if (apiKeyId) await this.checkQueuedLimit(apiKeyId);
     if (options.callback_url) await this.checkCallbackUrl(options.callback_url);
     // An upload is checked here; a URL or share link is only vetted here and checked by the processor after download.
     const source =
@@ -79,28 +127,66 @@ export class TasksService {
         : 'link' in media
           ? { source: 'link' as const, sourceUrl: media.link.url, platform: media.link.platform }
           : { source: 'url' as const, sourceUrl: await this.checkFetchable('file_url', media.url) };
-    const task = await this.taskRepository.create({
-      id: randomUUID(),
+    const fields = {
       task: decodeOptions.task,
       language: decodeOptions.language,
       priority: options.priority ?? 'normal',
       decodeOptions,
       callbackUrl: options.callback_url ?? null,
       callbackIncludeResult: options.callback_include_result ?? true,
-      apiKeyId: apiKeyId ?? null,
+      apiKeyId: principal?.id ?? null,
+      apiKeyName: principal?.name ?? null,
       ...source,
+    };
+    // The queue limit is checked in the transaction of an idempotent request: a repeat is not refused for the task it repeats.
+    const insert = async (tasks: TaskRepository, extra: Partial<NewTask> = {}) => {
+      if (principal) await this.checkQueuedLimit(principal, tasks);
+      return tasks.create({ id: randomUUID(), ...fields, ...extra });
+    };
+    if (!idempotency) {
+      const task = await insert(this.taskRepository);
+      await this.enqueue(task);
+      return { task, replayed: false };
+    }
+    const { key } = idempotency;
+    const owner = fields.apiKeyName;
+    const hash = await requestHash(
+      {
+        ...fields,
+        apiKeyId: undefined,
+        apiKeyName: undefined,
+        fileName: undefined,
+        mediaPath: undefined,
+        extra: idempotency.extra,
+      },
+      'file' in media ? media.file.path : undefined,
+    );
+    const since = new Date(Date.now() - IDEMPOTENCY_WINDOW_HOURS * 3600_000);
+    const outcome = await this.taskRepository.withIdempotencyLock(owner, key, async (tasks) => {
+      const original = await tasks.findByIdempotencyKey(owner, key, since);
+      if (!original) return { task: await insert(tasks, { idempotencyKey: key, requestHash: hash }), replayed: false };
+      if (original.requestHash !== hash) {
+        throw new HarkError(
+          'idempotency_conflict',
+          `Idempotency-Key "${key}" was already used for a different request (task ${original.id}, created ${original.createdAt.toISOString()}) with other fields or another file. Send this request with a new key, or repeat the original request unchanged to get its task.`,
+          false,
+          { field: IDEMPOTENCY_KEY_HEADER },
+        );
+      }
+      return { task: original, replayed: true };
     });
-    await this.enqueue(task);
-    return task;
+    if (!outcome.replayed) await this.enqueue(outcome.task);
+    else if ('file' in media) await rm(media.file.path, { force: true }); // the original keeps its own copy
+    return outcome;
   }
 
   /**
-   * @throws HarkError `rate_limit_exceeded` (429) when the key already has MAX_QUEUED_TASKS_PER_KEY
-   *   unfinished tasks
+   * @throws HarkError `rate_limit_exceeded` (429) when the key (by name, admin keys too) already has
+   *   MAX_QUEUED_TASKS_PER_KEY unfinished tasks
    */
-  private async checkQueuedLimit(apiKeyId: string): Promise<void> {
+  private async checkQueuedLimit(principal: Principal, tasks = this.taskRepository): Promise<void> {
     const limit = this.config.maxQueuedTasksPerKey;
-    if (limit > 0 && (await this.taskRepository.countUnfinished(apiKeyId)) >= limit) {
+    if (limit > 0 && (await tasks.countUnfinished(principal)) >= limit) {
       throw new HarkError(
         'rate_limit_exceeded',
         `This API key already has ${limit} queued or processing tasks (MAX_QUEUED_TASKS_PER_KEY); wait for some to finish.`,
@@ -108,15 +194,25 @@ export class TasksService {
     }
   }
 
-  /** @throws NotFoundException (404) when no task has this id */
-  async get(id: string): Promise<TaskEntity> {
-    const task = await this.taskRepository.findById(id);
+  /**
+   * The task, if `principal` may see it (see `scopeOf`).
+   * @throws NotFoundException (404) when no task has this id, or it belongs to another key (the
+   *   same answer, so ids of other keys' tasks cannot be probed)
+   */
+  async get(id: string, principal: Principal | undefined): Promise<TaskEntity> {
+    const task = await this.taskRepository.findById(id, scopeOf(principal));
     if (!task) throw new NotFoundException(`No task with id ${id}. Check the id returned by POST /api/v1/tasks.`);
     return task;
   }
 
-  list(filter: TaskFilter, limit: number, offset: number): Promise<{ items: TaskEntity[]; total: number }> {
-    return this.taskRepository.list(filter, limit, offset);
+  /** One page of the tasks `principal` may see (its own; every task for an admin key or an open service). */
+  list(
+    filter: TaskFilter,
+    limit: number,
+    offset: number,
+    principal: Principal | undefined,
+  ): Promise<{ items: TaskEntity[]; total: number }> {
+    return this.taskRepository.list(filter, limit, offset, scopeOf(principal));
   }
 
   /**
@@ -124,8 +220,8 @@ export class TasksService {
    * stops; the task keeps its row (status `cancelled`) and can be retried.
    * @throws ConflictException (409) when the task already finished
    */
-  async cancel(id: string): Promise<TaskEntity> {
-    const task = await this.get(id);
+  async cancel(id: string, principal: Principal | undefined): Promise<TaskEntity> {
+    const task = await this.get(id, principal);
     const cancelled = await this.lifecycle.cancel(id);
     if (!cancelled)
       throw new ConflictException(`Task ${id} is ${task.status}; only queued or processing tasks can be cancelled.`);
@@ -137,47 +233,79 @@ export class TasksService {
    * Deletes a task with its stored media. An unfinished task is cancelled first (its callback, if
    * any, reports `cancelled`).
    */
-  async remove(id: string): Promise<void> {
-    const task = await this.get(id);
+  async remove(id: string, principal: Principal | undefined): Promise<void> {
+    const task = await this.get(id, principal);
     if (await this.lifecycle.cancel(id)) await this.stopWork(id);
     await this.taskRepository.remove(id);
     if (task.mediaPath) await rm(task.mediaPath, { force: true });
   }
 
   /**
-   * Runs a failed or cancelled task again (a new attempt, same id).
-   * @throws ConflictException (409) for any other status, or while a processor is still stopping it
+   * Runs a failed or cancelled task again (a new attempt, same id). A `url` or `link` task downloads
+   * its media again; an upload needs its stored file.
+   * @throws ConflictException (409) for any other status, or while a processor is still stopping it;
+   *   HarkError `media_gone` (410) for an upload whose media retention removed (MEDIA_RETENTION_HOURS)
    */
-  async retry(id: string): Promise<TaskEntity> {
-    const task = await this.get(id);
+  async retry(id: string, principal: Principal | undefined): Promise<TaskEntity> {
+    const task = await this.get(id, principal);
     if (task.status !== 'failed' && task.status !== 'cancelled') {
       throw new ConflictException(`Task ${id} is ${task.status}; only failed or cancelled tasks can be retried.`);
     }
-    if (!(await this.queue.removeJob(id)))
+    if (task.source === 'upload' && task.mediaRemovedAt) throw this.mediaGone(id, task.mediaRemovedAt);
+    if (!(await within(this.queue.removeJob(id), 'redis')))
       throw new ConflictException(`Task ${id} is still being stopped by a processor; retry in a few seconds.`);
     const queued = await this.lifecycle.retry(id);
     if (!queued) throw new ConflictException(`Task ${id} changed meanwhile; fetch it and try again.`);
+    if (queued.source === 'upload' && !queued.mediaPath) {
+      // Retention removed the media between the check above and the retry: the attempt cannot run.
+      const error = this.mediaGone(id, queued.mediaRemovedAt ?? new Date());
+      await this.lifecycle.fail(id, error.message, 'media_gone');
+      throw error;
+    }
     await this.enqueue(queued);
     return queued;
   }
 
+  /** 410 for a retry of an upload whose media retention removed. */
+  private mediaGone(id: string, removedAt: Date): HarkError {
+    return new HarkError(
+      'media_gone',
+      `The media of task ${id} was removed by retention on ${removedAt.toISOString()} (MEDIA_RETENTION_HOURS=${this.config.mediaRetentionHours} after the task finished), so it cannot run again. Create a new task with the file (POST /api/v1/tasks); the result of this one, if any, stays available.`,
+    );
+  }
+
   /**
-   * Sends a finished task's callback again.
-   * @throws ConflictException (409) when the task has no callback URL or has not finished
+   * Sends a finished task's callback again, with the same delivery id (`X-Hark-Delivery-Id`).
+   * @throws ConflictException (409) when the task has no callback URL or has not finished, or while
+   *   a processor is sending its callback
    */
-  async redeliverCallback(id: string): Promise<TaskEntity> {
-    const task = await this.get(id);
+  async redeliverCallback(id: string, principal: Principal | undefined): Promise<TaskEntity> {
+    const task = await this.get(id, principal);
     if (!task.callbackUrl) throw new ConflictException(`Task ${id} has no callback_url.`);
     if (task.status === 'queued' || task.status === 'processing')
       throw new ConflictException(`Task ${id} is ${task.status}; its callback is sent when it finishes.`);
     if (!this.config.callbackSecret) throw new ConflictException('Callbacks are disabled: set CALLBACK_SECRET.');
-    await this.callbacks.redeliver(task);
-    return this.get(id);
+    if (!(await within(this.callbacks.redeliver(task), 'redis')))
+      throw new ConflictException(
+        `The callback of task ${id} is being sent right now; wait until its callback_status is no longer pending, then redeliver again if it is still needed.`,
+      );
+    return this.get(id, principal);
   }
 
-  /** Removes the job if it is waiting; otherwise tells the processor holding it to stop. */
+  /**
+   * Removes the job if it is waiting; otherwise tells the processor holding it to stop. Best
+   * effort: the task's status in Postgres already says it is over, so a job that Redis could not
+   * remove now is skipped when a processor takes it, and a processor still working on it has
+   * every write refused.
+   */
   private async stopWork(id: string): Promise<void> {
-    if (!(await this.queue.removeJob(id))) await this.cancellation.publish(id);
+    try {
+      if (!(await within(this.queue.removeJob(id), 'redis'))) await within(this.cancellation.publish(id), 'redis');
+    } catch (error) {
+      this.logger.warn(
+        `Task ${id}: could not reach Redis to stop its job (${error instanceof Error ? error.message : String(error)}); the task is stopped in Postgres`,
+      );
+    }
   }
 
   /**
@@ -236,18 +364,13 @@ export class TasksService {
    * request does not wait: the processors' reconciler enqueues every task that has no job.
    */
   private async enqueue(task: TaskEntity): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer from Redis in ${ENQUEUE_WAIT_MS} ms`)), ENQUEUE_WAIT_MS);
-    });
     try {
-      await Promise.race([this.queue.enqueue(task), timeout]);
+      this.monitor.assertUp(['redis']);
+      await within(this.queue.enqueue(task), 'redis');
     } catch (error) {
       this.logger.warn(
         `Task ${task.id} stored but not yet enqueued (${error instanceof Error ? error.message : String(error)}); the reconciler will enqueue it`,
       );
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -2,26 +2,32 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { HarkConfig } from '@app/config';
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { MulterModule } from '@nestjs/platform-express';
 import { diskStorage } from 'multer';
+import { LimitAwareStorage, UploadLimitInterceptor } from './upload-limit';
 
 /**
  * Multipart uploads for every controller that takes a `file`: streamed to STORAGE_DIR/uploads
- * under generated names, never buffered in memory, limited to MAX_UPLOAD_BYTES.
+ * under generated names, never buffered in memory, limited to MAX_UPLOAD_BYTES (answered 413 as
+ * soon as it is known, by the global `UploadLimitInterceptor`). A failed upload leaves no file.
  */
 @Module({
   imports: [
     MulterModule.registerAsync({
       inject: [HarkConfig],
       useFactory: (config: HarkConfig) => ({
-        storage: diskStorage({
-          destination: join(config.storageDir, 'uploads'),
-          filename: (_request, _file, callback) => callback(null, randomUUID()),
-        }),
+        storage: new LimitAwareStorage(
+          diskStorage({
+            destination: join(config.storageDir, 'uploads'),
+            filename: (_request, _file, callback) => callback(null, randomUUID()),
+          }),
+        ),
         limits: { fileSize: config.maxUploadBytes, files: 1 },
       }),
     }),
   ],
+  providers: [{ provide: APP_INTERCEPTOR, useClass: UploadLimitInterceptor }],
   exports: [MulterModule],
 })
 export class UploadsModule {}

@@ -2,16 +2,23 @@ import { HarkConfig } from '@app/config';
 import { HttpClient } from '@app/http';
 import type { DeliverCallbackJobData } from '../queue.contract';
 import { TaskRepository } from '../task.repository';
-import { CALLBACK_SIGNATURE_HEADER, CALLBACK_TIMESTAMP_HEADER, signCallback } from './callback-payload';
+import {
+  CALLBACK_DELIVERY_ID_HEADER,
+  CALLBACK_SIGNATURE_HEADER,
+  CALLBACK_TIMESTAMP_HEADER,
+  signCallback,
+} from './callback-payload';
 import { Injectable } from '@nestjs/common';
 
 /** What one delivery attempt came to. */
 export type DeliveryOutcome = 'delivered' | 'retry' | 'gone';
 
 /**
- * Sends one signed callback request and records the attempt on the task. A 2xx answer delivers
- * it, 410 Gone stops all further attempts, anything else (other statuses, network errors,
- * timeouts) is retried by the queue.
+ * Sends one signed callback request and records the attempt on the task: appended when it starts,
+ * before the request goes out, and completed with its result, so an attempt cut short by a crash
+ * stays on record. A 2xx answer delivers it, 410 Gone stops all further attempts, anything else
+ * (other statuses, network errors, timeouts) is retried by the queue. Every attempt of one delivery
+ * carries the same `X-Hark-Delivery-Id`.
  */
 @Injectable()
 export class CallbackDeliveryService {
@@ -21,7 +28,12 @@ export class CallbackDeliveryService {
     private readonly http: HttpClient,
   ) {}
 
-  /** @param lastAttempt whether a failure now is final (the task's callback_status becomes `failed`) */
+  /**
+   * One attempt. The callback goes out even when the task was deleted meanwhile (nothing is recorded
+   * then).
+   * @param lastAttempt whether a failure now is final (the task's callback_status becomes `failed`)
+   * @throws when the start of the attempt cannot be recorded (nothing was sent; the queue retries)
+   */
   async deliver(
     data: DeliverCallbackJobData,
     lastAttempt: boolean,
@@ -30,9 +42,17 @@ export class CallbackDeliveryService {
     const headers = {
       [CALLBACK_TIMESTAMP_HEADER]: String(timestamp),
       [CALLBACK_SIGNATURE_HEADER]: signCallback(this.config.callbackSecret, timestamp, data.body),
+      ...(data.deliveryId ? { [CALLBACK_DELIVERY_ID_HEADER]: data.deliveryId } : {}),
       'user-agent': 'Hark-Callback/1',
     };
-    const at = new Date();
+    const at = new Date().toISOString();
+    const index = await this.taskRepository.startCallbackAttempt(data.taskId, data.deliveryId, {
+      at,
+      delivery_id: data.deliveryId ?? null,
+      status_code: null,
+      error: null,
+      duration_ms: null,
+    });
     const started = performance.now();
     let statusCode: number | null = null;
     let error: string | null = null;
@@ -51,13 +71,9 @@ export class CallbackDeliveryService {
           ? 'gone'
           : 'retry';
     const status = outcome === 'delivered' ? 'delivered' : outcome === 'gone' || lastAttempt ? 'failed' : 'pending';
-    const attempt = {
-      at: at.toISOString(),
-      status_code: statusCode,
-      error,
-      duration_ms: Math.round(performance.now() - started),
-    };
-    await this.taskRepository.recordCallbackAttempt(data.taskId, attempt, status);
+    const result = { status_code: statusCode, error, duration_ms: Math.round(performance.now() - started) };
+    if (index !== null)
+      await this.taskRepository.finishCallbackAttempt(data.taskId, data.deliveryId, { index, at }, result, status);
     return { outcome, detail: error ?? `HTTP ${statusCode}` };
   }
 }

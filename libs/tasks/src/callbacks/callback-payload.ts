@@ -5,12 +5,20 @@ import type { TaskEntity } from '../task.entity';
 export const CALLBACK_TIMESTAMP_HEADER = 'x-hark-timestamp';
 /** Header carrying `v1=<hex HMAC-SHA256 of "<timestamp>.<body>">`. */
 export const CALLBACK_SIGNATURE_HEADER = 'x-hark-signature';
+/**
+ * Header carrying the delivery id (the task's `callback_delivery_id`): the same on every retry and
+ * redelivery of one outcome, so a receiver that already processed it can drop the duplicate.
+ */
+export const CALLBACK_DELIVERY_ID_HEADER = 'x-hark-delivery-id';
 
 /**
  * The JSON body POSTed to a task's callback URL: `id`, `status`, `error`, `result_url`, and the
  * `result` unless the task was created with `callback_include_result=false`.
  */
-export function callbackBody(task: TaskEntity, publicUrl: string): string {
+export function callbackBody(
+  task: Pick<TaskEntity, 'id' | 'status' | 'error' | 'result' | 'callbackIncludeResult'>,
+  publicUrl: string,
+): string {
   return JSON.stringify({
     id: task.id,
     status: task.status,

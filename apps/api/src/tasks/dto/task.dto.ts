@@ -2,6 +2,7 @@ import type { DecodeOptions } from '@app/asr-engine';
 import { PLATFORMS } from '@app/crawlers';
 import { ERROR_CODES, type ErrorCode } from '@app/errors';
 import {
+  type CallbackAttempt,
   CALLBACK_STATUSES,
   type LinkMetadata,
   TASK_KINDS,
@@ -50,12 +51,27 @@ export class TranscriptDto {
   segments: SegmentDto[];
 }
 
+/**
+ * One callback delivery attempt. Recorded when it starts, before the request is sent, and completed
+ * when it ends: an attempt whose `status_code`, `error` and `duration_ms` are all null is running,
+ * or never ended (the processor stopped while sending it; the delivery is retried).
+ */
 export class CallbackAttemptDto {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', description: 'When the attempt started.' })
   at: string;
 
   @ApiProperty({
-    description: "The receiver's HTTP status, or null when it did not answer.",
+    format: 'uuid',
+    description:
+      'The delivery this attempt belongs to (the `X-Hark-Delivery-Id` it carried; the same for every attempt and redelivery of one outcome). Null for attempts recorded before delivery ids existed.',
+    nullable: true,
+    type: String,
+    example: '0d3c9b3e-7f0a-4a8e-9a55-2b1f7c4e8d21',
+  })
+  delivery_id: string | null;
+
+  @ApiProperty({
+    description: "The receiver's HTTP status; null when it did not answer (see `error`) or the attempt has not ended.",
     nullable: true,
     type: Number,
     example: 503,
@@ -70,8 +86,18 @@ export class CallbackAttemptDto {
   })
   error: string | null;
 
-  @ApiProperty({ example: 12 })
-  duration_ms: number;
+  @ApiProperty({
+    description: 'How long the attempt took; null while it runs, or when it never ended.',
+    nullable: true,
+    type: Number,
+    example: 12,
+  })
+  duration_ms: number | null;
+
+  /** An attempt as stored (older ones lack `delivery_id`), in documented order. */
+  static from({ at, delivery_id, status_code, error, duration_ms }: CallbackAttempt): CallbackAttemptDto {
+    return { at, delivery_id: delivery_id ?? null, status_code, error, duration_ms: duration_ms ?? null };
+  }
 }
 
 export class LinkAuthorDto {
@@ -209,6 +235,15 @@ export class TaskDto {
   })
   engine: string | null;
 
+  @ApiProperty({
+    description:
+      'Name of the API key that created the task, and owns it: other keys get 404 for it, admin keys see it. Null when the service has no API keys.',
+    nullable: true,
+    type: String,
+    example: 'alice',
+  })
+  api_key_name: string | null;
+
   @ApiProperty({ format: 'date-time' })
   created_at: string;
 
@@ -220,6 +255,16 @@ export class TaskDto {
 
   @ApiProperty({ description: 'Seconds from start to completion.', nullable: true, type: Number, example: 1.42 })
   processing_time: number | null;
+
+  @ApiProperty({
+    description:
+      'When the stored media was removed by retention (MEDIA_RETENTION_HOURS after the task finished); null while it is kept. The task and its result stay; a failed or cancelled upload can then no longer be retried (410).',
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    example: null,
+  })
+  media_removed_at: string | null;
 
   @ApiProperty({
     description: 'Every decoding and VAD option, as accepted (defaults filled in).',
@@ -240,7 +285,21 @@ export class TaskDto {
   })
   callback_status: string | null;
 
-  @ApiProperty({ type: [CallbackAttemptDto] })
+  @ApiProperty({
+    format: 'uuid',
+    description:
+      'Id of the callback delivery of the current outcome, sent as `X-Hark-Delivery-Id` on every attempt and redelivery (receivers drop duplicates by it); a new one for each outcome (after a retry). Null without a callback or before the task finished.',
+    nullable: true,
+    type: String,
+    example: null,
+  })
+  callback_delivery_id: string | null;
+
+  @ApiProperty({
+    type: [CallbackAttemptDto],
+    description:
+      'Every delivery attempt, oldest first; delivery is at least once, so a receiver may get one delivery id more than once.',
+  })
   callback_attempts: CallbackAttemptDto[];
 
   @ApiProperty({ description: 'The transcript, once completed.', nullable: true, type: TranscriptDto })
@@ -264,14 +323,17 @@ export class TaskDto {
       error: task.error,
       error_code: task.errorCode,
       engine: task.engine,
+      api_key_name: task.apiKeyName,
       created_at: task.createdAt.toISOString(),
       started_at: task.startedAt?.toISOString() ?? null,
       completed_at: task.completedAt?.toISOString() ?? null,
       processing_time: task.processingTime,
+      media_removed_at: task.mediaRemovedAt?.toISOString() ?? null,
       decode_options: task.decodeOptions,
       callback_url: task.callbackUrl,
       callback_status: task.callbackStatus,
-      callback_attempts: task.callbackAttempts,
+      callback_delivery_id: task.callbackDeliveryId,
+      callback_attempts: task.callbackAttempts.map((attempt) => CallbackAttemptDto.from(attempt)),
       result: task.status === 'completed' && task.result ? TaskDto.transcript(task.result) : null,
     };
   }

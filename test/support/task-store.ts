@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { type HarkConfig, loadConfig } from '@app/config';
+import { CallbackQueue, type DeliverCallbackJobData, TaskEntity, TaskLifecycle, TaskRepository } from '@app/tasks';
+import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from './database';
+import { testRedisUrl } from './env';
+
+/**
+ * The task store of a spec, on real services: a throw-away migrated Postgres database and the
+ * callback queue in Redis under a prefix of its own, with the repository, `CallbackQueue` and
+ * `TaskLifecycle` built on them (no Nest). `close()` removes it all.
+ */
+export interface TaskStore {
+  database: TestDatabase;
+  dataSource: DataSource;
+  config: HarkConfig;
+  /** The Redis key prefix of this store's queues. */
+  prefix: string;
+  connection: { url: string };
+  queue: Queue<DeliverCallbackJobData>;
+  repository: TaskRepository;
+  callbacks: CallbackQueue;
+  lifecycle: TaskLifecycle;
+  close(): Promise<void>;
+}
+
+/** Opens a task store; `name` goes into the Redis prefix. */
+export async function openTaskStore(name: string): Promise<TaskStore> {
+  const database = await createTestDatabase({ migrate: true });
+  const dataSource = await new DataSource({ type: 'postgres', url: database.url, entities: [TaskEntity] }).initialize();
+  const prefix = `hark-test-${name}-${randomUUID().slice(0, 8)}`;
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    REDIS_URL: testRedisUrl(),
+    QUEUE_PREFIX: prefix,
+    CALLBACK_SECRET: 'secret',
+  });
+  const connection = { url: config.redisUrl };
+  const queue = new Queue<DeliverCallbackJobData>('callbacks', { connection, prefix });
+  const repository = new TaskRepository(dataSource.getRepository(TaskEntity));
+  const callbacks = new CallbackQueue(queue, repository, config);
+  const lifecycle = new TaskLifecycle(dataSource.getRepository(TaskEntity), callbacks);
+  return {
+    database,
+    dataSource,
+    config,
+    prefix,
+    connection,
+    queue,
+    repository,
+    callbacks,
+    lifecycle,
+    async close() {
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      await dataSource.destroy();
+      await database.drop();
+    },
+  };
+}
