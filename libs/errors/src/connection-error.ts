@@ -19,7 +19,7 @@ const POSTGRES_UNAVAILABLE = /^(08|57P0[1-3])/;
 
 /** Messages of pg, TypeORM and ioredis when a connection is lost, closed or cannot be used. */
 const CONNECTION_MESSAGES =
-  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Connection is closed|Stream isn't writeable|max retries per request|Client has encountered a connection error|Connection lost|the database system is (starting up|shutting down|in recovery)/i;
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Connection is closed|Socket closed unexpectedly|Stream isn't writeable|max retries per request|Client has encountered a connection error|Connection lost|the database system is (starting up|shutting down|in recovery)/i;
 
 /**
  * Whether an error means a dependency (Postgres or Redis) cannot be reached right now, rather

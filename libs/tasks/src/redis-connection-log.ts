@@ -1,10 +1,7 @@
 import type { EventEmitter } from 'node:events';
+import { isConnectionError } from '@app/errors';
 import { Logger } from '@nestjs/common';
 import { Queue, Worker } from 'bullmq';
-
-/** Errors that mean "the connection to Redis is down", as opposed to an error of one command or job. */
-const CONNECTION_ERROR =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|Connection is closed|Socket closed unexpectedly|connect ETIMEDOUT/i;
 
 const logger = new Logger('Redis');
 
@@ -31,7 +28,7 @@ function message(error: unknown): string {
 export function watchRedisConnection(source: EventEmitter, name: string, readiness: EventEmitter = source): void {
   source.on('error', (error: unknown) => {
     if ((source as { closing?: unknown }).closing) return; // errors while closing are expected
-    if (!CONNECTION_ERROR.test(message(error))) {
+    if (!isConnectionError(error)) {
       logger.error(`${name}: ${message(error)}`);
       return;
     }
