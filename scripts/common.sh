@@ -60,9 +60,48 @@ install_npm_packages() {
   fi
 }
 
+# Exports the variables of an env file (default .env) that the environment does not set already:
+# environment variables win over .env, as in the apps. Reads NAME=value lines (optionally
+# `export NAME=value`), skips comments and blank lines, strips one pair of surrounding quotes;
+# nothing is evaluated.
+load_env_file() {
+  local file="${1:-.env}" line name value
+  [ -f "$file" ] || return 0
+  while IFS= read -r line || [ -n "$line" ]; do
+    line="${line%$'\r'}"
+    [[ "$line" =~ ^[[:space:]]*(export[[:space:]]+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]] || continue
+    name="${BASH_REMATCH[2]}"
+    value="${BASH_REMATCH[3]}"
+    if [[ "$value" =~ ^\"(.*)\"[[:space:]]*$ ]] || [[ "$value" =~ ^\'(.*)\'[[:space:]]*$ ]]; then
+      value="${BASH_REMATCH[1]}"
+    fi
+    [ -n "${!name+set}" ] && continue
+    export "$name=$value"
+  done < "$file"
+}
+
+# Succeeds when dist/ holds a complete build made after every source file last changed (apps,
+# libs, scripts, tsconfig*, nest-cli.json, package-lock.json): then `npm run build` would make
+# the same dist/. `build` writes dist/.build-stamp after a successful build; `npm run build`
+# itself empties dist/, so a build made another way is redone once.
+# Argument: the project folder (default: the current one).
+dist_is_fresh() {
+  local root="${1:-.}"
+  [ -f "$root/dist/.build-stamp" ] && [ -f "$root/dist/apps/api/src/main.js" ] || return 1
+  local newer
+  newer=$(cd "$root" && find apps libs scripts tsconfig*.json nest-cli.json package-lock.json \
+    -newer dist/.build-stamp -type f -print -quit 2>/dev/null || true)
+  [ -z "$newer" ]
+}
+
 build() {
+  if dist_is_fresh; then
+    log "build is up to date (dist/ is newer than every source file): skipped"
+    return 0
+  fi
   log "building"
   npm run --silent build
+  touch dist/.build-stamp
 }
 
 # Everything both commands need before they do their own work.

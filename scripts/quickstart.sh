@@ -11,7 +11,7 @@ if [ ! -f .env ]; then
   log "creating .env from .env.example (with a new CALLBACK_SECRET)"
   sed "s/^CALLBACK_SECRET=$/CALLBACK_SECRET=$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')/" .env.example > .env
 fi
-set -a; . ./.env; set +a
+load_env_file .env   # the environment wins over .env
 
 # Role and database of DATABASE_URL (created with the PostgreSQL superuser when missing).
 db_user=$(node -e 'const u=new URL(process.argv[1]); console.log(decodeURIComponent(u.username)||"postgres")' "$DATABASE_URL")

@@ -1,13 +1,9 @@
 #!/usr/bin/env bash
-# Runs the built api and one processor in the foreground; Ctrl-C (or either exiting) stops both.
+# Runs the built api and one processor in the foreground under a small Node supervisor
+# (scripts/start.ts): Ctrl-C, SIGTERM or SIGHUP stops both, either exiting stops the other, and
+# "Hark is ready: …" is printed once both are up. `exec` keeps one process for npm to signal.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-[ -f dist/apps/api/src/main.js ] || { echo "Not built yet: run npm run build (or scripts/quickstart.sh)"; exit 1; }
-node dist/apps/processor/src/main.js & processor=$!
-node dist/apps/api/src/main.js & api=$!
-trap 'kill -TERM $api $processor 2>/dev/null; wait' INT TERM
-wait -n $api $processor
-status=$?
-kill -TERM $api $processor 2>/dev/null
-wait
-exit $status
+[ -f dist/scripts/start.js ] && [ -f dist/apps/api/src/main.js ] && [ -f dist/apps/processor/src/main.js ] \
+  || { echo "Not built yet: run npm run build (or scripts/quickstart.sh)" >&2; exit 1; }
+exec node dist/scripts/start.js

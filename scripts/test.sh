@@ -14,7 +14,7 @@ if ! command -v chromium >/dev/null && command -v apt-get >/dev/null; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null || { as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null; }
 fi
 
-if [ -f .env ]; then set -a; . ./.env; set +a; fi
+load_env_file .env   # the environment wins over .env
 export MODELS_DIR="${MODELS_DIR:-./models}"
 export ASR_MODEL="${ASR_MODEL:-tiny}"
 # Server for throw-away test databases: TEST_POSTGRES_URL, else the server of DATABASE_URL.

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testModelsDir } from './support/env';
+import { freePort } from './support/ports';
 
 const ROOT = resolve(__dirname, '..');
 const DUMMY = 'sherpa-onnx-whisper-dummy-testonly';
@@ -47,10 +48,19 @@ describe('models:download', () => {
     modelsDir: string,
     ...names: string[]
   ): Promise<{ status: number; stdout: string; stderr: string }> {
+    return downloadFrom(baseUrl, modelsDir, ...names);
+  }
+
+  /** `download` from another MODELS_BASE_URL. */
+  function downloadFrom(
+    base: string,
+    modelsDir: string,
+    ...names: string[]
+  ): Promise<{ status: number; stdout: string; stderr: string }> {
     const env = {
       ...process.env,
       MODELS_DIR: modelsDir,
-      MODELS_BASE_URL: baseUrl,
+      MODELS_BASE_URL: base,
       VAD_MODEL: 'silero-vad/silero_vad.onnx',
       ASR_MODEL: 'dummy-testonly',
     };
@@ -96,10 +106,62 @@ describe('models:download', () => {
     const missing = await download(modelsDir, 'large-v9');
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/models:download failed: HTTP 404 from .*sherpa-onnx-whisper-large-v9\.tar\.bz2/);
+    expectFixes(missing.stderr, modelsDir, 'large-v9');
     const corrupt = await download(modelsDir, 'broken');
     expect(corrupt.status).toBe(1);
     expect(corrupt.stderr).toMatch(/sherpa-onnx-whisper-broken\.tar\.bz2 is not a valid \.tar\.bz2 archive/);
     expect(readdirSync(modelsDir)).toEqual(['keep.txt']);
     expect(existsSync(join(modelsDir, 'sherpa-onnx-whisper-broken'))).toBe(false);
+  });
+
+  /** Asserts that a failure message says both ways forward, naming the exact folder and files of `name`. */
+  function expectFixes(stderr: string, modelsDir: string, name: string): void {
+    expect(stderr).toMatch(/set MODELS_BASE_URL to a mirror/);
+    expect(stderr).toContain(
+      `unpack it into ${modelsDir} (MODELS_DIR), so that ${join(modelsDir, `sherpa-onnx-whisper-${name}`)}/ holds ` +
+        `${name}-encoder.int8.onnx, ${name}-decoder.int8.onnx, ${name}-tokens.txt`,
+    );
+    expect(stderr).toContain('then run `npm run models:download`');
+  }
+
+  it('names a refused connection as the cause, and the fixes', async () => {
+    const modelsDir = mkdtempSync(join(tmpdir(), 'hark-models-'));
+    const closed = `http://127.0.0.1:${await freePort()}/releases`; // nothing listens there
+    const run = await downloadFrom(closed, modelsDir, 'tiny');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(
+      `models:download failed: Cannot reach ${closed}/sherpa-onnx-whisper-tiny.tar.bz2: connection refused by 127.0.0.1:`,
+    );
+    expect(run.stderr).toContain('ECONNREFUSED');
+    expect(run.stderr).toContain(`(now ${closed})`);
+    expectFixes(run.stderr, modelsDir, 'tiny');
+    expect(readdirSync(modelsDir)).toEqual([]);
+  });
+
+  it('names an unknown host name (DNS) as the cause, and the fixes', async () => {
+    const modelsDir = mkdtempSync(join(tmpdir(), 'hark-models-'));
+    // .invalid never resolves (RFC 6761); without any DNS the lookup fails alike (EAI_AGAIN).
+    const unknown = 'http://hark-models.invalid/releases';
+    const run = await downloadFrom(unknown, modelsDir, 'base');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /Cannot reach http:\/\/hark-models\.invalid\/releases\/sherpa-onnx-whisper-base\.tar\.bz2: DNS name not found: hark-models\.invalid does not resolve \((ENOTFOUND|EAI_AGAIN)/,
+    );
+    expectFixes(run.stderr, modelsDir, 'base');
+  });
+
+  it('names an HTTP 404 of the VAD, and where to put the file by hand', async () => {
+    const modelsDir = mkdtempSync(join(tmpdir(), 'hark-models-'));
+    cpSync(join(testModelsDir(), DUMMY), join(modelsDir, DUMMY), { recursive: true }); // Whisper already there
+    const empty = baseUrl.replace('/releases', '/empty');
+    const run = await downloadFrom(empty, modelsDir);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('Already present: Whisper dummy-testonly');
+    expect(run.stderr).toContain(`models:download failed: HTTP 404 from ${empty}/silero_vad.onnx`);
+    expect(run.stderr).toMatch(/set MODELS_BASE_URL to a mirror/);
+    expect(run.stderr).toContain(
+      `download ${empty}/silero_vad.onnx on a machine that can, and save it as ${join(modelsDir, 'silero-vad', 'silero_vad.onnx')} (VAD_MODEL)`,
+    );
+    expect(existsSync(join(modelsDir, 'silero-vad', 'silero_vad.onnx'))).toBe(false);
   });
 });

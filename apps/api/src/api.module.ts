@@ -3,6 +3,7 @@ import { DatabaseModule } from '@app/database';
 import { TasksModule } from '@app/tasks';
 import { type DynamicModule, Logger, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AdminOffController } from './admin/admin-off.controller';
 import { AdminModule } from './admin/admin.module';
 import { AsrModule } from './asr/asr.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -45,6 +46,8 @@ export class ApiModule implements NestModule {
         StorageModule,
         ...(config.admin ? [AdminModule] : []),
       ],
+      // While the admin UI is off, /admin/queues says so (and how to turn it on) rather than a bare 404.
+      controllers: config.admin ? [] : [AdminOffController],
       providers: [
         { provide: APP_FILTER, useClass: ErrorBodyFilter },
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
-import { createLogger, loadConfigOrExit, routeProcessOutputToLogger } from '@app/config';
-import { migrateDatabase } from '@app/database';
+import {
+  createLogger,
+  loadConfigOrExit,
+  notifySupervisorReady,
+  routeProcessOutputToLogger,
+  stopWhenSupervisorGoes,
+} from '@app/config';
+import { migrateWhenReachable } from '@app/database';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -16,7 +22,7 @@ async function bootstrap(): Promise<void> {
   const logger = createLogger(config, 'Api');
   Logger.overrideLogger(logger);
   routeProcessOutputToLogger(config); // LOG_FORMAT=json: libraries' console output as JSON lines too
-  await migrateDatabase(config.databaseUrl);
+  await migrateWhenReachable(config.databaseUrl, config.dependencyOutageToleranceMs);
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
     logger,
     bodyParser: false, // useBodyLimits registers the parsers, with JSON_BODY_LIMIT_BYTES
@@ -27,6 +33,8 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.apiPort, config.apiHost);
   new Logger('Api').log(`API listening on http://${config.apiHost}:${config.apiPort} (docs at /docs)`);
   stopGracefully(app, config.shutdownGraceMs);
+  stopWhenSupervisorGoes();
+  notifySupervisorReady(); // npm start prints "Hark is ready" once both apps are
 }
 
 /**

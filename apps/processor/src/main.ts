@@ -2,8 +2,14 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AsrEngine } from '@app/asr-engine';
-import { createLogger, loadConfigOrExit, routeProcessOutputToLogger } from '@app/config';
-import { migrateDatabase } from '@app/database';
+import {
+  createLogger,
+  loadConfigOrExit,
+  notifySupervisorReady,
+  routeProcessOutputToLogger,
+  stopWhenSupervisorGoes,
+} from '@app/config';
+import { migrateWhenReachable } from '@app/database';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ProcessorModule } from './processor.module';
@@ -14,7 +20,7 @@ async function bootstrap(): Promise<void> {
   const logger = createLogger(config, 'Processor');
   Logger.overrideLogger(logger);
   routeProcessOutputToLogger(config); // LOG_FORMAT=json: libraries' console output as JSON lines too
-  await migrateDatabase(config.databaseUrl);
+  await migrateWhenReachable(config.databaseUrl, config.dependencyOutageToleranceMs);
   const app = await NestFactory.create(ProcessorModule.forRoot(config), { logger });
   app.enableShutdownHooks();
   await app.listen(config.processorHealthPort, config.apiHost);
@@ -23,6 +29,8 @@ async function bootstrap(): Promise<void> {
   new Logger('Processor').log(
     `Processor ready: ${engine.info.name}, concurrency ${config.workerConcurrency}, ${config.asrThreads} threads; health on port ${(server.address() as AddressInfo).port}`,
   );
+  stopWhenSupervisorGoes();
+  notifySupervisorReady(); // npm start prints "Hark is ready" once both apps are
 }
 
 bootstrap().catch((error: unknown) => {

@@ -10,6 +10,23 @@ import { MediaError, MediaTools } from '@app/media';
 import { type DetectLanguageResult, type TaskEntity, TaskLifecycle, TaskRepository, toLinkMetadata } from '@app/tasks';
 import { Injectable, Logger } from '@nestjs/common';
 
+/**
+ * How much shorter than its header's duration the decoded audio may be before the file counts as
+ * truncated: 1 s, or 2 % of the header's duration when that is more (codec delay and padding,
+ * rounding of the header).
+ */
+const TRUNCATION_TOLERANCE = { seconds: 1, fraction: 0.02 };
+
+/**
+ * Whether a file was cut off: its decoded audio (`decoded` seconds) ended more than the tolerance
+ * before the duration its header states (`declared`, from ffprobe; null or 0 when unknown: never).
+ */
+export function isTruncated(declared: number | null, decoded: number): boolean {
+  if (!declared || !Number.isFinite(declared)) return false;
+  const tolerance = Math.max(TRUNCATION_TOLERANCE.seconds, declared * TRUNCATION_TOLERANCE.fraction);
+  return decoded < declared - tolerance;
+}
+
 /** Reports progress (0–100) somewhere besides the task row, e.g. to the BullMQ job. */
 export type ProgressSink = (progress: number) => Promise<void>;
 
@@ -56,7 +73,9 @@ export class TranscriptionService {
     const fetched = found.source === 'upload' || (found.mediaPath && existsSync(found.mediaPath));
     const task = fetched ? found : await this.fetchMedia(found, signal);
     if (!task.mediaPath) throw new MediaError('unreadable', 'The task has no media.');
-    const options: Partial<DecodeOptions> = task.decodeOptions ?? { language: task.language, task: task.task };
+    // What the client asked for, never the transcript's language that `complete` stores in `language`:
+    // a task without a requested language detects it again on every fresh attempt.
+    const options: Partial<DecodeOptions> = task.decodeOptions ?? { language: task.languageRequested, task: task.task };
     // Clipped decoding cannot resume mid-file; it starts over.
     const resumeFrom = task.checkpoint && (options.clip_timestamps ?? '0') === '0' ? task.checkpoint : undefined;
     if (resumeFrom)
@@ -80,9 +99,20 @@ export class TranscriptionService {
       },
     );
     const processingTime = Math.round(performance.now() - startedAt) / 1000;
-    if (
-      !(await this.lifecycle.complete(taskId, { result: transcript, engine: this.engine.info.name, processingTime }))
-    ) {
+    const mediaTruncated = isTruncated(task.duration, transcript.duration);
+    if (mediaTruncated)
+      this.logger.warn(
+        `Task ${taskId}: the file's header says ${task.duration} s but only ${transcript.duration} s of audio could be decoded`,
+      );
+    const outcome = {
+      result: transcript,
+      engine: this.engine.info.name,
+      processingTime,
+      language: transcript.language,
+      duration: transcript.duration,
+      mediaTruncated,
+    };
+    if (!(await this.lifecycle.complete(taskId, outcome))) {
       this.logger.warn(`Task ${taskId} changed while it was processed (cancelled or deleted); result discarded`);
       return;
     }

@@ -24,14 +24,68 @@ export class ModelDownloadError extends HarkError {
 }
 
 /**
+ * The cause of a failed download in words: `DNS name not found: <host> does not resolve
+ * (ENOTFOUND)`, `connection refused by <host> (ECONNREFUSED)`, `TLS error with <host>: <code>`,
+ * `timed out: …`, `HTTP <status> from <url>`, or the error's own message.
+ */
+export function describeDownloadFailure(error: unknown, url: string): string {
+  if (!(error instanceof HttpRequestError)) return (error as Error).message;
+  const host = error.url?.host ?? new URL(url).host;
+  switch (error.failure) {
+    case 'status':
+      return `HTTP ${error.status} from ${url}${error.status === 404 ? ' (no such file there: check the model name and MODELS_BASE_URL)' : ''}`;
+    case 'timeout':
+      return `timed out: ${error.message}`;
+    case 'network':
+      return describeNetworkError(error.reason, host);
+    default:
+      return error.message;
+  }
+}
+
+/** A system error code (`ECONNREFUSED`, `ENOTFOUND`, a TLS code, …) of `host` in words. */
+function describeNetworkError(code: string, host: string): string {
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME')
+    return `DNS name not found: ${host} does not resolve (${code}; no network, a typo, or DNS is blocked)`;
+  if (code === 'ECONNREFUSED') return `connection refused by ${host} (${code}: nothing listens there)`;
+  if (code === 'ECONNRESET' || code === 'EPIPE') return `connection reset by ${host} (${code}; a proxy or firewall?)`;
+  if (code === 'ETIMEDOUT' || code === 'ENETUNREACH' || code === 'EHOSTUNREACH')
+    return `cannot connect to ${host} (${code}: network unreachable or connection timed out)`;
+  if (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code))
+    return `TLS error with ${host}: ${code} (an intercepting proxy, or a wrong system clock?)`;
+  return `network error with ${host}: ${code}`;
+}
+
+/**
+ * What to do when a download fails: set MODELS_BASE_URL to a mirror, or place the files by
+ * hand; `manual` says which files go where.
+ */
+function downloadHint(baseUrl: string, url: string, manual: string): string {
+  return [
+    'To get past this, either',
+    `  - set MODELS_BASE_URL to a mirror of sherpa-onnx's release files (now ${baseUrl}), e.g. MODELS_BASE_URL=https://mirror.example/asr-models ./scripts/quickstart.sh, or`,
+    `  - download ${url} on a machine that can, and ${manual},`,
+    'then run `npm run models:download` (or the quick start) again.',
+  ].join('\n');
+}
+
+/**
  * Downloads `url` to `path` through a `.part` file that is renamed only when complete, so an
  * interrupted download never looks installed. Redirects are followed (up to 20); the URL is the
  * operator's MODELS_BASE_URL, so the private-address guard is off. No overall time limit
  * (archives reach gigabytes), but 5 minutes without data fail the download.
- * @throws ModelDownloadError `Cannot reach <url>: …` (no answer), `HTTP <status> from <url>`,
- *   `Download of <url> failed: …` (broken off), `Incomplete download of <url>: <n> of <total> bytes`
+ * @param hint what to do about a failure (`downloadHint`), appended to the message
+ * @throws ModelDownloadError `Cannot reach <url>: <cause>` (no answer; the cause names DNS,
+ *   refused connections, TLS, timeouts), `HTTP <status> from <url>`, `Download of <url> failed: …`
+ *   (broken off), `Incomplete download of <url>: <n> of <total> bytes`; each followed by `hint`
  */
-async function download(http: HttpFetcher, url: string, path: string, onProgress?: DownloadProgress): Promise<void> {
+async function download(
+  http: HttpFetcher,
+  url: string,
+  path: string,
+  hint: string,
+  onProgress?: DownloadProgress,
+): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const part = `${path}.part`;
   const seen = { started: false, total: null as number | null };
@@ -47,18 +101,31 @@ async function download(http: HttpFetcher, url: string, path: string, onProgress
       },
     });
     if (seen.total !== null && bytes !== seen.total)
-      throw new ModelDownloadError(`Incomplete download of ${url}: ${bytes} of ${seen.total} bytes`);
+      throw new ModelDownloadError(`Incomplete download of ${url}: ${bytes} of ${seen.total} bytes.\n${hint}`);
     await rename(part, path);
   } catch (error) {
     await rm(part, { force: true });
     if (error instanceof ModelDownloadError) throw error;
-    if (error instanceof HttpRequestError && error.failure === 'status')
-      throw new ModelDownloadError(`HTTP ${error.status} from ${url}`);
-    const message = (error as Error).message;
-    throw new ModelDownloadError(
-      seen.started ? `Download of ${url} failed: ${message}` : `Cannot reach ${url}: ${message}`,
-    );
+    const cause = describeDownloadFailure(error, url);
+    let message: string;
+    if (error instanceof HttpRequestError && error.failure === 'status') message = cause;
+    else message = seen.started ? `Download of ${url} failed: ${cause}` : `Cannot reach ${url}: ${cause}`;
+    throw new ModelDownloadError(`${message}.\n${hint}`);
   }
+}
+
+/**
+ * Where the files of a Whisper model go when placed by hand: `<modelsDir>/<folder>/<prefix>-encoder.int8.onnx`,
+ * `<prefix>-decoder.int8.onnx`, `<prefix>-tokens.txt` (the layout `resolveWhisperModel` accepts).
+ */
+function manualWhisperInstall(modelsDir: string, name: string): string {
+  const folder = whisperModelFolder(name);
+  const prefix = folder.slice('sherpa-onnx-whisper-'.length);
+  return (
+    `unpack it into ${modelsDir} (MODELS_DIR), so that ${join(modelsDir, folder)}/ holds ` +
+    `${prefix}-encoder.int8.onnx, ${prefix}-decoder.int8.onnx, ${prefix}-tokens.txt ` +
+    `(or ${prefix}-encoder.onnx and ${prefix}-decoder.onnx)`
+  );
 }
 
 /**
@@ -68,7 +135,8 @@ async function download(http: HttpFetcher, url: string, path: string, onProgress
  * complete model; only then is the folder moved into place.
  * @param http the HTTP client (a fixture in tests)
  * @returns the installed model's files and whether anything was downloaded
- * @throws ModelDownloadError for HTTP errors, corrupt archives and incomplete models
+ * @throws ModelDownloadError for HTTP errors, corrupt archives and incomplete models; the message
+ *   names the cause and what to do (a mirror in MODELS_BASE_URL, or which files to place where)
  */
 export async function installWhisperModel(
   modelsDir: string,
@@ -87,17 +155,21 @@ export async function installWhisperModel(
   const work = await mkdtemp(join(modelsDir, `.download-${folder}-`));
   try {
     const archive = join(work, `${folder}.tar.bz2`);
-    await download(http, `${baseUrl}/${folder}.tar.bz2`, archive, onProgress);
+    const url = `${baseUrl}/${folder}.tar.bz2`;
+    const hint = downloadHint(baseUrl, url, manualWhisperInstall(modelsDir, name));
+    await download(http, url, archive, hint, onProgress);
     const unpacked = join(work, 'unpacked');
     await mkdir(unpacked);
     await pipeline(createReadStream(archive), bz2(), tar.x({ cwd: unpacked, strict: true })).catch((error: Error) => {
-      throw new ModelDownloadError(`${folder}.tar.bz2 is not a valid .tar.bz2 archive: ${error.message}`);
+      throw new ModelDownloadError(`${folder}.tar.bz2 is not a valid .tar.bz2 archive: ${error.message}.\n${hint}`);
     });
     let files: WhisperModelFiles;
     try {
       files = resolveWhisperModel(unpacked, name);
     } catch (error) {
-      throw new ModelDownloadError(`${folder}.tar.bz2 does not hold a complete model: ${(error as Error).message}`);
+      throw new ModelDownloadError(
+        `${folder}.tar.bz2 does not hold a complete model: ${(error as Error).message}.\n${hint}`,
+      );
     }
     await rename(files.dir, join(modelsDir, folder));
     return { files: resolveWhisperModel(modelsDir, name), downloaded: true };
@@ -119,7 +191,9 @@ export async function installVadModel(
   http: HttpFetcher = new HttpClient(),
 ): Promise<boolean> {
   if (existsSync(path) && (await stat(path)).size > 0) return false;
-  await download(http, `${baseUrl}/silero_vad.onnx`, path, onProgress);
+  const url = `${baseUrl}/silero_vad.onnx`;
+  const hint = downloadHint(baseUrl, url, `save it as ${path} (VAD_MODEL)`);
+  await download(http, url, path, hint, onProgress);
   if ((await stat(path)).size === 0) {
     await rm(path);
     throw new ModelDownloadError(`${baseUrl}/silero_vad.onnx is empty`);

@@ -56,6 +56,20 @@ describe('loadConfig', () => {
   });
 });
 
+describe('LOG_FORMAT', () => {
+  it('defaults to text when stdout is a terminal and to json otherwise', () => {
+    expect(loadConfig({}, true).logFormat).toBe('text');
+    expect(loadConfig({}, false).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: '' }, true).logFormat).toBe('text');
+  });
+
+  it('keeps an explicit value whatever stdout is', () => {
+    expect(loadConfig({ LOG_FORMAT: 'json' }, true).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'text' }, false).logFormat).toBe('text');
+    expect(() => loadConfig({ LOG_FORMAT: 'yaml' }, true)).toThrow(/LOG_FORMAT="yaml"/);
+  });
+});
+
 describe('boolean variables', () => {
   it('read true/false, 1/0, yes/no, on/off and refuse anything else by name', () => {
     expect(loadConfig({ SWAGGER_ENABLED: 'off' }).swaggerEnabled).toBe(false);

@@ -84,9 +84,11 @@ export class HarkConfig {
   /** /docs and /docs-json need no key even when API keys are set. */
   readonly docsPublic: boolean;
   readonly shutdownGraceMs: number;
+  /** LOG_FORMAT; unset: `text` when stdout is a terminal, else `json`. */
   readonly logFormat: 'json' | 'text';
 
-  constructor(env: Environment) {
+  /** @param stdoutIsTTY whether stdout is a terminal (picks the LOG_FORMAT default) */
+  constructor(env: Environment, stdoutIsTTY = false) {
     const modelsDir = resolve(env.MODELS_DIR);
     this.databaseUrl = env.DATABASE_URL;
     this.redisUrl = env.REDIS_URL;
@@ -139,7 +141,7 @@ export class HarkConfig {
     this.swaggerEnabled = env.SWAGGER_ENABLED;
     this.docsPublic = env.DOCS_PUBLIC;
     this.shutdownGraceMs = env.SHUTDOWN_GRACE_MS;
-    this.logFormat = env.LOG_FORMAT;
+    this.logFormat = env.LOG_FORMAT ?? (stdoutIsTTY ? 'text' : 'json');
   }
 }
 
@@ -165,16 +167,21 @@ function describe(error: ValidationError): string {
  * Validates an environment (by default `process.env`, after loading `./.env` when it exists)
  * and returns the typed configuration. Unset variables take the defaults of `Environment`;
  * empty strings count as unset.
+ * @param stdoutIsTTY whether stdout is a terminal (default: this process's): unset LOG_FORMAT
+ *   is then `text`, else `json`
  * @throws ConfigError naming every invalid variable at once.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): HarkConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = readProcessEnv(),
+  stdoutIsTTY = process.stdout.isTTY === true,
+): HarkConfig {
   const plain = Object.fromEntries(
     Object.entries(env).filter(([key, value]) => key in new Environment() && value !== ''),
   );
   const parsed = plainToInstance(Environment, plain, { exposeDefaultValues: true });
   const errors = validateSync(parsed, { forbidUnknownValues: false, stopAtFirstError: true });
   if (errors.length > 0) throw new ConfigError(errors.map(describe));
-  return new HarkConfig(parsed);
+  return new HarkConfig(parsed, stdoutIsTTY);
 }
 
 function readProcessEnv(): NodeJS.ProcessEnv {

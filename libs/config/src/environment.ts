@@ -384,9 +384,13 @@ export class Environment {
   @Min(0)
   SHUTDOWN_GRACE_MS = 25000;
 
-  /** `json`: one JSON object per line (for log collectors); `text`: coloured lines for a terminal. */
+  /**
+   * `json`: one JSON object per line (for log collectors); `text`: coloured lines for a terminal.
+   * Unset: `text` when stdout is a terminal, else `json` (see `HarkConfig.logFormat`).
+   */
+  @IsOptional()
   @IsIn(['json', 'text'])
-  LOG_FORMAT: 'json' | 'text' = 'json';
+  LOG_FORMAT?: 'json' | 'text' = undefined;
 
   @IsOptional()
   @IsIn(LOG_LEVELS)

@@ -1,3 +1,3 @@
 export { DatabaseModule } from './database.module';
 export { dataSourceOptions, ENTITIES } from './data-source-options';
-export { migrateDatabase } from './migrate';
+export { migrateDatabase, migrateWhenReachable } from './migrate';

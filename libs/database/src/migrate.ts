@@ -1,3 +1,4 @@
+import { isConnectionError } from '@app/errors';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
@@ -25,5 +26,28 @@ export async function migrateDatabase(url: string): Promise<string[]> {
     await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await lock.release();
     await dataSource.destroy();
+  }
+}
+
+/**
+ * `migrateDatabase` for an app's start: while Postgres cannot be reached (not started yet, or in an
+ * outage), waits and tries again (every 1 s, then up to every 5 s) until `toleranceMs` has passed,
+ * so a process started during an outage comes up when the database does instead of exiting.
+ * @throws the last connection error after `toleranceMs`; any other error at once
+ */
+export async function migrateWhenReachable(url: string, toleranceMs: number): Promise<string[]> {
+  const deadline = Date.now() + toleranceMs;
+  for (let delay = 1000, logged = false; ; delay = Math.min(delay * 2, 5000)) {
+    try {
+      return await migrateDatabase(url);
+    } catch (error) {
+      if (!isConnectionError(error) || Date.now() + delay > deadline) throw error;
+      if (!logged)
+        new Logger('Database').warn(
+          `Postgres does not answer (${error instanceof Error ? error.message : String(error)}); waiting for it`,
+        );
+      logged = true;
+      await new Promise((done) => setTimeout(done, delay));
+    }
   }
 }

@@ -1,3 +1,7 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
 import { ffmpegReason } from './ffmpeg-error';
@@ -40,11 +44,20 @@ function codecOf({ format, bitDepth }: ExtractAudioOptions): string {
 /**
  * Extracts and converts the first audio stream of a media file, streamed as ffmpeg writes it.
  * m4a is written as fragmented MP4 so it can stream; opus in ogg only takes 8/12/16/24/48 kHz.
+ * flac is written to a temporary file first (ffmpeg finalises a FLAC header — duration, sample
+ * count, checksum — only on a seekable output) and streamed from there once ffmpeg is done; the
+ * file is deleted when the stream closes.
  * @returns a stream of the encoded file; it errors with MediaError `decode_failed` if ffmpeg fails
  */
 export function extractAudio(path: string, options: ExtractAudioOptions): Readable {
   const output = new PassThrough();
   let stderr = '';
+  const fail = (error: Error) => {
+    if (!output.destroyed)
+      output.destroy(
+        new MediaError('decode_failed', `ffmpeg could not extract the audio: ${ffmpegReason(error, stderr)}`),
+      );
+  };
   const command = ffmpeg(path)
     .noVideo()
     .audioChannels(options.channels)
@@ -54,12 +67,7 @@ export function extractAudio(path: string, options: ExtractAudioOptions): Readab
     .on('stderr', (line: string) => {
       stderr = `${stderr}\n${line}`.slice(-4000);
     })
-    .on('error', (error: Error) => {
-      if (!output.destroyed)
-        output.destroy(
-          new MediaError('decode_failed', `ffmpeg could not extract the audio: ${ffmpegReason(error, stderr)}`),
-        );
-    });
+    .on('error', fail);
   if (options.format === 'flac')
     command.outputOptions([
       '-sample_fmt',
@@ -68,6 +76,25 @@ export function extractAudio(path: string, options: ExtractAudioOptions): Readab
     ]);
   if (options.format === 'm4a') command.outputOptions(['-movflags', 'frag_keyframe+empty_moov']);
   output.on('close', () => command.kill('SIGKILL'));
-  command.pipe(output, { end: true });
+  if (options.format !== 'flac') {
+    command.pipe(output, { end: true });
+    return output;
+  }
+  void mkdtemp(join(tmpdir(), 'hark-extract-')).then(
+    (dir) => {
+      const file = join(dir, 'audio.flac');
+      output.on('close', () => void rm(dir, { recursive: true, force: true }));
+      if (output.destroyed) return; // the client went away before anything started
+      command
+        .on('end', () => {
+          if (output.destroyed) return;
+          const written = createReadStream(file);
+          written.on('error', (error) => output.destroy(error));
+          written.pipe(output);
+        })
+        .save(file);
+    },
+    (error: Error) => output.destroy(error),
+  );
   return output;
 }

@@ -55,6 +55,9 @@ describe('TaskLifecycle', () => {
           result: { text: 'hi', language: 'en', duration: 1, segments: [] },
           engine: 'test',
           processingTime: 0.5,
+          language: 'en',
+          duration: 1,
+          mediaTruncated: false,
         });
       case 'fail':
         return lifecycle.fail(id, 'It broke.', 'decode_failed');

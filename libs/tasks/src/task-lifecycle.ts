@@ -12,6 +12,12 @@ export interface TaskOutcome {
   result: TaskResult;
   engine: string;
   processingTime: number;
+  /** The language the transcript was decoded in (requested or detected); null when no speech was found. */
+  language: string | null;
+  /** Seconds of audio decoded (replaces ffprobe's duration from the header). */
+  duration: number;
+  /** Whether the decoded audio ended well before the duration the file's header states. */
+  mediaTruncated: boolean;
 }
 
 type Changes = QueryDeepPartialEntity<TaskEntity>;
@@ -77,9 +83,14 @@ export class TaskLifecycle {
     return this.transition('requeue', id, { progress: 0, error, errorCode });
   }
 
-  /** failed | cancelled → queued for a new attempt, clearing the outcome of the last one. */
+  /**
+   * failed | cancelled → queued for a new attempt, clearing the outcome of the last one (`language`
+   * goes back to the requested one).
+   */
   retry(id: string): Promise<TaskEntity | null> {
     return this.transition('retry', id, {
+      language: () => 'language_requested',
+      mediaTruncated: null,
       progress: 0,
       error: null,
       errorCode: null,

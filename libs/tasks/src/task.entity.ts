@@ -37,9 +37,16 @@ export class TaskEntity {
   @Column({ type: 'varchar', length: 16, default: 'transcribe' })
   task: TaskKind;
 
-  /** Requested language (ISO code), or null to detect it. */
+  /**
+   * The language of the task's transcript (ISO code): the requested one until the task completes,
+   * then the one it was decoded in (requested or detected; null when no speech was found).
+   */
   @Column({ type: 'varchar', length: 8, nullable: true })
   language: string | null;
+
+  /** The language the client asked for (ISO code), or null to detect it; never changed by processing. */
+  @Column({ name: 'language_requested', type: 'varchar', length: 8, nullable: true })
+  languageRequested: string | null;
 
   @Column({ type: 'varchar', length: 8, default: 'normal' })
   priority: TaskPriority;
@@ -111,9 +118,19 @@ export class TaskEntity {
   @Column({ name: 'media_removed_at', type: 'timestamptz', nullable: true })
   mediaRemovedAt: Date | null;
 
-  /** Media duration in seconds, from ffprobe. */
+  /**
+   * Media duration in seconds: what ffprobe read from the file's header until the task completes,
+   * then the seconds of audio actually decoded.
+   */
   @Column({ type: 'double precision', nullable: true })
   duration: number | null;
+
+  /**
+   * Whether the decoded audio ended well before the duration the file's header states (a cut-off
+   * download or upload); null until the task completed.
+   */
+  @Column({ name: 'media_truncated', type: 'boolean', nullable: true })
+  mediaTruncated: boolean | null;
 
   /** 0–100. */
   @Column({ type: 'smallint', default: 0 })

@@ -20,6 +20,7 @@ export type NewTask = Pick<TaskEntity, 'id' | 'task' | 'language' | 'priority' |
   Partial<
     Pick<
       TaskEntity,
+      | 'languageRequested'
       | 'fileName'
       | 'fileSizeBytes'
       | 'mediaPath'

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { HarkError, isConnectionError } from '@app/errors';
 import { dependencyOf, unavailable } from '@app/tasks';
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { MulterError } from 'multer';
 import { BodyTooLargeException, jsonBodyTooLargeMessage, uploadTooLargeMessage } from './body-limits';
 import type { ErrorBodyDto, FieldErrorDto } from './error-body';
 import { HTTP_STATUS } from './http-status';
@@ -50,6 +51,8 @@ export function toErrorResponse(thrown: unknown, maxUploadBytes: number, jsonBod
       retryAfter,
     };
   }
+  const misnamedFile = misnamedFileError(exception);
+  if (misnamedFile) return { body: misnamedFile };
   if (!(exception instanceof HttpException)) {
     return { body: { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' } };
   }
@@ -78,6 +81,23 @@ export function toErrorResponse(thrown: unknown, maxUploadBytes: number, jsonBod
       ...(fields.details && statusCode < 500 ? { details: fields.details } : {}),
     },
     retryAfter: fields.retryAfter,
+  };
+}
+
+/**
+ * The 400 of a file sent under another field name than `file` (`-F audio=@talk.mp3`), which multer
+ * refuses as LIMIT_UNEXPECTED_FILE ("Unexpected file field - audio"): it says the field is `file`.
+ */
+function misnamedFileError(exception: unknown): ErrorBodyDto | undefined {
+  const cause = exception instanceof HttpException ? exception.cause : exception;
+  if (!(cause instanceof MulterError) || cause.code !== 'LIMIT_UNEXPECTED_FILE' || cause.field === 'file')
+    return undefined;
+  const field = cause.field ?? 'another field';
+  return {
+    statusCode: HttpStatus.BAD_REQUEST,
+    error: statusName(HttpStatus.BAD_REQUEST),
+    message: `The file was sent as "${field}"; send it as the multipart/form-data field "file", e.g. curl -F file=@talk.mp3 …`,
+    details: [{ field: 'file', problems: [`the file must be sent as file, not as ${field}`] }],
   };
 }
 

@@ -3,6 +3,7 @@ import { MediaTools } from '@app/media';
 import { type DetectLanguageResult, TaskQueue, TranscriptionEvents, within } from '@app/tasks';
 import {
   BadRequestException,
+  Body,
   Controller,
   GatewayTimeoutException,
   HttpCode,
@@ -40,6 +41,9 @@ class DetectLanguageUploadDto {
   file: unknown;
 }
 
+/** The fields besides `file`: none, so that any field sent is refused as unknown (400) rather than ignored. */
+class DetectLanguageFieldsDto {}
+
 class DetectedLanguageDto {
   @ApiProperty({ description: 'Whisper language code.', example: 'en' })
   language: string;
@@ -64,11 +68,14 @@ export class DetectLanguageController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: DetectLanguageUploadDto })
   @ApiOkResponse({ type: DetectedLanguageDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`file` missing.' })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`file` missing, or a field this route does not take.' })
   @ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: 'Not a file ffprobe can read.' })
   @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: 'Empty file, no audio stream, or no speech.' })
   @ApiGatewayTimeoutResponse({ type: ErrorBodyDto, description: 'No processor answered in time.' })
-  async detect(@UploadedFile() file: Express.Multer.File | undefined): Promise<DetectedLanguageDto> {
+  async detect(
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Body() _fields: DetectLanguageFieldsDto, // validated only: unknown fields are refused
+  ): Promise<DetectedLanguageDto> {
     if (!file) throw new BadRequestException(MISSING_FILE);
     await this.media.probe(file.path);
     try {

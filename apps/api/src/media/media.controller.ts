@@ -37,7 +37,11 @@ export class MediaController {
   @Post('extract-audio')
   @HttpCode(200)
   @UseInterceptors(FileInterceptor('file'))
-  @ApiOperation({ summary: 'Extract and convert the audio track of a file (streamed back)' })
+  @ApiOperation({
+    summary: 'Extract and convert the audio track of a file (streamed back)',
+    description:
+      'wav, mp3, ogg and m4a (fragmented MP4) stream as ffmpeg writes them. flac is written to a temporary file first, so its header carries the duration, sample count and checksum (a FLAC streamed straight from ffmpeg has none), and is sent once converted; the temporary file is deleted after the response.',
+  })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: ExtractAudioUploadDto })
   @ApiProduces('audio/wav', 'audio/flac', 'audio/mpeg', 'audio/ogg', 'audio/mp4')

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsArray, IsIn, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
+import { Allow, IsArray, IsIn, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
 import { EmptyToUndefined, ToNumber } from '../tasks/dto/transforms';
 
 export const OPENAI_RESPONSE_FORMATS = ['json', 'text', 'srt', 'verbose_json', 'vtt'] as const;
@@ -9,6 +9,7 @@ export type OpenAiResponseFormat = (typeof OPENAI_RESPONSE_FORMATS)[number];
 /** Fields of `POST /v1/audio/translations`, as OpenAI's audio API defines them. */
 export class OpenAiTranslationDto {
   @ApiProperty({ type: 'string', format: 'binary', description: 'The audio or video file.' })
+  @Allow() // a known field (multer takes the file out of the body); declared, so never refused as unknown
   file?: unknown;
 
   @ApiProperty({

@@ -141,7 +141,8 @@ export class TasksService {
     // The queue limit is checked in the transaction of an idempotent request: a repeat is not refused for the task it repeats.
     const insert = async (tasks: TaskRepository, extra: Partial<NewTask> = {}) => {
       if (principal) await this.checkQueuedLimit(principal, tasks);
-      return tasks.create({ id: randomUUID(), ...fields, ...extra });
+      // `language_requested` is `language` as created; kept out of `fields` so request hashes stay as they were.
+      return tasks.create({ id: randomUUID(), ...fields, languageRequested: fields.language, ...extra });
     };
     if (!idempotency) {
       const task = await insert(this.taskRepository);

@@ -11,6 +11,9 @@ import { LimitAwareStorage, UploadLimitInterceptor } from './upload-limit';
  * Multipart uploads for every controller that takes a `file`: streamed to STORAGE_DIR/uploads
  * under generated names, never buffered in memory, limited to MAX_UPLOAD_BYTES (answered 413 as
  * soon as it is known, by the global `UploadLimitInterceptor`). A failed upload leaves no file.
+ * File names are read as UTF-8 (busboy's default is Latin-1, which garbles `名前.wav`) and keep only
+ * their base name (`../x.wav` → `x.wav`, busboy's doing); they are stored on the task as sent,
+ * never used in a storage path.
  */
 @Module({
   imports: [
@@ -24,6 +27,7 @@ import { LimitAwareStorage, UploadLimitInterceptor } from './upload-limit';
           }),
         ),
         limits: { fileSize: config.maxUploadBytes, files: 1 },
+        defParamCharset: 'utf8',
       }),
     }),
   ],

@@ -12,17 +12,19 @@ export const CALLBACK_SIGNATURE_HEADER = 'x-hark-signature';
 export const CALLBACK_DELIVERY_ID_HEADER = 'x-hark-delivery-id';
 
 /**
- * The JSON body POSTed to a task's callback URL: `id`, `status`, `error`, `result_url`, and the
- * `result` unless the task was created with `callback_include_result=false`.
+ * The JSON body POSTed to a task's callback URL: `id`, `status`, `error`, `file_name` (the
+ * client's, UTF-8 as given), `result_url`, and the `result` unless the task was created with
+ * `callback_include_result=false`.
  */
 export function callbackBody(
-  task: Pick<TaskEntity, 'id' | 'status' | 'error' | 'result' | 'callbackIncludeResult'>,
+  task: Pick<TaskEntity, 'id' | 'status' | 'error' | 'fileName' | 'result' | 'callbackIncludeResult'>,
   publicUrl: string,
 ): string {
   return JSON.stringify({
     id: task.id,
     status: task.status,
     error: task.error,
+    file_name: task.fileName,
     result_url: `${publicUrl}/api/v1/tasks/${task.id}`,
     ...(task.callbackIncludeResult ? { result: task.status === 'completed' ? task.result : null } : {}),
   });

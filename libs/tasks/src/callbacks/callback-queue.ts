@@ -10,7 +10,7 @@ import { callbackBody } from './callback-payload';
 /** What a callback delivery is made of: the finished task's outcome and where it goes. */
 type DeliverableTask = Pick<
   TaskEntity,
-  'id' | 'status' | 'error' | 'result' | 'callbackUrl' | 'callbackIncludeResult' | 'callbackDeliveryId'
+  'id' | 'status' | 'error' | 'fileName' | 'result' | 'callbackUrl' | 'callbackIncludeResult' | 'callbackDeliveryId'
 >;
 
 /**

@@ -35,7 +35,11 @@ export class ListTasksQueryDto {
   @IsIn(TASK_KINDS)
   task?: TaskKind;
 
-  @ApiPropertyOptional({ description: 'Requested language (Whisper code).', enum: WHISPER_LANGUAGE_CODES })
+  @ApiPropertyOptional({
+    description:
+      "The task's `language` (Whisper code): requested, or detected once the task completed (`language_requested` keeps the request).",
+    enum: WHISPER_LANGUAGE_CODES,
+  })
   @EmptyToUndefined()
   @IsOptional()
   @IsIn(WHISPER_LANGUAGE_CODES, { message: 'language must be a Whisper language code, e.g. en' })

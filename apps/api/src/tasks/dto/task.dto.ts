@@ -167,12 +167,21 @@ export class TaskDto {
   task: string;
 
   @ApiProperty({
-    description: 'Requested language, or null for auto-detection.',
+    description:
+      "The language of the task's transcript: the requested one until the task completes, then the one it was decoded in (requested, or detected when `language_requested` is null; null when no speech was found). `GET /api/v1/tasks?language=` filters on it.",
+    nullable: true,
+    type: String,
+    example: 'en',
+  })
+  language: string | null;
+
+  @ApiProperty({
+    description: 'The language the client asked for, or null for auto-detection.',
     nullable: true,
     type: String,
     example: null,
   })
-  language: string | null;
+  language_requested: string | null;
 
   @ApiProperty({ enum: TASK_PRIORITIES, example: 'normal' })
   priority: string;
@@ -204,8 +213,23 @@ export class TaskDto {
   @ApiProperty({ nullable: true, type: Number, example: 76447 })
   file_size_bytes: number | null;
 
-  @ApiProperty({ description: 'Media duration in seconds (ffprobe).', nullable: true, type: Number, example: 11.09 })
+  @ApiProperty({
+    description:
+      "Media duration in seconds: the duration the file's header states (ffprobe) until the task completes, then the seconds of audio actually decoded (the transcript's `duration`).",
+    nullable: true,
+    type: Number,
+    example: 11.09,
+  })
   duration: number | null;
+
+  @ApiProperty({
+    description:
+      "Whether the file was shorter than its header said: the decoded audio ended more than 1 s (or 2 %) before the header's duration, e.g. a cut-off upload or download. `duration` is then what was decoded. Null until the task completes.",
+    nullable: true,
+    type: Boolean,
+    example: false,
+  })
+  media_truncated: boolean | null;
 
   @ApiProperty({ description: 'Percent of the audio processed (0–100).', example: 0 })
   progress: number;
@@ -311,6 +335,7 @@ export class TaskDto {
       status: task.status,
       task: task.task,
       language: task.language,
+      language_requested: task.languageRequested,
       priority: task.priority,
       source: task.source,
       source_url: task.sourceUrl,
@@ -319,6 +344,7 @@ export class TaskDto {
       file_name: task.fileName,
       file_size_bytes: task.fileSizeBytes,
       duration: task.duration,
+      media_truncated: task.mediaTruncated,
       progress: task.progress,
       error: task.error,
       error_code: task.errorCode,
