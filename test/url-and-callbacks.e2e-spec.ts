@@ -155,6 +155,7 @@ describe('media URLs and signed callbacks', () => {
       id: task.id,
       status: 'completed',
       error: null,
+      file_name: task.file_name,
       result_url: `https://hark.example.com/api/v1/tasks/${task.id}`,
       result: task.result,
     });
@@ -180,6 +181,7 @@ describe('media URLs and signed callbacks', () => {
       id: failed.body.id,
       status: 'failed',
       error: expect.stringMatching(/^HTTP 404 from/),
+      file_name: null, // the download failed before there was a file
       result_url: `https://hark.example.com/api/v1/tasks/${failed.body.id}`,
     });
 
