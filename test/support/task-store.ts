@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type HarkConfig, loadConfig } from '@app/config';
-import { CallbackQueue, type DeliverCallbackJobData, TaskEntity, TaskLifecycle, TaskRepository } from '@app/tasks';
+import {
+  CallbackQueue,
+  type DeliverCallbackJobData,
+  TaskEntity,
+  TaskLifecycle,
+  TaskRepository,
+  type TaskStatus,
+} from '@app/tasks';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -22,6 +29,12 @@ export interface TaskStore {
   repository: TaskRepository;
   callbacks: CallbackQueue;
   lifecycle: TaskLifecycle;
+  /**
+   * Inserts an upload task and puts it in `status` directly (a test's starting point, not a
+   * lifecycle move), with a callback URL unless `callbackUrl` is null.
+   * @returns its id
+   */
+  taskIn(status: TaskStatus, callbackUrl?: string | null): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -51,6 +64,19 @@ export async function openTaskStore(name: string): Promise<TaskStore> {
     repository,
     callbacks,
     lifecycle,
+    async taskIn(status, callbackUrl = 'https://receiver.example/hook') {
+      const id = randomUUID();
+      await repository.create({
+        id,
+        task: 'transcribe',
+        language: null,
+        priority: 'normal',
+        source: 'upload',
+        callbackUrl,
+      });
+      if (status !== 'queued') await dataSource.query('UPDATE tasks SET status = $2 WHERE id = $1', [id, status]);
+      return id;
+    },
     async close() {
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();

@@ -92,8 +92,10 @@ export class TranscriptionService {
           chunks++;
           // Capped at 99 until the result is stored.
           const next = task.duration ? Math.min(99, Math.floor((secondsRead / task.duration) * 100)) : 0;
-          progress = Math.max(progress, next);
-          await this.taskRepository.saveCheckpoint(taskId, progress, checkpoint);
+          // The checkpoint after every chunk (a crash loses at most one); the job's progress in Redis only when it moves.
+          await this.taskRepository.saveCheckpoint(taskId, Math.max(progress, next), checkpoint);
+          if (next <= progress) return;
+          progress = next;
           await reportProgress(progress);
         },
       },

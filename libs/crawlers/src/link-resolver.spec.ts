@@ -1,11 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@app/config';
 import { HttpClient } from '@app/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectProxy } from '../../../test/support/connect-proxy';
+import { freePort } from '../../../test/support/ports';
 import { PlatformReplayServer } from './__fixtures__/replay-server';
 import { LinkError, type LinkErrorCode } from './link-error';
 import { LinkResolverService } from './link-resolver.service';
@@ -281,12 +281,7 @@ describe('resolving links against replayed platform answers', () => {
   });
 
   it('an unreachable platform is a retryable network_error', async () => {
-    const closed = await new Promise<number>((done) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => done(port));
-      });
-    });
+    const closed = await freePort(); // nothing listens there
     const offline = new LinkResolverService(
       loadConfig({ TIKTOK_BASE_URL: `http://127.0.0.1:${closed}`, LINK_RESOLVE_TIMEOUT_MS: '1000' }),
     );

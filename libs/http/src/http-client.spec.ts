@@ -7,12 +7,12 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HarkError } from '@app/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectProxy } from '../../../test/support/connect-proxy';
+import { freePort } from '../../../test/support/ports';
 import {
   assertFetchableUrl,
   HttpClient,
@@ -60,16 +60,6 @@ async function serve(handler: (request: IncomingMessage, response: ServerRespons
     },
   };
   return state;
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  return new Promise((done) => {
-    const probe = createTcpServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
 }
 
 /** The error a promise rejects with (fails the test when it resolves). */
@@ -400,7 +390,7 @@ describe('errors and retryable flags', () => {
   });
 
   it('a connection error is a retryable network error naming the code', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const error = await failure(
       http.download(`http://127.0.0.1:${port}/a.wav`, target, { maxRedirects: 0, allowedHosts: LOOPBACK }),
     );
@@ -487,7 +477,7 @@ describe('postJson', () => {
     await expect(
       http.postJson(`${main.url}/slow`, '{}', {}, { allowedHosts: LOOPBACK, timeoutMs: 200 }),
     ).rejects.toMatchObject({ retryable: true, message: 'no answer within 200 ms' });
-    const port = await closedPort();
+    const port = await freePort();
     await expect(
       http.postJson(`http://127.0.0.1:${port}/hook`, '{}', {}, { allowedHosts: LOOPBACK, timeoutMs: 2000 }),
     ).rejects.toMatchObject({ message: 'ECONNREFUSED' });

@@ -30,23 +30,7 @@ describe('TaskLifecycle', () => {
     await queue.obliterate({ force: true });
   });
 
-  /** A task in `status`, with a callback URL unless told otherwise. */
-  async function taskIn(
-    status: TaskStatus,
-    callbackUrl: string | null = 'https://receiver.example/hook',
-  ): Promise<string> {
-    const id = randomUUID();
-    await repository.create({
-      id,
-      task: 'transcribe',
-      language: null,
-      priority: 'normal',
-      source: 'upload',
-      callbackUrl,
-    });
-    if (status !== 'queued') await dataSource.query('UPDATE tasks SET status = $2 WHERE id = $1', [id, status]);
-    return id;
-  }
+  const taskIn = (status: TaskStatus, callbackUrl?: string | null) => store.taskIn(status, callbackUrl);
 
   const call = (transition: Transition, id: string) => {
     switch (transition) {

@@ -94,25 +94,26 @@ export class StorageJanitor implements OnApplicationBootstrap, BeforeApplication
   }
 
   /** Deletes finished tasks older than TASK_RETENTION_DAYS, then their media. Returns how many. */
-  private async expireTasks(): Promise<number> {
-    if (!this.config.taskRetentionDays) return 0;
+  private expireTasks(): Promise<number> {
+    if (!this.config.taskRetentionDays) return Promise.resolve(0);
     const before = new Date(Date.now() - this.config.taskRetentionDays * DAY_MS);
-    let count = 0;
-    for (;;) {
-      const deleted = await this.taskRepository.deleteExpired(before, BATCH);
-      await Promise.all(deleted.map((task) => this.removeFile(task.mediaPath)));
-      count += deleted.length;
-      if (deleted.length < BATCH) return count;
-    }
+    return this.inBatches(() => this.taskRepository.deleteExpired(before, BATCH));
   }
 
   /** Removes the media of finished tasks older than MEDIA_RETENTION_HOURS. Returns how many. */
-  private async expireMedia(): Promise<number> {
-    if (!this.config.mediaRetentionHours) return 0;
+  private expireMedia(): Promise<number> {
+    if (!this.config.mediaRetentionHours) return Promise.resolve(0);
     const before = new Date(Date.now() - this.config.mediaRetentionHours * HOUR_MS);
-    let count = 0;
-    for (;;) {
-      const released = await this.taskRepository.releaseExpiredMedia(before, BATCH);
+    return this.inBatches(() => this.taskRepository.releaseExpiredMedia(before, BATCH));
+  }
+
+  /**
+   * Runs `take` (which releases up to BATCH rows and returns their media paths) until a batch comes
+   * back short, removing each batch's files once its rows are released. Returns how many rows.
+   */
+  private async inBatches(take: () => Promise<{ mediaPath: string | null }[]>): Promise<number> {
+    for (let count = 0; ; ) {
+      const released = await take();
       await Promise.all(released.map((task) => this.removeFile(task.mediaPath)));
       count += released.length;
       if (released.length < BATCH) return count;

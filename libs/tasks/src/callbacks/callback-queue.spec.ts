@@ -35,16 +35,7 @@ describe('CallbackQueue and callback attempts', () => {
 
   /** A processing task with a callback URL, failed now: its callback is pending with a new delivery id. */
   async function finishedTask(): Promise<TaskEntity> {
-    const id = randomUUID();
-    await repository.create({
-      id,
-      task: 'transcribe',
-      language: null,
-      priority: 'normal',
-      source: 'upload',
-      callbackUrl: 'https://receiver.example/hook',
-    });
-    await dataSource.query(`UPDATE tasks SET status = 'processing' WHERE id = $1`, [id]);
+    const id = await store.taskIn('processing');
     return (await lifecycle.fail(id, 'It broke.', 'decode_failed'))!;
   }
 
