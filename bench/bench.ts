@@ -1,42 +1,79 @@
 /**
  * `npm run bench` — speed and memory of the transcription pipeline (prints figures; asserts nothing).
+ * Use the timing stand-in `ASR_MODEL=tiny-shaped-testonly` (or a real model) for figures that mean
+ * something. Every figure is the minimum and the median of BENCH_RUNS runs (default 3); variants
+ * are interleaved run by run and compared as ratios within this run.
  *
- * For each file (the 157 s `long-en-concat-16k.wav` and a 30 min file made by looping it with
- * ffmpeg), with the model from MODELS_DIR / ASR_MODEL:
- *  1. engine only: ffmpeg decode → Silero VAD → sherpa-onnx Whisper, in this process;
- *  2. end to end: upload → `completed` through a real api, Redis, Postgres and a fresh processor.
- * Prints audio seconds, wall seconds, real-time factor (RTF = wall ÷ audio), the ratio end-to-end
- * ÷ engine, and the processor's peak RSS (VmHWM from /proc). Use the timing stand-in
- * `tiny-shaped-testonly` (or a real model) for figures that mean something.
+ * 1. Windows: the 157 s `long-en-concat-16k.wav` and a 30 min file (that file looped by ffmpeg),
+ *    each variant in a fresh process (so its peak RSS is its own):
+ *    - per-chunk: every VAD region decoded alone, 1 recognizer × 2 threads (main before packing);
+ *    - packed, serial: regions packed into ≤ 29 s windows, 1 recognizer × 2 threads;
+ *    - packed, parallel: the same windows over a pool of one 1-thread recognizer per core.
+ *    Prints windows, decoder runs, encoder-seconds fed (sherpa-onnx pads each decode by 10 s, up
+ *    to 30 s), wall time, RTF (wall ÷ audio) and peak RSS (VmHWM).
+ * 2. Throughput: 20 files of 30–160 s submitted at once to the engine, tasks taken
+ *    WORKER_CONCURRENCY at a time: main's default (per-chunk, 1 × 2 threads, 1 task at once)
+ *    against packed windows with 1 × 2 threads and with a pool of 2 × 1 thread (2 tasks at once).
+ * 3. End to end with the defaults: upload → `completed` through a real api, Redis, Postgres and
+ *    a fresh processor, for both files: wall time and the processor's peak RSS, which must not
+ *    grow with the file's length.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AsrEngine } from '@app/asr-engine';
+import { AsrEngine, type AsrEngineOptions } from '@app/asr-engine';
 import { loadConfig } from '@app/config';
 import { decodePcm, probeMedia } from '@app/media';
 import { upload, waitForTask } from '../test/support/api-client';
 import { audioPath } from '../test/support/env';
 import { TestStack } from '../test/support/stack';
 
-interface Row {
-  file: string;
+type EngineSetup = Pick<AsrEngineOptions, 'windowing' | 'poolSize' | 'numThreads'>;
+
+const CORES = availableParallelism();
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+
+const WINDOW_VARIANTS: Record<string, EngineSetup> = {
+  'per-chunk (main)': { windowing: 'per-region', poolSize: 1, numThreads: 2 },
+  'packed, serial': { windowing: 'packed', poolSize: 1, numThreads: 2 },
+  [`packed, parallel (${CORES} × 1 thread)`]: { windowing: 'packed', poolSize: CORES, numThreads: 1 },
+};
+
+const THROUGHPUT_VARIANTS: Record<string, EngineSetup & { tasksAtOnce: number }> = {
+  'main default: per-chunk, 1 × 2 threads, 1 task': {
+    windowing: 'per-region',
+    poolSize: 1,
+    numThreads: 2,
+    tasksAtOnce: 1,
+  },
+  'packed, 1 × 2 threads, 1 task': { windowing: 'packed', poolSize: 1, numThreads: 2, tasksAtOnce: 1 },
+  'packed, 2 × 1 thread, 2 tasks': { windowing: 'packed', poolSize: 2, numThreads: 1, tasksAtOnce: 2 },
+};
+
+/** What one child process measured. */
+interface Measured {
   audio: number;
-  engineWall: number;
-  e2eWall: number;
-  processingTime: number;
+  wall: number;
+  windows: number;
+  decodes: number;
+  encoderSeconds: number;
   peakRssMiB: number;
-  segments: number;
+}
+
+function peakRssMiB(pid: number | 'self' = 'self'): number {
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return hwm ? Number(hwm[1]) / 1024 : NaN;
+}
+
+function ffmpeg(args: string[]): void {
+  execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
 }
 
 function thirtyMinuteFile(): string {
   const path = join(tmpdir(), 'hark-bench-30min.wav');
-  if (!existsSync(path)) {
-    execFileSync('ffmpeg', [
-      '-v',
-      'error',
-      '-y',
+  if (!existsSync(path))
+    ffmpeg([
       '-stream_loop',
       '12',
       '-i',
@@ -49,14 +86,129 @@ function thirtyMinuteFile(): string {
       '16000',
       path,
     ]);
-  }
   return path;
 }
 
-async function engineOnly(engine: AsrEngine, file: string): Promise<{ wall: number; segments: number }> {
+/** 20 files of 30–160 s, cut from the looped file at different offsets. */
+function throughputFiles(): string[] {
+  const dir = join(tmpdir(), 'hark-bench-20');
+  mkdirSync(dir, { recursive: true });
+  return Array.from({ length: 20 }, (_, i) => {
+    const length = Math.round(30 + (130 * i) / 19);
+    const path = join(dir, `${i}-${length}s.wav`);
+    if (!existsSync(path)) ffmpeg(['-ss', String(i * 37), '-t', String(length), '-i', thirtyMinuteFile(), path]);
+    return path;
+  });
+}
+
+async function loadEngine(setup: EngineSetup): Promise<AsrEngine> {
+  const config = loadConfig();
+  return AsrEngine.load({
+    modelsDir: config.modelsDir,
+    model: config.asrModel,
+    vadModel: config.vadModel,
+    provider: config.asrProvider,
+    ...setup,
+  });
+}
+
+/** Child: transcribes `files`, `tasksAtOnce` at a time, and reports the totals. */
+async function child(setup: EngineSetup & { tasksAtOnce: number }, files: string[]): Promise<Measured> {
+  const engine = await loadEngine(setup);
+  const measured: Measured = { audio: 0, wall: 0, windows: 0, decodes: 0, encoderSeconds: 0, peakRssMiB: 0 };
+  const queue = [...files];
   const started = performance.now();
-  const transcript = await engine.transcribe(decodePcm(file), { task: 'transcribe', language: 'en' });
-  return { wall: (performance.now() - started) / 1000, segments: transcript.segments.length };
+  const worker = async () => {
+    for (let file = queue.shift(); file; file = queue.shift()) {
+      const transcript = await engine.transcribe(
+        decodePcm(file),
+        { language: 'en' },
+        {
+          onWindow: (report) => {
+            measured.windows++;
+            measured.decodes += report.decodes;
+            measured.encoderSeconds += report.encoderSeconds;
+          },
+        },
+      );
+      measured.audio += transcript.duration;
+    }
+  };
+  await Promise.all(Array.from({ length: setup.tasksAtOnce }, worker));
+  measured.wall = (performance.now() - started) / 1000;
+  measured.peakRssMiB = peakRssMiB();
+  return measured;
+}
+
+/** Runs `child()` in a fresh process. */
+function inChild(setup: EngineSetup & { tasksAtOnce: number }, files: string[]): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(
+      'npx',
+      ['vite-node', '-c', 'vitest.config.ts', 'bench/bench.ts', '--', '--child', JSON.stringify({ setup, files })],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    proc.stdout.on('data', (data: Buffer) => (out += data.toString()));
+    proc.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('MEASURED '));
+      if (code === 0 && line) resolve(JSON.parse(line.slice('MEASURED '.length)) as Measured);
+      else reject(new Error(`bench child exited with ${code}: ${out}`));
+    });
+  });
+}
+
+const min = (values: number[]) => Math.min(...values);
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const f = (value: number, digits = 2) => value.toFixed(digits);
+
+async function windowsTable(files: string[]): Promise<void> {
+  console.log('\n## Windows: per-chunk vs packed serial vs packed parallel\n');
+  console.log(
+    '| file | variant | windows | decodes | encoder-s fed | wall s (min / median) | RTF (median) | speed-up vs per-chunk (median) | peak RSS MiB (max) |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const file of files) {
+    const runs: Record<string, Measured[]> = {};
+    for (let run = 0; run < RUNS; run++)
+      for (const [name, setup] of Object.entries(WINDOW_VARIANTS))
+        (runs[name] ??= []).push(await inChild({ ...setup, tasksAtOnce: 1 }, [file]));
+    const base = median(Object.values(runs)[0].map((m) => m.wall));
+    for (const [name, measured] of Object.entries(runs)) {
+      const walls = measured.map((m) => m.wall);
+      const [first] = measured;
+      console.log(
+        `| ${file.split('/').pop()} (${f(first.audio, 0)} s) | ${name} | ${first.windows} | ${first.decodes} | ${f(first.encoderSeconds, 0)} | ${f(min(walls))} / ${f(median(walls))} | ${f(median(walls) / first.audio, 4)} | ${f(base / median(walls))}× | ${f(Math.max(...measured.map((m) => m.peakRssMiB)), 0)} |`,
+      );
+    }
+  }
+}
+
+async function throughputTable(): Promise<void> {
+  const files = throughputFiles();
+  console.log(`\n## Throughput: ${files.length} files of 30–160 s submitted at once\n`);
+  console.log(
+    '| setup | audio s | wall s (min / median) | audio s per wall s (median) | vs main default | peak RSS MiB (max) |',
+  );
+  console.log('|---|---|---|---|---|---|');
+  const runs: Record<string, Measured[]> = {};
+  for (let run = 0; run < RUNS; run++)
+    for (const [name, setup] of Object.entries(THROUGHPUT_VARIANTS))
+      (runs[name] ??= []).push(await inChild(setup, files));
+  const base = median(Object.values(runs)[0].map((m) => m.audio / m.wall));
+  for (const [name, measured] of Object.entries(runs)) {
+    const walls = measured.map((m) => m.wall);
+    const rate = median(measured.map((m) => m.audio / m.wall));
+    console.log(
+      `| ${name} | ${f(measured[0].audio, 0)} | ${f(min(walls))} / ${f(median(walls))} | ${f(rate)} | ${f(rate / base)}× | ${f(Math.max(...measured.map((m) => m.peakRssMiB)), 0)} |`,
+    );
+  }
 }
 
 async function endToEnd(file: string): Promise<{ wall: number; processingTime: number; peakRssMiB: number }> {
@@ -68,57 +220,46 @@ async function endToEnd(file: string): Promise<{ wall: number; processingTime: n
     const { body } = await upload(stack.baseUrl, file, { language: 'en' });
     // Poll rarely (2 s) so the poller does not compete for the CPU; completed_at is exact.
     const { task } = await waitForTask(stack.baseUrl, body.id, ['completed', 'failed'], 3_600_000, 2000);
-    const wall = (Date.parse(task.completed_at) - started) / 1000;
     if (task.status !== 'completed') throw new Error(`bench task failed: ${task.error}`);
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${processor.pid}/status`, 'utf8'));
-    return { wall, processingTime: task.processing_time, peakRssMiB: hwm ? Number(hwm[1]) / 1024 : NaN };
+    const wall = (Date.parse(task.completed_at) - started) / 1000;
+    return { wall, processingTime: task.processing_time, peakRssMiB: peakRssMiB(processor.pid) };
   } finally {
     await stack.destroy();
   }
 }
 
-async function main(): Promise<void> {
+async function endToEndTable(files: string[]): Promise<void> {
   const config = loadConfig();
-  const engine = await AsrEngine.load({
-    modelsDir: config.modelsDir,
-    model: config.asrModel,
-    vadModel: config.vadModel,
-    provider: config.asrProvider,
-    numThreads: config.asrThreads,
-    concurrency: 1,
-  });
   console.log(
-    `Model ${engine.info.name}, ${config.asrThreads} threads; CPU: ${execFileSync('nproc').toString().trim()} cores`,
+    `\n## End to end with the defaults (${config.asrPoolSize} recognizers × ${config.asrThreads} threads, ${config.workerConcurrency} tasks at once)\n`,
   );
-  const rows: Row[] = [];
-  for (const file of [audioPath('long-en-concat-16k.wav'), thirtyMinuteFile()]) {
+  console.log('| file | audio s | wall s | RTF | processor processing_time s | processor peak RSS MiB |');
+  console.log('|---|---|---|---|---|---|');
+  for (const file of files) {
     const audio = (await probeMedia(file)).duration;
-    console.log(`\n${file} (${audio.toFixed(1)} s)`);
-    const engineRun = await engineOnly(engine, file);
-    console.log(`  engine only: ${engineRun.wall.toFixed(2)} s`);
-    const e2e = await endToEnd(file);
+    const run = await endToEnd(file);
     console.log(
-      `  end to end:  ${e2e.wall.toFixed(2)} s (processor's processing_time ${e2e.processingTime.toFixed(2)} s), peak RSS ${e2e.peakRssMiB.toFixed(0)} MiB`,
-    );
-    rows.push({
-      file: file.split('/').pop()!,
-      audio,
-      engineWall: engineRun.wall,
-      e2eWall: e2e.wall,
-      processingTime: e2e.processingTime,
-      peakRssMiB: e2e.peakRssMiB,
-      segments: engineRun.segments,
-    });
-  }
-  console.log(
-    '\n| file | audio s | engine s | engine RTF | end-to-end s | end-to-end RTF | e2e ÷ engine | processor peak RSS |',
-  );
-  console.log('|---|---|---|---|---|---|---|---|');
-  for (const r of rows) {
-    console.log(
-      `| ${r.file} | ${r.audio.toFixed(1)} | ${r.engineWall.toFixed(2)} | ${(r.engineWall / r.audio).toFixed(4)} | ${r.e2eWall.toFixed(2)} | ${(r.e2eWall / r.audio).toFixed(4)} | ${(r.e2eWall / r.engineWall).toFixed(3)} | ${r.peakRssMiB.toFixed(0)} MiB |`,
+      `| ${file.split('/').pop()} | ${f(audio, 1)} | ${f(run.wall)} | ${f(run.wall / audio, 4)} | ${f(run.processingTime)} | ${f(run.peakRssMiB, 0)} |`,
     );
   }
+}
+
+async function main(): Promise<void> {
+  const at = process.argv.indexOf('--child');
+  if (at > 0) {
+    const { setup, files } = JSON.parse(process.argv[at + 1]) as {
+      setup: EngineSetup & { tasksAtOnce: number };
+      files: string[];
+    };
+    console.log(`MEASURED ${JSON.stringify(await child(setup, files))}`);
+    return;
+  }
+  const config = loadConfig();
+  console.log(`Model ${config.asrModel}; CPU: ${CORES} cores; ${RUNS} runs of each variant`);
+  const files = [audioPath('long-en-concat-16k.wav'), thirtyMinuteFile()];
+  await windowsTable(files);
+  await throughputTable();
+  await endToEndTable(files);
 }
 
 main().then(

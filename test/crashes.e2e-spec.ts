@@ -8,13 +8,13 @@ import { waitFor } from './support/wait';
 /** Short lock and stall check, so a killed processor's job is taken back within seconds. */
 const FAST_RECOVERY = { JOB_LOCK_MS: '4000', JOB_STALLED_INTERVAL_MS: '2000', RECONCILE_INTERVAL_MS: '1000' };
 
-/** The "N chunks decoded" a processor logs when it completes a task. */
-function chunksDecoded(processor: AppProcess, taskId: string): { chunks: number; resumedAt: number | null } {
-  const line = new RegExp(`Task ${taskId} completed: .*; (\\d+) chunks decoded(?:, resumed at ([\\d.]+) s)?`).exec(
-    processor.log,
-  );
+/** The "N windows" a processor logs when it completes a task. */
+function windowsDecoded(processor: AppProcess, taskId: string): { windows: number; resumedAt: number | null } {
+  const line = new RegExp(
+    `Task ${taskId} completed: .*; (\\d+) windows, \\d+ decodes(?:, resumed at ([\\d.]+) s)?`,
+  ).exec(processor.log);
   if (!line) throw new Error(`${processor.name} did not log the completion of ${taskId}:\n${processor.log}`);
-  return { chunks: Number(line[1]), resumedAt: line[2] ? Number(line[2]) : null };
+  return { windows: Number(line[1]), resumedAt: line[2] ? Number(line[2]) : null };
 }
 
 describe('processor crashes: checkpoints and poison tasks', () => {
@@ -48,12 +48,12 @@ describe('processor crashes: checkpoints and poison tasks', () => {
 
   it('SIGKILL in the middle of a long file: the next processor resumes from the checkpoint and decodes only the rest', async () => {
     const long = audioPath('long-en-concat-16k.wav');
-    // The same file, uninterrupted: how many chunks the whole file has.
+    // The same file, uninterrupted: how many windows the whole file has.
     const reference = await stack.startProcessor();
     const { body: whole } = await upload(stack.baseUrl, long);
     const { task: wholeTask } = await waitForTask(stack.baseUrl, whole.id);
     expect(wholeTask.status, wholeTask.error).toBe('completed');
-    const { chunks: allChunks } = chunksDecoded(reference, whole.id);
+    const { windows: allWindows } = windowsDecoded(reference, whole.id);
     await reference.stop();
 
     const first = await stack.startProcessor();
@@ -69,9 +69,9 @@ describe('processor crashes: checkpoints and poison tasks', () => {
     const second = await stack.startProcessor();
     const { task } = await waitForTask(stack.baseUrl, created.id);
     expect(task.status, task.error).toBe('completed');
-    const { chunks, resumedAt } = chunksDecoded(second, created.id);
+    const { windows, resumedAt } = windowsDecoded(second, created.id);
     expect(resumedAt).toBeGreaterThanOrEqual(saved.checkpoint.position);
-    expect(chunks).toBeLessThan(allChunks);
+    expect(windows).toBeLessThan(allWindows);
     // The same result as the uninterrupted run: nothing duplicated, nothing missing.
     expectWellFormedSegments(task.result.segments, task.duration);
     // The same segments as the uninterrupted run: none duplicated, none missing. Boundaries agree

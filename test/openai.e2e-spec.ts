@@ -81,7 +81,7 @@ describe('OpenAI-compatible audio API, driven by the official openai client', ()
     expect(models.data.map((m) => m.id)).toEqual(['whisper-1', testModel()]);
   });
 
-  it('errors in OpenAI shape: unknown model 404, word timestamps 400, bad format 400, missing file 400', async () => {
+  it('errors in OpenAI shape: unknown model 404, word timestamps without a model for them 422, bad format 400, missing file 400', async () => {
     const error = (await client.audio.transcriptions
       .create({ file: jfk(), model: 'whisper-9' })
       .catch((e) => e)) as InstanceType<typeof OpenAI.APIError>;
@@ -96,10 +96,10 @@ describe('OpenAI-compatible audio API, driven by the official openai client', ()
     const word = (await client.audio.transcriptions
       .create({ file: jfk(), model: 'whisper-1', response_format: 'verbose_json', timestamp_granularities: ['word'] })
       .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
-    expect(word.status).toBe(400);
+    expect(word.status).toBe(422);
     expect(word.error).toMatchObject({
       param: 'timestamp_granularities[]',
-      message: expect.stringMatching(/no word timestamps/),
+      message: expect.stringMatching(/no cross-attention output.*export-onnx-with-attention/),
     });
 
     const format = await upload(

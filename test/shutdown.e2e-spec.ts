@@ -51,7 +51,7 @@ describe('graceful shutdown on SIGTERM', () => {
     await stack.startProcessor();
     // Well before the 30 s job lock would have expired: the job was handed back, not left to stall.
     const { task } = await waitForTask(stack.baseUrl, id, ['completed', 'failed'], 20_000);
-    expect(task.status).toBe('completed');
+    expect(task.status, task.error).toBe('completed');
     expect(await attempts(id)).toBe(2);
   });
 

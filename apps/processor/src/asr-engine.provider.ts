@@ -2,7 +2,7 @@ import { AsrEngine } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
 import type { FactoryProvider } from '@nestjs/common';
 
-/** Loads the configured Whisper model once per processor, one recognizer per concurrency slot. */
+/** Loads the configured Whisper model once per processor: a pool of ASR_POOL_SIZE recognizers shared by its tasks. */
 export const asrEngineProvider: FactoryProvider<Promise<AsrEngine>> = {
   provide: AsrEngine,
   inject: [HarkConfig],
@@ -13,6 +13,6 @@ export const asrEngineProvider: FactoryProvider<Promise<AsrEngine>> = {
       vadModel: config.vadModel,
       provider: config.asrProvider,
       numThreads: config.asrThreads,
-      concurrency: config.workerConcurrency,
+      poolSize: config.asrPoolSize,
     }),
 };

@@ -27,7 +27,7 @@ async function bootstrap(): Promise<void> {
   const engine = app.get(AsrEngine);
   const server = app.getHttpServer() as Server;
   new Logger('Processor').log(
-    `Processor ready: ${engine.info.name}, concurrency ${config.workerConcurrency}, ${config.asrThreads} threads; health on port ${(server.address() as AddressInfo).port}`,
+    `Processor ready: ${engine.info.name}, ${config.asrPoolSize} recognizers × ${config.asrThreads} threads, ${config.workerConcurrency} tasks at once; health on port ${(server.address() as AddressInfo).port}`,
   );
   stopWhenSupervisorGoes();
   notifySupervisorReady(); // npm start prints "Hark is ready" once both apps are

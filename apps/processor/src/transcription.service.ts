@@ -33,8 +33,8 @@ export type ProgressSink = (progress: number) => Promise<void>;
 /**
  * Runs one task through the pipeline: media (stored upload, downloaded from `file_url`, or from
  * what a share link resolves to) →
- * ffmpeg (16 kHz mono PCM, streamed) → Silero VAD → Whisper → segments, updating progress as
- * chunks finish, and completing the task (`TaskLifecycle`, which schedules the callback).
+ * ffmpeg (16 kHz mono PCM, streamed) → Silero VAD → packed windows → Whisper → segments, updating
+ * progress as windows finish, and completing the task (`TaskLifecycle`, which schedules the callback).
  */
 @Injectable()
 export class TranscriptionService {
@@ -60,7 +60,7 @@ export class TranscriptionService {
   }
 
   /**
-   * Transcribes a started task and stores its result. After each chunk the progress and a
+   * Transcribes a started task and stores its result. After each window the progress and a
    * checkpoint (segments so far, audio position) are saved, and an attempt after a crash, a
    * hand-back or a dependency outage resumes from there.
    * @param signal aborts the work when the task is cancelled
@@ -81,18 +81,21 @@ export class TranscriptionService {
     if (resumeFrom)
       this.logger.log(`Task ${taskId} resumes at ${resumeFrom.position} s with ${resumeFrom.segments.length} segments`);
     let progress = 0;
-    let chunks = 0;
+    const windows = { count: 0, decodes: 0 };
     const transcript = await this.engine.transcribe(
       this.media.decode(task.mediaPath, signal, resumeStart(resumeFrom)),
       options,
       {
         signal,
         resumeFrom,
-        onProgress: async (_segment, secondsRead, checkpoint) => {
-          chunks++;
+        onWindow: (report) => {
+          windows.count++;
+          windows.decodes += report.decodes;
+        },
+        onProgress: async (_segments, secondsRead, checkpoint) => {
           // Capped at 99 until the result is stored.
           const next = task.duration ? Math.min(99, Math.floor((secondsRead / task.duration) * 100)) : 0;
-          // The checkpoint after every chunk (a crash loses at most one); the job's progress in Redis only when it moves.
+          // The checkpoint after every window (a crash loses at most one); the job's progress in Redis only when it moves.
           await this.taskRepository.saveCheckpoint(taskId, Math.max(progress, next), checkpoint);
           if (next <= progress) return;
           progress = next;
@@ -120,7 +123,7 @@ export class TranscriptionService {
     }
     await reportProgress(100);
     this.logger.log(
-      `Task ${taskId} completed: ${transcript.segments.length} segments, ${transcript.duration}s of audio in ${processingTime}s (RTF ${(processingTime / Math.max(transcript.duration, 0.001)).toFixed(3)}); ${chunks} chunks decoded${resumeFrom ? `, resumed at ${resumeFrom.position} s` : ''}`,
+      `Task ${taskId} completed: ${transcript.segments.length} segments, ${transcript.duration}s of audio in ${processingTime}s (RTF ${(processingTime / Math.max(transcript.duration, 0.001)).toFixed(3)}); ${windows.count} windows, ${windows.decodes} decodes${resumeFrom ? `, resumed at ${resumeFrom.position} s` : ''}`,
     );
   }
 

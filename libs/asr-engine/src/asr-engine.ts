@@ -1,19 +1,22 @@
 import { WHISPER_SAMPLE_RATE as ENGINE_SAMPLE_RATE } from '@app/media';
-import { assertVadModel, resolveWhisperModel, type WhisperModelFiles } from './model-files';
+import { Logger } from '@nestjs/common';
+import { assertVadModel, modelCapabilities, resolveWhisperModel, type WhisperModelFiles } from './model-files';
 import { LanguageIdentifier } from './language-identifier';
 import { Pool } from './pool';
 import {
   type DecodeOptions,
   effectiveChunkLength,
-  parseClipTimestamps,
+  type ModelCapabilities,
   refusedOptions,
   withDefaults,
 } from './decode-options';
-import { ClipSegmenter, FixedWindowSegmenter, type Segmenter } from './segmenter';
-import { chunkToSegment, joinSegmentText, roundTime } from './segments';
-import { SpeechSegmenter, VAD_WINDOW_SAMPLES } from './speech-segmenter';
+import { createSegmenter } from './create-segmenter';
+import { joinSegmentText, roundTime } from './segments';
+import { VAD_WINDOW_SAMPLES } from './speech-segmenter';
 import type { Segment, SpeechChunk, Transcript } from './transcript';
+import { type DecodedWindow, WindowDecoder, type WindowDecodeOptions } from './window-decoder';
 import { WhisperRecognizer } from './whisper-recognizer';
+import { type Window, WindowPacker } from './windows';
 
 export interface AsrEngineOptions {
   modelsDir: string;
@@ -25,18 +28,28 @@ export interface AsrEngineOptions {
   provider: string;
   /** Threads per recognizer. */
   numThreads: number;
-  /** Recognizers to load: how many files can be transcribed at once. */
-  concurrency: number;
+  /** Recognizers to load: one pool shared by every running transcription. */
+  poolSize: number;
+  /** Windows of one file decoded (or waiting for a recognizer) at once; default `poolSize`. */
+  windowsInFlight?: number;
+  /**
+   * `packed` (default): speech regions packed into windows of up to 29 s, split by Whisper's
+   * segment timestamps. `per-region`: every region decoded alone as one segment (how models
+   * without timestamp tokens are decoded; kept for comparison in the benchmark).
+   */
+  windowing?: 'packed' | 'per-region';
 }
 
 /** Progress reporting and cancellation of one transcription. */
 export interface TranscribeHooks {
   /**
-   * Called after each chunk is decoded, in order, with the new segment (null when the chunk
-   * held no text) and how many seconds of audio have been read so far. Awaited: a slow callback
+   * Called after each window is decoded, in file order, with its new segments (maybe none) and
+   * how many seconds of audio had been read when the window was cut. Awaited: a slow callback
    * slows reading (back-pressure), never buffers audio.
    */
-  onProgress?: (segment: Segment | null, secondsRead: number, checkpoint: Checkpoint) => Promise<void> | void;
+  onProgress?: (segments: Segment[], secondsRead: number, checkpoint: Checkpoint) => Promise<void> | void;
+  /** Called with each window's shape and cost, in file order (logs, the benchmark). */
+  onWindow?: (report: WindowReport) => void;
   /**
    * Continue an interrupted transcription: `audio` must start at `resumeStart(resumeFrom)` seconds
    * of the file (a little before the checkpoint, so the VAD is in the same state there as in an
@@ -45,13 +58,25 @@ export interface TranscribeHooks {
    * again. Not possible with `clip_timestamps` (the caller starts over then).
    */
   resumeFrom?: Checkpoint;
-  /** Aborting stops the transcription between chunks with the signal's reason. */
+  /** Aborting stops the transcription between windows with the signal's reason. */
   signal?: AbortSignal;
+}
+
+/** One decoded window: where its speech came from and what decoding it cost. */
+export interface WindowReport {
+  /** The speech regions packed into it, as [start, end] seconds of the file. */
+  regions: [number, number][];
+  /** Seconds of audio in the window (the sum of its regions). */
+  seconds: number;
+  /** Decoder runs (more than 1 after the hallucination guard, or one per region without timestamps). */
+  decodes: number;
+  /** Seconds of features the encoder ran on, sherpa-onnx's padding included. */
+  encoderSeconds: number;
 }
 
 /**
  * Where an interrupted transcription can continue: the audio position (seconds) after the last
- * decoded chunk, the language it decoded in, and the segments so far.
+ * decoded window, the language it decoded in, and the segments so far.
  */
 export interface Checkpoint {
   position: number;
@@ -61,14 +86,14 @@ export interface Checkpoint {
 
 /**
  * Audio the VAD hears again before a checkpoint when a transcription resumes, in seconds: more
- * than the longest chunk (29 s), so its state has settled by the checkpoint (Silero VAD's context
+ * than the longest speech region (29 s), so its state has settled by the checkpoint (Silero VAD's context
  * is short) and the chunks after it are cut as in an uninterrupted run.
  */
 const RESUME_WARMUP_SECONDS = 30;
 
 /**
  * Where the audio of a resumed transcription must start, in seconds of the file (0 without a
- * checkpoint): on a VAD window boundary of the uninterrupted run, so the VAD sees the same windows.
+ * checkpoint): on a Silero VAD window boundary of the uninterrupted run, so the VAD sees the same windows.
  */
 export function resumeStart(checkpoint: Checkpoint | undefined): number {
   if (!checkpoint) return 0;
@@ -83,25 +108,35 @@ export interface EngineInfo {
   model: string;
   provider: string;
   multilingual: boolean;
+  /** What the loaded model can give besides text. */
+  capabilities: ModelCapabilities;
 }
 
 /**
- * Whisper speech-to-text on sherpa-onnx: Silero VAD cuts the audio into speech chunks of at most
- * 29 s, Whisper decodes each chunk, and the chunks become timed segments. Models are loaded once
- * (`AsrEngine.load`) and reused; `concurrency` transcriptions can run at once.
+ * Whisper speech-to-text on sherpa-onnx: Silero VAD finds the speech, the speech regions are packed
+ * into windows of up to 29 s (silence left out, with a time map back to the file), and Whisper
+ * decodes each window into segments with its own timestamps (and words, with a cross-attention
+ * decoder). One pool of recognizers, loaded once (`AsrEngine.load`), serves every running
+ * transcription; the windows of one file are decoded in parallel and reassembled in order.
  */
 export class AsrEngine {
   private identifier?: LanguageIdentifier;
+  private readonly logger = new Logger(AsrEngine.name);
+  private readonly windows: WindowDecoder;
 
   private constructor(
     private readonly model: WhisperModelFiles,
     private readonly options: AsrEngineOptions,
     private readonly recognizers: Pool<WhisperRecognizer>,
     readonly info: EngineInfo,
-  ) {}
+  ) {
+    this.windows = new WindowDecoder(options.windowing === 'per-region', (message) =>
+      this.logger.warn(`${info.name}: ${message}`),
+    );
+  }
 
   /**
-   * Finds the model files and loads `concurrency` recognizers.
+   * Finds the model files and loads `poolSize` recognizers.
    * @throws ModelNotFoundError naming a missing file; sherpa-onnx's error for an invalid model
    */
   static async load(options: AsrEngineOptions): Promise<AsrEngine> {
@@ -109,14 +144,14 @@ export class AsrEngine {
     assertVadModel(options.vadModel);
     const settings = { provider: options.provider, numThreads: options.numThreads };
     const recognizers = await Promise.all(
-      Array.from({ length: options.concurrency }, () => WhisperRecognizer.load(model, settings)),
+      Array.from({ length: options.poolSize }, () => WhisperRecognizer.load(model, settings)),
     );
-    const multilingual = !/\.en$/.test(options.model);
     const info: EngineInfo = {
       name: `sherpa-onnx/whisper-${options.model} (${model.int8 ? 'int8' : 'fp32'}, ${options.provider})`,
       model: options.model,
       provider: options.provider,
-      multilingual,
+      multilingual: !/\.en$/.test(options.model),
+      capabilities: modelCapabilities(model),
     };
     return new AsrEngine(model, options, new Pool(recognizers), info);
   }
@@ -143,7 +178,7 @@ export class AsrEngine {
    */
   async identifyLanguage(audio: AsyncIterable<Float32Array>): Promise<string | null> {
     const limit = 30 * ENGINE_SAMPLE_RATE;
-    const segmenter = this.segmenter(withDefaults({}));
+    const segmenter = createSegmenter(withDefaults({}), this.options.vadModel);
     const speech: Float32Array[] = [];
     let collected = 0;
     const take = (chunks: SpeechChunk[]) => {
@@ -165,11 +200,11 @@ export class AsrEngine {
   }
 
   /**
-   * Transcribes a stream of audio. Reads the stream as it decodes, so memory is bounded by one
-   * speech chunk whatever the stream's length.
+   * Transcribes a stream of audio. Reads the stream as it decodes: memory is bounded by the VAD's
+   * history and `windowsInFlight` windows of 29 s, whatever the stream's length.
    * @param audio Float32 mono samples at 16 kHz, in chunks of any size (e.g. `decodePcm()`)
    * @param options decoding and VAD options; missing ones take `DEFAULT_DECODE_OPTIONS`.
-   *   `language` null or '' detects the language once, on the first speech chunk.
+   *   `language` null or '' detects the language once, on the first window, before the windows fan out.
    * @throws Error for options the engine cannot apply (see `refusedOptions`) or translation with
    *   an English-only model; the stream's error; the abort reason; sherpa-onnx's decoding error
    */
@@ -179,7 +214,7 @@ export class AsrEngine {
     hooks: TranscribeHooks = {},
   ): Promise<Transcript> {
     const decode = withDefaults(options);
-    const refused = refusedOptions(decode);
+    const refused = refusedOptions(decode, this.info.capabilities);
     if (refused.length)
       throw new Error(
         `Cannot apply: ${refused.map((r) => `${r.option}=${JSON.stringify(r.value)} (${r.reason})`).join('; ')}`,
@@ -187,71 +222,78 @@ export class AsrEngine {
     if (decode.task === 'translate' && !this.info.multilingual) {
       throw new Error(`Model ${this.info.model} is English-only and cannot translate; use a multilingual model.`);
     }
-    return this.recognizers.use(async (recognizer) => {
-      const segmenter = this.segmenter(decode);
-      const resume = hooks.resumeFrom;
-      const segments: Segment[] = [...(resume?.segments ?? [])];
-      let language = resume?.language ?? (decode.language || (this.info.multilingual ? null : 'en'));
-      // Sample index of the file where `audio` starts, and where decoding resumes.
-      const offset = Math.round(resumeStart(resume) * ENGINE_SAMPLE_RATE);
-      const resumeAt = Math.round((resume?.position ?? 0) * ENGINE_SAMPLE_RATE);
-      let samplesRead = offset;
-
-      const decodeChunk = async (relative: SpeechChunk) => {
-        hooks.signal?.throwIfAborted();
-        const chunk = { start: relative.start + offset, samples: relative.samples };
-        if (chunk.start < resumeAt) return; // decoded before the interruption; seen again only to warm up the VAD
-        language ??= this.detectLanguage(chunk.samples);
-        recognizer.configure(language, decode.task);
-        const { text } = await recognizer.decode(chunk.samples, ENGINE_SAMPLE_RATE);
-        const segment = text.trim() ? chunkToSegment(segments.length, chunk, ENGINE_SAMPLE_RATE, text) : null;
-        if (segment) segments.push(segment);
-        const position = roundTime((chunk.start + chunk.samples.length) / ENGINE_SAMPLE_RATE);
-        await hooks.onProgress?.(segment, samplesRead / ENGINE_SAMPLE_RATE, { position, language, segments });
-      };
-
-      for await (const samples of audio) {
-        hooks.signal?.throwIfAborted();
-        samplesRead += samples.length;
-        for (const chunk of segmenter.push(samples)) await decodeChunk(chunk);
-      }
-      for (const chunk of segmenter.flush()) await decodeChunk(chunk);
-
-      return {
-        text: joinSegmentText(segments, language),
-        language,
-        duration: roundTime(samplesRead / ENGINE_SAMPLE_RATE),
-        segments,
-      };
-    });
-  }
-
-  /** The chunker for these options: Silero VAD or fixed windows, limited to `clip_timestamps`. */
-  private segmenter(decode: DecodeOptions): Segmenter {
     const rate = ENGINE_SAMPLE_RATE;
-    const chunkSeconds = effectiveChunkLength(decode);
-    const create = (): Segmenter =>
-      decode.vad_filter
-        ? new SpeechSegmenter(
-            this.options.vadModel,
-            {
-              threshold: decode.threshold,
-              minSpeechDuration: decode.min_speech_duration_ms / 1000,
-              minSilenceDuration: decode.min_silence_duration_ms / 1000,
-              maxSpeechDuration: chunkSeconds,
-              speechPad: decode.speech_pad_ms / 1000,
-            },
-            rate,
-          )
-        : new FixedWindowSegmenter(Math.floor(chunkSeconds * rate));
-    const clips = parseClipTimestamps(decode.clip_timestamps);
-    if (!clips) return create();
-    return new ClipSegmenter(
-      clips.map(([start, end]): [number, number] => [
-        Math.round(start * rate),
-        end === Infinity ? Infinity : Math.round(end * rate),
-      ]),
-      create,
-    );
+    const segmenter = createSegmenter(decode, this.options.vadModel);
+    const packer = new WindowPacker(Math.floor(effectiveChunkLength(decode) * rate));
+    const resume = hooks.resumeFrom;
+    const segments: Segment[] = [...(resume?.segments ?? [])];
+    let language = resume?.language ?? (decode.language || (this.info.multilingual ? null : 'en'));
+    // Sample index of the file where `audio` starts, and where decoding resumes.
+    const offset = Math.round(resumeStart(resume) * rate);
+    const resumeAt = Math.round((resume?.position ?? 0) * rate);
+    let samplesRead = offset;
+    const windowOptions = (detected: string): WindowDecodeOptions => ({
+      language: detected,
+      task: decode.task,
+      words: decode.word_timestamps,
+      punctuation: { prepend: decode.prepend_punctuations, append: decode.append_punctuations },
+      compressionRatioThreshold: decode.compression_ratio_threshold,
+    });
+
+    // Windows being decoded, oldest first; each is delivered in order once decoded.
+    const inFlight: { window: Window; read: number; decoded: Promise<DecodedWindow> }[] = [];
+    const limit = Math.max(1, this.options.windowsInFlight ?? this.options.poolSize);
+    const deliver = async () => {
+      const { window, read, decoded } = inFlight.shift()!;
+      const result = await decoded;
+      const added = result.segments.map((segment, i) => ({ ...segment, id: segments.length + i }));
+      segments.push(...added);
+      const last = window.pieces[window.pieces.length - 1];
+      const position = roundTime((last.fileStart + last.length) / rate);
+      hooks.onWindow?.({
+        regions: window.pieces.map((p) => [roundTime(p.fileStart / rate), roundTime((p.fileStart + p.length) / rate)]),
+        seconds: roundTime(window.samples.length / rate),
+        decodes: result.decodes,
+        encoderSeconds: result.encoderSeconds,
+      });
+      await hooks.onProgress?.(added, read / rate, { position, language, segments });
+    };
+    const start = async (window: Window) => {
+      hooks.signal?.throwIfAborted();
+      // Once per file, before the windows fan out.
+      language ??= this.detectLanguage(window.samples);
+      const settings = windowOptions(language);
+      const decoded = this.recognizers.use((recognizer) => {
+        hooks.signal?.throwIfAborted();
+        return this.windows.decode(recognizer, window, settings);
+      });
+      decoded.catch(() => undefined); // awaited in order by deliver(); never an unhandled rejection
+      inFlight.push({ window, read: samplesRead, decoded });
+      while (inFlight.length >= limit) await deliver();
+    };
+    const regions = async (found: SpeechChunk[]) => {
+      for (const relative of found) {
+        const region = { start: relative.start + offset, samples: relative.samples };
+        // Decoded before the interruption; seen again only to warm up the VAD.
+        if (region.start < resumeAt) continue;
+        for (const window of packer.push(region)) await start(window);
+      }
+    };
+
+    for await (const samples of audio) {
+      hooks.signal?.throwIfAborted();
+      samplesRead += samples.length;
+      await regions(segmenter.push(samples));
+    }
+    await regions(segmenter.flush());
+    for (const window of packer.flush()) await start(window);
+    while (inFlight.length) await deliver();
+
+    return {
+      text: joinSegmentText(segments, language),
+      language,
+      duration: roundTime(samplesRead / rate),
+      segments,
+    };
   }
 }

@@ -9,7 +9,7 @@ import {
 
 describe('decode options', () => {
   it('accepts every default', () => {
-    expect(refusedOptions(withDefaults({}))).toEqual([]);
+    expect(refusedOptions(withDefaults({}), { wordTimestamps: false })).toEqual([]);
     expect(withDefaults({ language: 'de', beam_size: undefined })).toEqual({
       ...DEFAULT_DECODE_OPTIONS,
       language: 'de',
@@ -17,11 +17,24 @@ describe('decode options', () => {
   });
 
   it('refuses each option the engine cannot apply, naming it and why', () => {
-    const refused = refusedOptions(
-      withDefaults({ beam_size: 5, temperature: 0.4, word_timestamps: true, vad_filter: false, chunk_length: 10 }),
-    );
+    const options = withDefaults({
+      beam_size: 5,
+      temperature: 0.4,
+      word_timestamps: true,
+      vad_filter: false,
+      chunk_length: 10,
+      compression_ratio_threshold: 2,
+      append_punctuations: '.',
+    });
+    const refused = refusedOptions(options, { wordTimestamps: false });
     expect(refused.map((r) => r.option).sort()).toEqual(['beam_size', 'temperature', 'word_timestamps']);
     expect(refused.find((r) => r.option === 'beam_size')!.reason).toMatch(/greedy-only/);
+    expect(refused.find((r) => r.option === 'word_timestamps')!.reason).toMatch(/cross-attention/);
+  });
+
+  it('applies word_timestamps when the decoder has cross-attention outputs', () => {
+    const options = withDefaults({ word_timestamps: true, beam_size: 5 });
+    expect(refusedOptions(options, { wordTimestamps: true }).map((r) => r.option)).toEqual(['beam_size']);
   });
 
   it('parses clip_timestamps', () => {

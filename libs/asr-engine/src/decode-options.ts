@@ -39,9 +39,9 @@ export interface DecodeOptions {
 
 /**
  * Defaults. Where the engine's behaviour is fixed, the default is that behaviour: greedy decoding
- * (temperature 0, beam_size 1), chunks decoded without the previous text, no word timestamps.
+ * (temperature 0, beam_size 1), windows decoded without the previous text, no word timestamps.
  * The no-op defaults of faster-whisper are kept where an option only matters for a feature the
- * engine lacks (best_of, patience, thresholds of the temperature fallback, punctuation merging).
+ * engine lacks (best_of, patience, the thresholds of the temperature fallback).
  */
 export const DEFAULT_DECODE_OPTIONS: Readonly<DecodeOptions> = {
   language: null,
@@ -83,15 +83,27 @@ export const UNSUPPORTED_DECODE_OPTIONS: Readonly<Partial<Record<keyof DecodeOpt
   initial_prompt: "sherpa-onnx's Whisper decoder takes no text prompt",
   prefix: "sherpa-onnx's Whisper decoder takes no text prefix",
   hotwords: 'sherpa-onnx supports hotwords only for transducer models, not Whisper',
-  compression_ratio_threshold: 'the threshold triggers the temperature fallback, which the engine does not do',
   log_prob_threshold: 'the threshold triggers the temperature fallback, which the engine does not do',
   no_speech_threshold: "sherpa-onnx does not expose Whisper's no-speech probability (speech is selected by the VAD)",
   condition_on_previous_text: 'chunks are decoded independently; the decoder takes no previous-text prompt',
-  word_timestamps: "sherpa-onnx's Whisper export gives no word timestamps (the decoder has no cross-attention output)",
-  prepend_punctuations: 'punctuation merging applies only to word timestamps, which the engine does not give',
-  append_punctuations: 'punctuation merging applies only to word timestamps, which the engine does not give',
-  hallucination_silence_threshold: 'this heuristic needs word timestamps, which the engine does not give',
+  hallucination_silence_threshold: 'this heuristic (skipping silence around hallucinated words) is not implemented',
 };
+
+/** What a loaded Whisper model can give besides text. */
+export interface ModelCapabilities {
+  /** Word times: the decoder has sherpa-onnx's cross-attention output. */
+  wordTimestamps: boolean;
+}
+
+/** Why `word_timestamps` is refused for a model without cross-attention outputs, and how to get one. */
+export const NO_WORD_TIMESTAMPS =
+  "the model's decoder has no cross-attention output, so Whisper gives no word times; use a Whisper export with attention outputs (sherpa-onnx's scripts/whisper/export-onnx-with-attention.py, see the README)";
+
+/** Why an option cannot be changed from its default on this model, or undefined when it can. */
+export function unsupportedReason(option: keyof DecodeOptions, capabilities: ModelCapabilities): string | undefined {
+  if (option === 'word_timestamps' && !capabilities.wordTimestamps) return NO_WORD_TIMESTAMPS;
+  return UNSUPPORTED_DECODE_OPTIONS[option];
+}
 
 /** An option the engine cannot apply with the value given. */
 export interface RefusedOption {
@@ -106,11 +118,14 @@ export function withDefaults(options: Partial<DecodeOptions>): DecodeOptions {
   return { ...DEFAULT_DECODE_OPTIONS, ...defined };
 }
 
-/** The options set to a value the engine cannot apply (empty when everything can be honoured). */
-export function refusedOptions(options: DecodeOptions): RefusedOption[] {
-  return (Object.keys(UNSUPPORTED_DECODE_OPTIONS) as (keyof DecodeOptions)[])
-    .filter((option) => options[option] !== DEFAULT_DECODE_OPTIONS[option])
-    .map((option) => ({ option, value: options[option], reason: UNSUPPORTED_DECODE_OPTIONS[option]! }));
+/** The options set to a value the engine cannot apply with this model (empty when everything can be honoured). */
+export function refusedOptions(options: DecodeOptions, capabilities: ModelCapabilities): RefusedOption[] {
+  return (Object.keys(DEFAULT_DECODE_OPTIONS) as (keyof DecodeOptions)[]).flatMap((option) => {
+    const reason = unsupportedReason(option, capabilities);
+    return reason && options[option] !== DEFAULT_DECODE_OPTIONS[option]
+      ? [{ option, value: options[option], reason }]
+      : [];
+  });
 }
 
 /**

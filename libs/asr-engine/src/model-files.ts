@@ -1,5 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ModelCapabilities } from './decode-options';
+import { hasCrossAttentionOutput } from './onnx-info';
 
 /** The files of one sherpa-onnx Whisper export. Paths are absolute. */
 export interface WhisperModelFiles {
@@ -54,6 +56,24 @@ export function resolveWhisperModel(modelsDir: string, name: string): WhisperMod
   if (missing.length)
     throw new ModelNotFoundError(`Whisper model "${name}" is incomplete, missing ${missing.join(', ')}. ${hint}`);
   return { name, dir, encoder: join(dir, encoder!), decoder: join(dir, decoder!), tokens: join(dir, tokens!), int8 };
+}
+
+/**
+ * What a model can give besides text, read from its files (the decoder's outputs), without
+ * loading it.
+ * @throws Error when the decoder is not an ONNX file
+ */
+export function modelCapabilities(model: WhisperModelFiles): ModelCapabilities {
+  return { wordTimestamps: hasCrossAttentionOutput(model.decoder) };
+}
+
+/** The capabilities of an installed model, or null when it is not installed or its decoder cannot be read. */
+export function installedModelCapabilities(modelsDir: string, name: string): ModelCapabilities | null {
+  try {
+    return modelCapabilities(resolveWhisperModel(modelsDir, name));
+  } catch {
+    return null;
+  }
 }
 
 /**

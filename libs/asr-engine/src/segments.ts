@@ -7,39 +7,53 @@ import type { Segment, SpeechChunk } from './transcript';
  */
 export const MAX_CHUNK_SECONDS = 29;
 
+/** Frame over which loudness is measured when looking for a cut: 20 ms at 16 kHz. */
+const QUIET_FRAME_SAMPLES = 320;
+/** How far before the limit a cut may fall, in samples: 5 s at 16 kHz (never more than half the limit). */
+const QUIET_SEARCH_SAMPLES = 5 * 16000;
+
 /**
- * Splits a speech chunk longer than `maxSamples` into equal consecutive pieces, none longer
- * than `maxSamples`, so long speech without pauses is decoded in full instead of truncated.
- * Pieces share the original buffer (no copy).
+ * Index (from the start of `samples`) of the middle of the quietest 20 ms frame whose frames lie
+ * in [from, to): lowest energy (sum of squares), the latest one on a tie.
  */
-export function splitSpeech(chunk: SpeechChunk, maxSamples: number): SpeechChunk[] {
-  const count = Math.ceil(chunk.samples.length / maxSamples);
-  if (count <= 1) return [chunk];
-  const size = Math.ceil(chunk.samples.length / count);
-  return Array.from({ length: count }, (_, i) => ({
-    start: chunk.start + i * size,
-    samples: chunk.samples.subarray(i * size, Math.min((i + 1) * size, chunk.samples.length)),
-  }));
+export function quietestPoint(samples: Float32Array, from: number, to: number): number {
+  let best = to;
+  let bestEnergy = Infinity;
+  for (let frame = from; frame + QUIET_FRAME_SAMPLES <= to; frame += QUIET_FRAME_SAMPLES) {
+    let energy = 0;
+    for (let i = frame; i < frame + QUIET_FRAME_SAMPLES; i++) energy += samples[i] * samples[i];
+    if (energy <= bestEnergy) {
+      bestEnergy = energy;
+      best = frame + QUIET_FRAME_SAMPLES / 2;
+    }
+  }
+  return best;
+}
+
+/**
+ * Cuts speech longer than `maxSamples` into consecutive pieces of at most `maxSamples`, each cut
+ * at the quietest 20 ms frame of the last 5 s before the limit (a pause between words or breaths,
+ * rather than mid-word; WhisperX cuts long VAD regions at their lowest speech probability the
+ * same way). Pieces share the original buffer (no copy) and lose no sample.
+ * @param chunk Float32 mono samples at 16 kHz
+ */
+export function cutAtQuietPoints(chunk: SpeechChunk, maxSamples: number): SpeechChunk[] {
+  const pieces: SpeechChunk[] = [];
+  const { samples } = chunk;
+  let at = 0;
+  while (samples.length - at > maxSamples) {
+    const limit = at + maxSamples;
+    const cut = quietestPoint(samples, limit - Math.min(QUIET_SEARCH_SAMPLES, Math.floor(maxSamples / 2)), limit);
+    pieces.push({ start: chunk.start + at, samples: samples.subarray(at, cut) });
+    at = cut;
+  }
+  pieces.push(at === 0 ? chunk : { start: chunk.start + at, samples: samples.subarray(at) });
+  return pieces;
 }
 
 /** Rounds a time in seconds to milliseconds. */
 export function roundTime(seconds: number): number {
   return Math.round(seconds * 1000) / 1000;
-}
-
-/**
- * Builds the segment of a decoded chunk.
- * @param id position in the transcript
- * @param sampleRate of `chunk` (16000)
- * @param text Whisper's text for the chunk; surrounding whitespace is trimmed
- */
-export function chunkToSegment(id: number, chunk: SpeechChunk, sampleRate: number, text: string): Segment {
-  return {
-    id,
-    start: roundTime(chunk.start / sampleRate),
-    end: roundTime((chunk.start + chunk.samples.length) / sampleRate),
-    text: text.trim(),
-  };
 }
 
 /**

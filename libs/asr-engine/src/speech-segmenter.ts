@@ -1,7 +1,7 @@
 import { WHISPER_SAMPLE_RATE } from '@app/media';
 import { Vad } from 'sherpa-onnx-node';
 import { AudioHistory } from './audio-history';
-import { MAX_CHUNK_SECONDS, splitSpeech } from './segments';
+import { cutAtQuietPoints, MAX_CHUNK_SECONDS } from './segments';
 import type { Segmenter } from './segmenter';
 import type { SpeechChunk } from './transcript';
 
@@ -40,7 +40,7 @@ const HISTORY_SECONDS = 90;
 /**
  * Cuts a stream of 16 kHz mono Float32 samples into speech chunks with Silero VAD (sherpa-onnx
  * `Vad`). Memory is bounded: one VAD window of unfed samples, the VAD's buffer and a fixed
- * history for padding. Chunks are padded, then split: none is longer than `MAX_CHUNK_SECONDS`.
+ * history for padding. Chunks are padded, then cut at quiet points: none is longer than `MAX_CHUNK_SECONDS`.
  */
 export class SpeechSegmenter implements Segmenter {
   private readonly vad: Vad;
@@ -120,7 +120,7 @@ export class SpeechSegmenter implements Segmenter {
       // enableExternalBuffer=false copies the samples out of the VAD before pop() frees them.
       const { start, samples } = this.vad.front(false);
       this.vad.pop();
-      chunks.push(...splitSpeech(this.pad({ start, samples }), this.maxSamples));
+      chunks.push(...cutAtQuietPoints(this.pad({ start, samples }), this.maxSamples));
     }
     return chunks;
   }

@@ -1,8 +1,11 @@
 import { UNSPACED_LANGUAGES } from './languages';
-import type { Transcript } from './transcript';
+import type { Segment, Transcript, Word } from './transcript';
 
 export const SUBTITLE_FORMATS = ['srt', 'vtt', 'txt', 'tsv', 'json'] as const;
 export type SubtitleFormat = (typeof SUBTITLE_FORMATS)[number];
+
+/** Seconds a cue lasts at most when `maxCueDuration` is not given. */
+export const DEFAULT_MAX_CUE_DURATION = 7;
 
 /** Line layout, as in openai-whisper's writers (`max_line_width` requires nothing else). */
 export interface LineOptions {
@@ -10,6 +13,8 @@ export interface LineOptions {
   maxLineWidth?: number;
   /** Lines per cue; a segment with more lines becomes several cues. */
   maxLineCount?: number;
+  /** Seconds per cue (default {@link DEFAULT_MAX_CUE_DURATION}); a longer segment becomes several cues. */
+  maxCueDuration?: number;
 }
 
 /** One subtitle cue. Times in seconds. */
@@ -22,47 +27,177 @@ export interface Cue {
 /** Breaks text into lines of at most `width` characters (a longer single word keeps its own line). */
 export function wrapText(text: string, width: number, unspaced: boolean): string[] {
   const tokens = unspaced ? Array.from(text.replace(/\s+/g, '')) : text.split(/\s+/).filter(Boolean);
-  const separator = unspaced ? '' : ' ';
-  const lines: string[] = [];
-  let line = '';
-  for (const token of tokens) {
-    const candidate = line ? `${line}${separator}${token}` : token;
-    if (line && Array.from(candidate).length > width) {
-      lines.push(line);
-      line = token;
-    } else {
-      line = candidate;
-    }
-  }
-  if (line) lines.push(line);
+  let lines: string[] = [];
+  for (const token of tokens) lines = appendToken(lines, token, { width, lineCount: Infinity, unspaced })!;
   return lines;
 }
 
+/** The limits a cue is laid out under: `width` in characters, `maxMs` in integer milliseconds (Infinity: none). */
+interface Layout {
+  width: number;
+  lineCount: number;
+  maxMs: number;
+  unspaced: boolean;
+}
+
+/** A cue while it is built: times in integer milliseconds. */
+interface MsCue {
+  start: number;
+  end: number;
+  lines: string[];
+}
+
+/** Seconds → integer milliseconds. */
+const toMs = (seconds: number): number => Math.round(seconds * 1000);
+
+/** Length in characters (code points, so a CJK character or an emoji counts once). */
+const charCount = (text: string): number => Array.from(text).length;
+
+/** The options as limits; absent (or zero) width and line count mean no limit. */
+function layoutOf(options: LineOptions, unspaced: boolean): Layout {
+  const maxCueDuration = options.maxCueDuration ?? DEFAULT_MAX_CUE_DURATION;
+  if (!(maxCueDuration > 0)) throw new RangeError(`maxCueDuration must be positive, got ${maxCueDuration}`);
+  return {
+    width: options.maxLineWidth || Infinity,
+    lineCount: options.maxLineCount || Infinity,
+    maxMs: toMs(maxCueDuration) || 1,
+    unspaced,
+  };
+}
+
 /**
- * Lays a transcript out as cues: one cue per segment, or, with `maxLineCount`, cues of at most that
- * many lines. The engine gives no word times, so a segment split into several cues shares its time
- * span among them in proportion to their characters.
+ * `lines` with `token` added: at the end of the last line while that stays within `layout.width`
+ * characters, else on a new line (a token wider than the width gets a line of its own).
+ * @returns the new lines, or undefined when a new line would exceed `layout.lineCount`
+ */
+function appendToken(lines: string[], token: string, layout: Pick<Layout, 'width' | 'lineCount' | 'unspaced'>) {
+  const last = lines.at(-1);
+  if (last === undefined) return [token];
+  const candidate = `${last}${layout.unspaced ? '' : ' '}${token}`;
+  if (charCount(candidate) <= layout.width) return [...lines.slice(0, -1), candidate];
+  return lines.length < layout.lineCount ? [...lines, token] : undefined;
+}
+
+/**
+ * Cues from a segment's word times: words fill the current line up to the width, then new lines up
+ * to the line count; a word that overflows the lines, or would end later than `layout.maxMs` after
+ * the cue's start, begins a new cue. A cue runs from its first word's start to its last word's end.
+ * @param span the segment's [start, end] in ms, its start moved past any earlier cue; word times are kept inside it
+ */
+function cuesFromWords(words: Word[], span: [number, number], layout: Layout): MsCue[] {
+  const [from, to] = span;
+  const cues: MsCue[] = [];
+  let cue: MsCue | undefined;
+  for (const word of words) {
+    const end = Math.min(Math.max(toMs(word.end), from), to);
+    const lines = cue && end - cue.start <= layout.maxMs ? appendToken(cue.lines, word.word, layout) : undefined;
+    if (cue && lines) {
+      cue.lines = lines;
+      cue.end = Math.max(end, cue.start);
+      continue;
+    }
+    if (cue) cues.push(cue);
+    const start = Math.min(Math.max(toMs(word.start), cue?.end ?? from), to);
+    cue = { start, end: Math.max(end, start), lines: [word.word] };
+  }
+  if (cue) cues.push(cue);
+  return cues;
+}
+
+/**
+ * Splits tokens greedily into consecutive groups: each takes tokens while its lines fit `layout` and
+ * its span stays within `maxSpan` characters (a single token always makes a group).
+ * @param offsets where each token starts in the text, followed by the text's length; a group's span
+ *   runs from its first token to the next group's first token (or the end)
+ * @returns [first, end) token indices of each group
+ */
+function groupTokens(tokens: string[], offsets: number[], maxSpan: number, layout: Layout): [number, number][] {
+  const groups: [number, number][] = [];
+  for (let first = 0; first < tokens.length;) {
+    let lines: string[] | undefined = [tokens[first]];
+    let end = first + 1;
+    while (end < tokens.length && offsets[end + 1] - offsets[first] <= maxSpan) {
+      lines = appendToken(lines, tokens[end], layout);
+      if (!lines) break;
+      end++;
+    }
+    groups.push([first, end]);
+    first = end;
+  }
+  return groups;
+}
+
+/**
+ * Cues from a segment without word times: one cue, or, when its lines exceed `layout.lineCount`
+ * or it lasts longer than `layout.maxMs`, as few cues as those limits allow, cut at word boundaries
+ * (characters for unspaced scripts). The segment's time is shared by characters, so a cue's duration
+ * is the segment's in proportion to its characters; when cut for duration, the cuts make the longest
+ * cue as short as possible rather than leave a short remainder.
+ * @param span the segment's [start, end] in ms, its start moved past any earlier cue
+ */
+function cuesFromText(text: string, span: [number, number], layout: Layout): MsCue[] {
+  const [from, to] = span;
+  const tokens = layout.unspaced ? Array.from(text.replace(/\s+/g, '')) : text.split(/\s+/).filter(Boolean);
+  if (tokens.length === 0) return [];
+  const separator = layout.unspaced ? 0 : 1;
+  const offsets = [0];
+  for (const token of tokens) offsets.push(offsets.at(-1)! + charCount(token) + separator);
+  const length = offsets[tokens.length] - separator;
+  offsets[tokens.length] = length;
+  const duration = to - from;
+  const maxSpan = duration > layout.maxMs ? Math.floor((layout.maxMs * length) / duration) : Infinity;
+  let groups = groupTokens(tokens, offsets, maxSpan, layout);
+  if (maxSpan < length) groups = balance(groups.length, maxSpan, (cap) => groupTokens(tokens, offsets, cap, layout));
+  if (groups.length === 1) {
+    const lines = layout.width < Infinity ? wrapText(text, layout.width, layout.unspaced) : [text];
+    return [{ start: from, end: to, lines }];
+  }
+  const at = (offset: number) => from + Math.round((offset * duration) / length);
+  return groups.map(([first, end]) => ({
+    start: at(offsets[first]),
+    end: end === tokens.length ? to : at(offsets[end]),
+    lines: tokens.slice(first, end).reduce<string[]>((lines, token) => appendToken(lines, token, layout)!, []),
+  }));
+}
+
+/**
+ * The grouping with `count` groups whose longest span is shortest: `group(cap)` for the smallest cap
+ * (characters, at most `maxSpan`) that still needs no more than `count` groups.
+ */
+function balance(count: number, maxSpan: number, group: (cap: number) => [number, number][]): [number, number][] {
+  let [low, high] = [0, maxSpan];
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (group(middle).length <= count) high = middle;
+    else low = middle + 1;
+  }
+  return group(high);
+}
+
+/** The segment's words with text, or undefined when it has no word times. */
+function timedWords(segment: Segment): Word[] | undefined {
+  const words = segment.words?.map((w) => ({ ...w, word: w.word.trim() })).filter((w) => w.word);
+  return words?.length ? words : undefined;
+}
+
+/**
+ * Lays a transcript out as cues of at most `maxLineWidth` characters per line, `maxLineCount` lines
+ * and `maxCueDuration` seconds (7 by default), never crossing a segment boundary. A segment with word
+ * times is laid out word by word, each cue lasting from its first word's start to its last word's end;
+ * one without is one cue, or several sharing its time by characters when it breaks a limit (see
+ * `cuesFromText`). Cues lie within their segment, never overlap, and their times are whole
+ * milliseconds; segments without text give no cue.
  */
 export function toCues(transcript: Transcript, options: LineOptions = {}): Cue[] {
-  const unspaced = transcript.language !== null && UNSPACED_LANGUAGES.has(transcript.language);
-  return transcript.segments.flatMap((segment) => {
-    const lines = options.maxLineWidth ? wrapText(segment.text, options.maxLineWidth, unspaced) : [segment.text];
-    const perCue = options.maxLineCount ?? lines.length;
-    const groups: string[][] = [];
-    for (let i = 0; i < lines.length; i += perCue) groups.push(lines.slice(i, i + perCue));
-    const total = lines.reduce((sum, line) => sum + line.length, 0) || 1;
-    let at = segment.start;
-    return groups.map((group, index) => {
-      const share = group.reduce((sum, line) => sum + line.length, 0) / total;
-      const end =
-        index === groups.length - 1
-          ? segment.end
-          : Math.round((at + share * (segment.end - segment.start)) * 1000) / 1000;
-      const cue = { start: at, end, lines: group };
-      at = end;
-      return cue;
-    });
-  });
+  const layout = layoutOf(options, transcript.language !== null && UNSPACED_LANGUAGES.has(transcript.language));
+  const cues: MsCue[] = [];
+  for (const segment of transcript.segments) {
+    const end = Math.max(toMs(segment.end), toMs(segment.start));
+    const span: [number, number] = [Math.min(Math.max(toMs(segment.start), cues.at(-1)?.end ?? 0), end), end];
+    const words = timedWords(segment);
+    cues.push(...(words ? cuesFromWords(words, span, layout) : cuesFromText(segment.text, span, layout)));
+  }
+  return cues.map((cue) => ({ start: cue.start / 1000, end: cue.end / 1000, lines: cue.lines }));
 }
 
 /** `HH:MM:SS,mmm` (SubRip) or `HH:MM:SS.mmm` (WebVTT). */

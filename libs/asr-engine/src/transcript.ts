@@ -1,6 +1,17 @@
 /** Whisper's task: transcribe in the spoken language, or translate into English. */
 export type WhisperTask = 'transcribe' | 'translate';
 
+/**
+ * One word of a segment, with its time from Whisper's cross-attention (DTW over the alignment
+ * heads). Times in seconds from the start of the file; `word` has no surrounding spaces and
+ * carries its attached punctuation (`prepend_punctuations`/`append_punctuations`).
+ */
+export interface Word {
+  word: string;
+  start: number;
+  end: number;
+}
+
 /** One timed piece of a transcript. Times in seconds from the start of the file. */
 export interface Segment {
   /** 0-based position in the transcript. */
@@ -8,6 +19,14 @@ export interface Segment {
   start: number;
   end: number;
   text: string;
+  /** Only with `word_timestamps`: the words, monotonic and within [start, end]. */
+  words?: Word[];
+  /**
+   * Set when Whisper kept repeating itself here (compression ratio above
+   * `compression_ratio_threshold` even after decoding the window again in halves) and the
+   * repeated tail of the text was dropped.
+   */
+  repetition_removed?: true;
 }
 
 /** The result of transcribing one file. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apiKeyId } from './api-keys';
@@ -13,11 +14,21 @@ describe('loadConfig', () => {
       redisUrl: 'redis://127.0.0.1:6379',
       asrModel: 'tiny',
       asrProvider: 'cpu',
-      workerConcurrency: 1,
+      asrThreads: 1,
+      asrPoolSize: availableParallelism(),
+      workerConcurrency: availableParallelism(),
       maxUploadBytes: 2 * 1024 ** 3,
       apiPort: 3000,
     });
     expect(config.vadModel).toBe(`${config.modelsDir}/silero-vad/silero_vad.onnx`);
+  });
+
+  it('takes as many tasks at once as the pool has recognizers, unless WORKER_CONCURRENCY says otherwise', () => {
+    expect(loadConfig({ ASR_POOL_SIZE: '3' })).toMatchObject({ asrPoolSize: 3, workerConcurrency: 3 });
+    expect(loadConfig({ ASR_POOL_SIZE: '3', WORKER_CONCURRENCY: '1' })).toMatchObject({
+      asrPoolSize: 3,
+      workerConcurrency: 1,
+    });
   });
 
   it('converts numbers, resolves paths and treats empty strings as unset', () => {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { ConsoleLogger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
@@ -42,6 +43,9 @@ export class HarkConfig {
   readonly vadModel: string;
   readonly asrProvider: Environment['ASR_PROVIDER'];
   readonly asrThreads: number;
+  /** ASR_POOL_SIZE; unset: the CPU cores (`os.availableParallelism()`). */
+  readonly asrPoolSize: number;
+  /** WORKER_CONCURRENCY; unset: the pool size. */
   readonly workerConcurrency: number;
   readonly maxUploadBytes: number;
   readonly jsonBodyLimitBytes: number;
@@ -100,7 +104,8 @@ export class HarkConfig {
     this.vadModel = isAbsolute(env.VAD_MODEL) ? env.VAD_MODEL : resolve(modelsDir, env.VAD_MODEL);
     this.asrProvider = env.ASR_PROVIDER;
     this.asrThreads = env.ASR_THREADS;
-    this.workerConcurrency = env.WORKER_CONCURRENCY;
+    this.asrPoolSize = env.ASR_POOL_SIZE ?? availableParallelism();
+    this.workerConcurrency = env.WORKER_CONCURRENCY ?? this.asrPoolSize;
     this.maxUploadBytes = env.MAX_UPLOAD_BYTES;
     this.jsonBodyLimitBytes = env.JSON_BODY_LIMIT_BYTES;
     this.storageSweepIntervalMs = env.STORAGE_SWEEP_INTERVAL_MS;

@@ -15,6 +15,7 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestj
 import type { Response } from 'express';
 import { Principal } from '../auth/principal';
 import { CreateTaskDto, CreateTaskUploadDto } from '../tasks/dto/create-task.dto';
+import { SegmentDto } from '../tasks/dto/task.dto';
 import { TasksService } from '../tasks/tasks.service';
 import { ClassicAsrExceptionFilter } from './classic-asr-exception.filter';
 import { Requires } from '../common/requires.decorator';
@@ -91,7 +92,7 @@ export class AsrController {
       return {
         task_id: taskId,
         status: 'done',
-        result: { text, segments: segments.map(({ id, start, end, text }) => ({ id, start, end, text })), language },
+        result: { text, segments: segments.map((segment) => SegmentDto.from(segment)), language },
       };
     }
     if (task.status === 'failed' || task.status === 'cancelled') {

@@ -1,13 +1,16 @@
 import { basename } from 'node:path';
 import {
   DEFAULT_DECODE_OPTIONS,
+  type DecodeOptions,
+  installedModelCapabilities,
   listWhisperModels,
-  UNSUPPORTED_DECODE_OPTIONS,
+  unsupportedReason,
   WHISPER_LANGUAGE_CODES,
 } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
 import { Controller, Get } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { activeModelCapabilities } from './capabilities';
 
 class DecodeOptionSupportDto {
   @ApiProperty({ description: 'Default value.', example: 1 })
@@ -24,6 +27,15 @@ class DecodeOptionSupportDto {
   reason?: string;
 }
 
+class ModelFeaturesDto {
+  @ApiProperty({
+    description:
+      'Word times (`word_timestamps`): the decoder has cross-attention outputs (a Whisper export with attention).',
+    example: false,
+  })
+  word_timestamps: boolean;
+}
+
 class EngineDto {
   @ApiProperty({ example: 'sherpa-onnx' })
   engine: string;
@@ -33,6 +45,14 @@ class EngineDto {
 
   @ApiProperty({ description: 'Whisper models installed in MODELS_DIR.', example: ['base', 'tiny'] })
   models: string[];
+
+  @ApiProperty({
+    description: 'What each installed model can give besides text.',
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(ModelFeaturesDto) },
+    example: { tiny: { word_timestamps: false } },
+  })
+  model_features: Record<string, ModelFeaturesDto>;
 
   @ApiProperty({ description: 'ONNX Runtime provider.', enum: ['cpu', 'cuda'], example: 'cpu' })
   provider: string;
@@ -47,7 +67,7 @@ class EngineDto {
   languages: readonly string[];
 
   @ApiProperty({
-    description: 'Every decoding/VAD option with its default and whether it can be changed.',
+    description: 'Every decoding/VAD option with its default and whether it can be changed with the active model.',
     type: 'object',
     additionalProperties: { $ref: getSchemaPath(DecodeOptionSupportDto) },
   })
@@ -56,7 +76,7 @@ class EngineDto {
 
 /** What this deployment can do, so clients can discover models and supported options. */
 @ApiTags('engine')
-@ApiExtraModels(DecodeOptionSupportDto)
+@ApiExtraModels(DecodeOptionSupportDto, ModelFeaturesDto)
 @Controller('api/v1/engine')
 export class EngineController {
   constructor(private readonly config: HarkConfig) {}
@@ -65,16 +85,24 @@ export class EngineController {
   @ApiOperation({ summary: 'Installed models, the active model, the device, and which decoding options are supported' })
   @ApiOkResponse({ type: EngineDto })
   get(): EngineDto {
+    const capabilities = activeModelCapabilities(this.config);
     const options = Object.fromEntries(
       Object.entries(DEFAULT_DECODE_OPTIONS).map(([name, value]) => {
-        const reason = UNSUPPORTED_DECODE_OPTIONS[name as keyof typeof UNSUPPORTED_DECODE_OPTIONS];
+        const reason = unsupportedReason(name as keyof DecodeOptions, capabilities);
         return [name, reason ? { default: value, supported: false, reason } : { default: value, supported: true }];
       }),
     );
+    const models = listWhisperModels(this.config.modelsDir);
     return {
       engine: 'sherpa-onnx',
       active_model: this.config.asrModel,
-      models: listWhisperModels(this.config.modelsDir),
+      models,
+      model_features: Object.fromEntries(
+        models.map((model) => [
+          model,
+          { word_timestamps: installedModelCapabilities(this.config.modelsDir, model)?.wordTimestamps ?? false },
+        ]),
+      ),
       provider: this.config.asrProvider,
       device: this.config.asrProvider === 'cuda' ? 'gpu' : 'cpu',
       vad_model: basename(this.config.vadModel),

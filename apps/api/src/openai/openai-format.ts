@@ -1,28 +1,20 @@
-import { deflateSync } from 'node:zlib';
-import { renderSubtitles, WHISPER_LANGUAGES } from '@app/asr-engine';
+import { compressionRatio, renderSubtitles, WHISPER_LANGUAGES } from '@app/asr-engine';
 import type { TaskEntity } from '@app/tasks';
 import type { OpenAiResponseFormat } from './openai.dto';
-
-/**
- * Whisper's compression ratio of a text: UTF-8 bytes ÷ zlib-compressed bytes
- * (openai-whisper `compression_ratio()`); high values flag repetitive hallucinations.
- */
-export function compressionRatio(text: string): number {
-  const bytes = Buffer.from(text, 'utf8');
-  return bytes.length ? Math.round((bytes.length / deflateSync(bytes).length) * 1000) / 1000 : 0;
-}
 
 /**
  * A completed task as OpenAI's audio API answers it.
  * `verbose_json` fills what the engine knows: `seek` (the segment start in 10 ms frames, as
  * Whisper counts), `temperature` 0 (greedy), `compression_ratio` (computed from the text);
  * `tokens` is empty, `avg_logprob` and `no_speech_prob` are 0 — sherpa-onnx does not expose token
- * ids, log-probabilities or the no-speech probability.
+ * ids, log-probabilities or the no-speech probability. `timestamp_granularities` picks `segments`
+ * (the default) and `words` (the task was decoded with word times).
  * @returns the body and its content type
  */
 export function formatOpenAiResult(
   task: TaskEntity,
   format: OpenAiResponseFormat,
+  granularities: readonly ('segment' | 'word')[] = ['segment'],
 ): { body: string | object; contentType: string } {
   const result = task.result!;
   switch (format) {
@@ -42,18 +34,23 @@ export function formatOpenAiResult(
           language: result.language ? (WHISPER_LANGUAGES[result.language] ?? result.language) : 'unknown',
           duration: result.duration,
           text: result.text,
-          segments: result.segments.map((segment) => ({
-            id: segment.id,
-            seek: Math.round(segment.start * 100),
-            start: segment.start,
-            end: segment.end,
-            text: segment.text,
-            tokens: [],
-            temperature: 0,
-            avg_logprob: 0,
-            compression_ratio: compressionRatio(segment.text),
-            no_speech_prob: 0,
-          })),
+          ...(granularities.includes('word') && {
+            words: result.segments.flatMap((segment) => segment.words ?? []),
+          }),
+          ...(granularities.includes('segment') && {
+            segments: result.segments.map((segment) => ({
+              id: segment.id,
+              seek: Math.round(segment.start * 100),
+              start: segment.start,
+              end: segment.end,
+              text: segment.text,
+              tokens: [],
+              temperature: 0,
+              avg_logprob: 0,
+              compression_ratio: compressionRatio(segment.text),
+              no_speech_prob: 0,
+            })),
+          }),
         },
       };
   }

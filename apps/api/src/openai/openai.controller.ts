@@ -142,7 +142,11 @@ export class OpenAiController {
   ): Promise<void> {
     if (!file) throw new BadRequestException(MISSING_FILE);
     const { task: done, replayed } = await this.openai.run(file, request, task, principal, idempotencyKey);
-    const { body, contentType } = formatOpenAiResult(done, request.response_format ?? 'json');
+    const { body, contentType } = formatOpenAiResult(
+      done,
+      request.response_format ?? 'json',
+      request.timestamp_granularities?.length ? request.timestamp_granularities : undefined,
+    );
     if (replayed) response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
     response.status(200).type(contentType).send(body);
   }

@@ -51,7 +51,7 @@ export class OpenAiTranscriptionDto extends OpenAiTranslationDto {
   /** Sent as `timestamp_granularities[]` form fields; multer collects them into this array. */
   @ApiPropertyOptional({
     description:
-      '`segment`; `word` is not available (the engine gives no word times). Sent as `timestamp_granularities[]` fields.',
+      'With `verbose_json`: `segment` (the default) gives `segments`, `word` gives `words` (needs a model with word times, see `GET /api/v1/engine`; 422 otherwise). Sent as `timestamp_granularities[]` fields.',
     type: [String],
     enum: ['segment', 'word'],
   })

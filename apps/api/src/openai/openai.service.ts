@@ -1,9 +1,16 @@
-import { WHISPER_LANGUAGE_CODES } from '@app/asr-engine';
+import { unsupportedReason, WHISPER_LANGUAGE_CODES } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
 import { type TaskEntity, type TaskKind, TranscriptionEvents, within } from '@app/tasks';
 import { HarkError } from '@app/errors';
-import { BadRequestException, GatewayTimeoutException, Injectable, InternalServerErrorException } from '@nestjs/common';
+import {
+  BadRequestException,
+  GatewayTimeoutException,
+  Injectable,
+  InternalServerErrorException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import type { Principal } from '../auth/principal';
+import { activeModelCapabilities } from '../engine/capabilities';
 import type { CreateTaskDto } from '../tasks/dto/create-task.dto';
 import { TasksService } from '../tasks/tasks.service';
 import type { OpenAiTranscriptionDto } from './openai.dto';
@@ -32,7 +39,8 @@ export class OpenAiService {
    * Transcribes (or translates) an upload and waits for the completed task. With an
    * `Idempotency-Key`, a repeat of an earlier request creates nothing: it waits for the original
    * task and answers with its result (`replayed`).
-   * @throws 400 for what the engine cannot do (prompt, temperature ≠ 0, word timestamps), 404 for an
+   * @throws 400 for what the engine cannot do (prompt, temperature ≠ 0), 422 for word timestamps with
+   *   a model without them, 404 for an
    *   unknown model, 409 `idempotency_conflict` for a key used with a different request, 504 (naming
    *   the task id) when the wait limit passes, 500 when the task fails
    */
@@ -44,7 +52,12 @@ export class OpenAiService {
     idempotencyKey?: string,
   ): Promise<{ task: TaskEntity; replayed: boolean }> {
     this.check(request);
-    const options = { language: request.language, task, priority: 'high' } as CreateTaskDto;
+    const options = {
+      language: request.language,
+      task,
+      priority: 'high',
+      word_timestamps: request.timestamp_granularities?.includes('word') || undefined,
+    } as CreateTaskDto;
     const idempotency =
       idempotencyKey === undefined
         ? undefined
@@ -91,11 +104,12 @@ export class OpenAiService {
     if (request.prompt)
       throw refuse('prompt', "prompt is not supported: sherpa-onnx's Whisper decoder takes no text prompt.");
     if (request.temperature) throw refuse('temperature', 'temperature must be 0: the decoder is greedy.');
-    if (request.timestamp_granularities?.includes('word')) {
-      throw refuse(
-        'timestamp_granularities[]',
-        'timestamp_granularities[]=word is not available: the engine gives no word timestamps. Use segment.',
-      );
+    if (request.timestamp_granularities?.includes('word') && !activeModelCapabilities(this.config).wordTimestamps) {
+      const reason = `timestamp_granularities[]=word is not available: ${unsupportedReason('word_timestamps', { wordTimestamps: false })}. Use segment.`;
+      throw new UnprocessableEntityException({
+        message: reason,
+        details: [{ field: 'timestamp_granularities[]', problems: [reason] }],
+      });
     }
     if (request.language && !WHISPER_LANGUAGE_CODES.includes(request.language)) {
       throw refuse(

@@ -240,6 +240,7 @@ export class TasksController {
     const body = renderSubtitles(task.result, format, {
       maxLineWidth: query.max_line_width,
       maxLineCount: query.max_line_count,
+      maxCueDuration: query.max_cue_duration,
     });
     const base = (task.fileName ?? task.id).replace(/\.[^.]+$/, '') || task.id;
     response.attachment(`${base}.${format}`).type(CONTENT_TYPES[format]).send(body);

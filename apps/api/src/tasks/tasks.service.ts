@@ -33,6 +33,7 @@ import {
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { activeModelCapabilities } from '../engine/capabilities';
 import type { Principal } from '../auth/principal';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_WINDOW_HOURS, requestHash } from '../common/idempotency';
 import type { TaskOptionsDto } from './dto/create-task.dto';
@@ -327,7 +328,7 @@ export class TasksService {
         details: [{ field: 'clip_timestamps', problems: [(error as Error).message] }],
       });
     }
-    const refused = refusedOptions(decode);
+    const refused = refusedOptions(decode, activeModelCapabilities(this.config));
     if (refused.length) {
       throw new UnprocessableEntityException({
         message: `The engine cannot apply: ${refused.map((r) => `${r.option}=${JSON.stringify(r.value)} (${r.reason})`).join('; ')}. Leave these options out or use their defaults; GET /api/v1/engine lists what is supported.`,

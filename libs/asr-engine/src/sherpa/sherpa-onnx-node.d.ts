@@ -9,6 +9,10 @@ declare module 'sherpa-onnx-node' {
     language?: string;
     task?: 'transcribe' | 'translate';
     tailPaddings?: number;
+    /** 1 to get `segment_*` in the result (the number: `true` is ignored). */
+    enableSegmentTimestamps?: number;
+    /** 1 to get per-token `timestamps`/`durations` (needs a decoder with cross-attention outputs). */
+    enableTokenTimestamps?: number;
   }
   export interface OfflineRecognizerConfig {
     featConfig?: { sampleRate: number; featureDim: number };
@@ -25,6 +29,10 @@ declare module 'sherpa-onnx-node' {
     text: string;
     tokens: string[];
     timestamps: number[];
+    durations?: number[];
+    segment_timestamps?: number[];
+    segment_durations?: number[];
+    segment_texts?: string[];
   }
   export class OfflineStream {
     acceptWaveform(wave: { samples: Float32Array; sampleRate: number }): void;

@@ -103,12 +103,15 @@ export class DecodeOptionsDto {
   hotwords?: string;
 
   @ApiPropertyOptional({
-    description: `Gzip compression ratio above which a window is re-decoded. ${unsupported('compression_ratio_threshold')}`,
+    description:
+      'Hallucination guard: a window whose text has a compression ratio (UTF-8 bytes ÷ zlib bytes, as openai-whisper computes it) above this repeats itself; it is decoded again in halves, and a half that still repeats loses its repeated tail (the segment gets `repetition_removed`). A large value (e.g. 1000) turns the guard off.',
     default: D.compression_ratio_threshold,
+    minimum: 1,
   })
   @ToNumber()
   @IsOptional()
   @IsNumber()
+  @Min(1)
   compression_ratio_threshold?: number;
 
   @ApiPropertyOptional({
@@ -141,7 +144,8 @@ export class DecodeOptionsDto {
   condition_on_previous_text?: boolean;
 
   @ApiPropertyOptional({
-    description: `Word-level timestamps. ${unsupported('word_timestamps')}`,
+    description:
+      "Word-level timestamps: `words` on each segment, from the decoder's cross-attention. Needs a Whisper export with attention outputs; `GET /api/v1/engine` says per model whether it has them (422 otherwise).",
     default: D.word_timestamps,
   })
   @ToBoolean()
@@ -150,7 +154,7 @@ export class DecodeOptionsDto {
   word_timestamps?: boolean;
 
   @ApiPropertyOptional({
-    description: `Punctuation merged with the next word. ${unsupported('prepend_punctuations')}`,
+    description: 'With word_timestamps: punctuation merged into the next word.',
     default: D.prepend_punctuations,
   })
   @IsOptional()
@@ -158,7 +162,7 @@ export class DecodeOptionsDto {
   prepend_punctuations?: string;
 
   @ApiPropertyOptional({
-    description: `Punctuation merged with the previous word. ${unsupported('append_punctuations')}`,
+    description: 'With word_timestamps: punctuation merged into the previous word.',
     default: D.append_punctuations,
   })
   @IsOptional()

@@ -1,6 +1,6 @@
-import { SUBTITLE_FORMATS, type SubtitleFormat } from '@app/asr-engine';
+import { DEFAULT_MAX_CUE_DURATION, SUBTITLE_FORMATS, type SubtitleFormat } from '@app/asr-engine';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
 import { EmptyToUndefined, ToNumber } from './transforms';
 
 /** Query of `GET /api/v1/tasks/{id}/subtitles`. */
@@ -40,4 +40,18 @@ export class SubtitlesQueryDto {
   @Min(1)
   @Max(100)
   max_line_count?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Seconds per cue (srt, vtt); longer cues are split, at word times when the task has them, else by characters.',
+    minimum: 0.5,
+    maximum: 600,
+    default: DEFAULT_MAX_CUE_DURATION,
+  })
+  @ToNumber()
+  @IsOptional()
+  @IsNumber()
+  @Min(0.5)
+  @Max(600)
+  max_cue_duration?: number;
 }

@@ -1,4 +1,4 @@
-import type { DecodeOptions } from '@app/asr-engine';
+import type { DecodeOptions, Segment } from '@app/asr-engine';
 import { PLATFORMS } from '@app/crawlers';
 import { ERROR_CODES, type ErrorCode } from '@app/errors';
 import {
@@ -12,7 +12,18 @@ import {
   type TaskEntity,
   type TaskResult,
 } from '@app/tasks';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class WordDto {
+  @ApiProperty({ description: 'The word, with its attached punctuation, without spaces.', example: 'Americans,' })
+  word: string;
+
+  @ApiProperty({ description: 'Start, in seconds from the start of the file.', example: 1.62 })
+  start: number;
+
+  @ApiProperty({ description: 'End, in seconds from the start of the file.', example: 2.28 })
+  end: number;
+}
 
 export class SegmentDto {
   @ApiProperty({ example: 0 })
@@ -26,6 +37,31 @@ export class SegmentDto {
 
   @ApiProperty({ example: 'And so, my fellow Americans,' })
   text: string;
+
+  @ApiPropertyOptional({
+    type: [WordDto],
+    description: 'Only with `word_timestamps=true`: the words, in order, within the segment.',
+  })
+  words?: WordDto[];
+
+  @ApiPropertyOptional({
+    description:
+      'Present (true) when Whisper kept repeating itself here and the repeated tail was dropped (the hallucination guard, `compression_ratio_threshold`).',
+    example: true,
+  })
+  repetition_removed?: true;
+
+  /** The segment with keys in documented order (jsonb stores them sorted); optional keys only when set. */
+  static from({ id, start, end, text, words, repetition_removed }: Segment): SegmentDto {
+    return {
+      id,
+      start,
+      end,
+      text,
+      ...(words && { words: words.map((w) => ({ word: w.word, start: w.start, end: w.end })) }),
+      ...(repetition_removed && { repetition_removed }),
+    };
+  }
 }
 
 export class TranscriptDto {
@@ -370,7 +406,7 @@ export class TaskDto {
       text,
       language,
       duration,
-      segments: segments.map(({ id, start, end, text }) => ({ id, start, end, text })),
+      segments: segments.map((segment) => SegmentDto.from(segment)),
     };
   }
 }
