@@ -7,8 +7,16 @@ import { TestStack } from './support/stack';
 import { waitFor } from './support/wait';
 import { expectWellFormedSegments } from './support/transcript-checks';
 
-/** Short lock and stall check, so a killed processor's job is recovered within seconds. */
-const FAST_RECOVERY = { JOB_LOCK_MS: '4000', JOB_STALLED_INTERVAL_MS: '2000', RECONCILE_INTERVAL_MS: '1000' };
+/**
+ * Short lock and stall check, so a killed processor's job is recovered within seconds; one task at
+ * a time, so the order in which tasks start is the priority order.
+ */
+const FAST_RECOVERY = {
+  JOB_LOCK_MS: '4000',
+  JOB_STALLED_INTERVAL_MS: '2000',
+  RECONCILE_INTERVAL_MS: '1000',
+  WORKER_CONCURRENCY: '1',
+};
 
 describe('queueing semantics: priority, crashes, lost Redis data, undecodable media', () => {
   let stack: TestStack;

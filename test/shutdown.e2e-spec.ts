@@ -51,6 +51,7 @@ describe('graceful shutdown on SIGTERM', () => {
     await stack.startProcessor();
     // Well before the 30 s job lock would have expired: the job was handed back, not left to stall.
     const { task } = await waitForTask(stack.baseUrl, id, ['completed', 'failed'], 20_000);
+    if (task.status !== 'completed') for (const app of stack.processes) console.log(`==== ${app.name}\n${app.log}`);
     expect(task.status, task.error).toBe('completed');
     expect(await attempts(id)).toBe(2);
   });

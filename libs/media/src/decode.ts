@@ -18,7 +18,10 @@ const BYTES_PER_SAMPLE = Float32Array.BYTES_PER_ELEMENT;
  * @throws MediaError `decode_failed` when ffmpeg exits with an error
  */
 export async function* decodePcm(path: string, signal?: AbortSignal, startSeconds = 0): AsyncGenerator<Float32Array> {
-  const output = new PassThrough({ highWaterMark: 1 << 18 });
+  // Kept open until ffmpeg has exited (no auto-destroy at the end, none when the loop ends):
+  // fluent-ffmpeg reports "Output stream closed" when the output closes more than 20 ms before
+  // ffmpeg's exit event, which happens under load even when the decode succeeded.
+  const output = new PassThrough({ highWaterMark: 1 << 18, autoDestroy: false });
   let stderr = '';
   let running = true;
   let settle!: { resolve: () => void; reject: (error: Error) => void };
@@ -56,7 +59,7 @@ export async function* decodePcm(path: string, signal?: AbortSignal, startSecond
 
   let carry = Buffer.alloc(0);
   try {
-    for await (const chunk of output as AsyncIterable<Buffer>) {
+    for await (const chunk of output.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
       const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
       const usable = bytes.length - (bytes.length % BYTES_PER_SAMPLE);
       carry = Buffer.from(bytes.subarray(usable));
