@@ -266,4 +266,88 @@ describe('subtitles', () => {
     );
     expect(renderSubtitles(fox, 'txt', { maxCueDuration: 2 })).toBe('The quick brown fox jumps over the lazy dog.\n');
   });
+
+  describe('with speakers', () => {
+    const dialogue: Transcript = {
+      text: 'Are you there? Yes, I am here.',
+      language: 'en',
+      duration: 5,
+      segments: [
+        { id: 0, start: 0.5, end: 1.8, text: 'Are you there?', speaker: 'SPEAKER_00' },
+        { id: 1, start: 2, end: 4.25, text: 'Yes, I am here.', speaker: 'SPEAKER_01' },
+      ],
+      speakers: [
+        { speaker: 'SPEAKER_00', speaking_time: 1.3 },
+        { speaker: 'SPEAKER_01', speaking_time: 2.25 },
+      ],
+    };
+
+    it('starts SRT cues and TXT lines with the label in brackets, on the first line', () => {
+      expect(renderSubtitles(dialogue, 'srt', { maxLineWidth: 10 })).toBe(
+        '1\n00:00:00,500 --> 00:00:01,800\n[SPEAKER_00] Are you\nthere?\n\n' +
+          '2\n00:00:02,000 --> 00:00:04,250\n[SPEAKER_01] Yes, I am\nhere.\n',
+      );
+      expect(renderSubtitles(dialogue, 'txt')).toBe('[SPEAKER_00] Are you there?\n[SPEAKER_01] Yes, I am here.\n');
+    });
+
+    it('starts WebVTT cues with a voice span, escaping the name', () => {
+      expect(renderSubtitles(dialogue, 'vtt')).toBe(
+        'WEBVTT\n\n00:00:00.500 --> 00:00:01.800\n<v SPEAKER_00>Are you there?\n\n' +
+          '00:00:02.000 --> 00:00:04.250\n<v SPEAKER_01>Yes, I am here.\n',
+      );
+      const renamed: Transcript = {
+        ...dialogue,
+        segments: [dialogue.segments[0], { ...dialogue.segments[1], speaker: 'Tom & <Jerry>' }],
+      };
+      expect(renderSubtitles(renamed, 'vtt').split('\n').at(-2)).toBe('<v Tom &amp; &lt;Jerry&gt;>Yes, I am here.');
+      expect(renderSubtitles(renamed, 'srt').split('\n').at(-2)).toBe('[Tom & <Jerry>] Yes, I am here.');
+    });
+
+    it('adds a speaker column to TSV when the transcript has speakers', () => {
+      expect(renderSubtitles(dialogue, 'tsv')).toBe(
+        'start\tend\tspeaker\ttext\n500\t1800\tSPEAKER_00\tAre you there?\n2000\t4250\tSPEAKER_01\tYes, I am here.\n',
+      );
+      expect(renderSubtitles({ ...dialogue, speakers: undefined }, 'tsv').split('\n')[0]).toBe('start\tend\ttext');
+    });
+
+    it('renders JSON as the transcript, speakers included', () => {
+      const json = renderSubtitles(dialogue, 'json');
+      expect(json).toBe(`${JSON.stringify(dialogue)}\n`);
+      expect(JSON.parse(json)).toEqual(dialogue);
+    });
+
+    it('starts a new cue where the speaker of the words changes', () => {
+      const words = timed(['Ready?', 0, 0.5], ['Yes.', 0.8, 1.1], ['Go.', 1.4, 1.7]);
+      const mixed: Transcript = {
+        text: 'Ready? Yes. Go.',
+        language: 'en',
+        duration: 2,
+        segments: [
+          {
+            id: 0,
+            start: 0,
+            end: 2,
+            text: 'Ready? Yes. Go.',
+            speaker: 'SPEAKER_00',
+            // The last word has no speaker of its own: it takes the segment's.
+            words: [words[0], { ...words[1], speaker: 'SPEAKER_01' }, words[2]],
+          },
+        ],
+      };
+      expect(toCues(mixed)).toEqual([
+        { start: 0, end: 0.5, lines: ['Ready?'], speaker: 'SPEAKER_00' },
+        { start: 0.8, end: 1.1, lines: ['Yes.'], speaker: 'SPEAKER_01' },
+        { start: 1.4, end: 1.7, lines: ['Go.'], speaker: 'SPEAKER_00' },
+      ]);
+      expect(renderSubtitles(mixed, 'vtt')).toBe(
+        'WEBVTT\n\n00:00:00.000 --> 00:00:00.500\n<v SPEAKER_00>Ready?\n\n' +
+          '00:00:00.800 --> 00:00:01.100\n<v SPEAKER_01>Yes.\n\n' +
+          '00:00:01.400 --> 00:00:01.700\n<v SPEAKER_00>Go.\n',
+      );
+      // Without speakers the same words make one cue.
+      expect(toCues({ ...mixed, segments: [{ ...mixed.segments[0], speaker: undefined, words }] })).toEqual([
+        { start: 0, end: 1.7, lines: ['Ready? Yes. Go.'] },
+      ]);
+    });
+  });
 });

@@ -22,6 +22,8 @@ export interface Cue {
   start: number;
   end: number;
   lines: string[];
+  /** With diarization: the speaker label of every word in the cue (a cue never mixes speakers). */
+  speaker?: string;
 }
 
 /** Breaks text into lines of at most `width` characters (a longer single word keeps its own line). */
@@ -45,6 +47,7 @@ interface MsCue {
   start: number;
   end: number;
   lines: string[];
+  speaker?: string;
 }
 
 /** Seconds → integer milliseconds. */
@@ -80,17 +83,23 @@ function appendToken(lines: string[], token: string, layout: Pick<Layout, 'width
 
 /**
  * Cues from a segment's word times: words fill the current line up to the width, then new lines up
- * to the line count; a word that overflows the lines, or would end later than `layout.maxMs` after
- * the cue's start, begins a new cue. A cue runs from its first word's start to its last word's end.
+ * to the line count; a word that overflows the lines, would end later than `layout.maxMs` after
+ * the cue's start, or has another speaker (`word.speaker`, else `speaker`), begins a new cue. A cue
+ * runs from its first word's start to its last word's end.
  * @param span the segment's [start, end] in ms, its start moved past any earlier cue; word times are kept inside it
+ * @param speaker the segment's speaker label, for words without one
  */
-function cuesFromWords(words: Word[], span: [number, number], layout: Layout): MsCue[] {
+function cuesFromWords(words: Word[], span: [number, number], layout: Layout, speaker?: string): MsCue[] {
   const [from, to] = span;
   const cues: MsCue[] = [];
   let cue: MsCue | undefined;
   for (const word of words) {
     const end = Math.min(Math.max(toMs(word.end), from), to);
-    const lines = cue && end - cue.start <= layout.maxMs ? appendToken(cue.lines, word.word, layout) : undefined;
+    const wordSpeaker = word.speaker ?? speaker;
+    const lines =
+      cue && cue.speaker === wordSpeaker && end - cue.start <= layout.maxMs
+        ? appendToken(cue.lines, word.word, layout)
+        : undefined;
     if (cue && lines) {
       cue.lines = lines;
       cue.end = Math.max(end, cue.start);
@@ -98,7 +107,7 @@ function cuesFromWords(words: Word[], span: [number, number], layout: Layout): M
     }
     if (cue) cues.push(cue);
     const start = Math.min(Math.max(toMs(word.start), cue?.end ?? from), to);
-    cue = { start, end: Math.max(end, start), lines: [word.word] };
+    cue = { start, end: Math.max(end, start), lines: [word.word], speaker: wordSpeaker };
   }
   if (cue) cues.push(cue);
   return cues;
@@ -186,7 +195,8 @@ function timedWords(segment: Segment): Word[] | undefined {
  * times is laid out word by word, each cue lasting from its first word's start to its last word's end;
  * one without is one cue, or several sharing its time by characters when it breaks a limit (see
  * `cuesFromText`). Cues lie within their segment, never overlap, and their times are whole
- * milliseconds; segments without text give no cue.
+ * milliseconds; segments without text give no cue. With diarization a cue has its segment's speaker,
+ * or its words' one: a change of speaker between words starts a new cue.
  */
 export function toCues(transcript: Transcript, options: LineOptions = {}): Cue[] {
   const layout = layoutOf(options, transcript.language !== null && UNSPACED_LANGUAGES.has(transcript.language));
@@ -195,9 +205,18 @@ export function toCues(transcript: Transcript, options: LineOptions = {}): Cue[]
     const end = Math.max(toMs(segment.end), toMs(segment.start));
     const span: [number, number] = [Math.min(Math.max(toMs(segment.start), cues.at(-1)?.end ?? 0), end), end];
     const words = timedWords(segment);
-    cues.push(...(words ? cuesFromWords(words, span, layout) : cuesFromText(segment.text, span, layout)));
+    cues.push(
+      ...(words
+        ? cuesFromWords(words, span, layout, segment.speaker)
+        : cuesFromText(segment.text, span, layout).map((cue) => ({ ...cue, speaker: segment.speaker }))),
+    );
   }
-  return cues.map((cue) => ({ start: cue.start / 1000, end: cue.end / 1000, lines: cue.lines }));
+  return cues.map(({ start, end, lines, speaker }) => ({
+    start: start / 1000,
+    end: end / 1000,
+    lines,
+    ...(speaker !== undefined && { speaker }),
+  }));
 }
 
 /** `HH:MM:SS,mmm` (SubRip) or `HH:MM:SS.mmm` (WebVTT). */
@@ -207,10 +226,39 @@ export function formatTimestamp(seconds: number, decimalMarker: ',' | '.'): stri
   return `${pad(Math.floor(ms / 3_600_000))}:${pad(Math.floor(ms / 60_000) % 60)}:${pad(Math.floor(ms / 1000) % 60)}${decimalMarker}${pad(ms % 1000, 3)}`;
 }
 
+/** `[SPEAKER_00] ` before the text of a cue or line with a speaker (SRT, TXT); nothing without one. */
+export function speakerPrefix(speaker: string | undefined): string {
+  return speaker === undefined ? '' : `[${speaker}] `;
+}
+
+/**
+ * `<v SPEAKER_00>` before the text of a WebVTT cue with a speaker (W3C WebVTT voice span; its end
+ * tag may be left out when it holds the whole cue), with `&`, `<` and `>` in the name escaped.
+ */
+export function vttVoiceTag(speaker: string | undefined): string {
+  if (speaker === undefined) return '';
+  return `<v ${speaker.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}>`;
+}
+
+/**
+ * Tab-separated values: start and end in integer milliseconds (as openai-whisper writes them) and the
+ * text, with a `speaker` column before it when the transcript has `speakers`; tabs in values become spaces.
+ */
+function renderTsv(transcript: Transcript): string {
+  const withSpeakers = transcript.speakers !== undefined;
+  const rows = transcript.segments.map((s) =>
+    [Math.round(s.start * 1000), Math.round(s.end * 1000), ...(withSpeakers ? [s.speaker ?? ''] : []), s.text]
+      .map((value) => String(value).replace(/\t/g, ' '))
+      .join('\t'),
+  );
+  return [withSpeakers ? 'start\tend\tspeaker\ttext' : 'start\tend\ttext', ...rows].map((row) => `${row}\n`).join('');
+}
+
 /**
  * Renders a transcript as SubRip (`srt`), WebVTT (`vtt`), plain text (`txt`, a segment per line),
- * tab-separated values (`tsv`: start and end in integer milliseconds, as openai-whisper writes
- * them) or the transcript as JSON.
+ * tab-separated values (`tsv`, see {@link renderTsv}) or the transcript as JSON. With diarization
+ * (segments with `speaker`), SRT cues and TXT lines start with `[SPEAKER_00] ` and WebVTT cues
+ * with a voice span `<v SPEAKER_00>`; cues never mix speakers.
  */
 export function renderSubtitles(transcript: Transcript, format: SubtitleFormat, options: LineOptions = {}): string {
   switch (format) {
@@ -218,19 +266,20 @@ export function renderSubtitles(transcript: Transcript, format: SubtitleFormat, 
       return toCues(transcript, options)
         .map(
           (cue, i) =>
-            `${i + 1}\n${formatTimestamp(cue.start, ',')} --> ${formatTimestamp(cue.end, ',')}\n${cue.lines.join('\n')}\n`,
+            `${i + 1}\n${formatTimestamp(cue.start, ',')} --> ${formatTimestamp(cue.end, ',')}\n${speakerPrefix(cue.speaker)}${cue.lines.join('\n')}\n`,
         )
         .join('\n');
     case 'vtt':
       return `WEBVTT\n\n${toCues(transcript, options)
         .map(
-          (cue) => `${formatTimestamp(cue.start, '.')} --> ${formatTimestamp(cue.end, '.')}\n${cue.lines.join('\n')}\n`,
+          (cue) =>
+            `${formatTimestamp(cue.start, '.')} --> ${formatTimestamp(cue.end, '.')}\n${vttVoiceTag(cue.speaker)}${cue.lines.join('\n')}\n`,
         )
         .join('\n')}`;
     case 'txt':
-      return transcript.segments.map((segment) => `${segment.text}\n`).join('');
+      return transcript.segments.map((segment) => `${speakerPrefix(segment.speaker)}${segment.text}\n`).join('');
     case 'tsv':
-      return `start\tend\ttext\n${transcript.segments.map((s) => `${Math.round(s.start * 1000)}\t${Math.round(s.end * 1000)}\t${s.text.replace(/\t/g, ' ')}\n`).join('')}`;
+      return renderTsv(transcript);
     case 'json':
       return `${JSON.stringify(transcript)}\n`;
   }

@@ -10,6 +10,8 @@ export interface Word {
   word: string;
   start: number;
   end: number;
+  /** With diarization: the speaker label (`SPEAKER_00`, … or the name it was renamed to). */
+  speaker?: string;
 }
 
 /** One timed piece of a transcript. Times in seconds from the start of the file. */
@@ -21,6 +23,8 @@ export interface Segment {
   text: string;
   /** Only with `word_timestamps`: the words, monotonic and within [start, end]. */
   words?: Word[];
+  /** With diarization: the speaker label (`SPEAKER_00`, … or the name it was renamed to). */
+  speaker?: string;
   /**
    * Set when Whisper kept repeating itself here (compression ratio above
    * `compression_ratio_threshold` even after decoding the window again in halves) and the
@@ -38,6 +42,26 @@ export interface Transcript {
   /** Seconds of audio that were read. */
   duration: number;
   segments: Segment[];
+  /** With diarization: every speaker heard, in order of first appearance. */
+  speakers?: SpeakerSummary[];
+}
+
+/** One speaker of a diarized transcript. */
+export interface SpeakerSummary {
+  /** `SPEAKER_00`, `SPEAKER_01`, … (pyannote's convention), or the name it was renamed to. */
+  speaker: string;
+  /** Seconds this speaker's segments last in total. */
+  speaking_time: number;
+}
+
+/**
+ * Who spoke when, from speaker diarization (sherpa-onnx `OfflineSpeakerDiarization.process()`):
+ * seconds from the start of the file, and the speaker's cluster index (0-based).
+ */
+export interface SpeakerTurn {
+  start: number;
+  end: number;
+  speaker: number;
 }
 
 /** A stretch of speech found by the VAD: Float32 mono samples at 16 kHz and where they start. */
