@@ -31,6 +31,12 @@ export interface DecodeOptions {
   chunk_length: number;
   vad_filter: boolean;
   threshold: number;
+  /** Speaker diarization: who spoke when (a `speaker` on segments and words). */
+  diarize: boolean;
+  /** With `diarize`: the exact number of speakers, or null to find it by `diarization_threshold`. */
+  num_speakers: number | null;
+  /** With `diarize` and no `num_speakers`: the clustering threshold (higher → fewer speakers). */
+  diarization_threshold: number;
   min_speech_duration_ms: number;
   max_speech_duration_s: number;
   min_silence_duration_ms: number;
@@ -65,6 +71,10 @@ export const DEFAULT_DECODE_OPTIONS: Readonly<DecodeOptions> = {
   chunk_length: 30,
   vad_filter: true,
   threshold: DEFAULT_VAD_OPTIONS.threshold,
+  diarize: false,
+  num_speakers: null,
+  // sherpa-onnx's default FastClustering threshold.
+  diarization_threshold: 0.5,
   min_speech_duration_ms: DEFAULT_VAD_OPTIONS.minSpeechDuration * 1000,
   max_speech_duration_s: DEFAULT_VAD_OPTIONS.maxSpeechDuration,
   min_silence_duration_ms: DEFAULT_VAD_OPTIONS.minSilenceDuration * 1000,
@@ -89,11 +99,17 @@ export const UNSUPPORTED_DECODE_OPTIONS: Readonly<Partial<Record<keyof DecodeOpt
   hallucination_silence_threshold: 'this heuristic (skipping silence around hallucinated words) is not implemented',
 };
 
-/** What a loaded Whisper model can give besides text. */
+/** What a processor can give besides text with its models. */
 export interface ModelCapabilities {
   /** Word times: the decoder has sherpa-onnx's cross-attention output. */
   wordTimestamps: boolean;
+  /** Speaker diarization: both diarization models are installed. Absent: not known here (no refusal). */
+  diarization?: boolean;
 }
+
+/** Why `diarize` is refused when the diarization models are missing, and how to get them. */
+export const NO_DIARIZATION =
+  'speaker diarization needs DIARIZATION_SEGMENTATION_MODEL and DIARIZATION_EMBEDDING_MODEL, which are not installed; run `npm run models:download -- diarization`';
 
 /** Why `word_timestamps` is refused for a model without cross-attention outputs, and how to get one. */
 export const NO_WORD_TIMESTAMPS =
@@ -102,6 +118,7 @@ export const NO_WORD_TIMESTAMPS =
 /** Why an option cannot be changed from its default on this model, or undefined when it can. */
 export function unsupportedReason(option: keyof DecodeOptions, capabilities: ModelCapabilities): string | undefined {
   if (option === 'word_timestamps' && !capabilities.wordTimestamps) return NO_WORD_TIMESTAMPS;
+  if (option === 'diarize' && capabilities.diarization === false) return NO_DIARIZATION;
   return UNSUPPORTED_DECODE_OPTIONS[option];
 }
 

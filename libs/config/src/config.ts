@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ConsoleLogger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
@@ -41,6 +41,11 @@ export class HarkConfig {
   readonly modelsBaseUrl: string;
   /** Absolute path of the Silero VAD ONNX file. */
   readonly vadModel: string;
+  /** Absolute paths of the diarization models (DIARIZATION_*_MODEL, relative ones under MODELS_DIR). */
+  readonly diarizationSegmentationModel: string;
+  readonly diarizationEmbeddingModel: string;
+  readonly diarizationMaxSeconds: number;
+  readonly diarizationModelsBaseUrl: string;
   readonly asrProvider: Environment['ASR_PROVIDER'];
   readonly asrThreads: number;
   /** ASR_POOL_SIZE; unset: the CPU cores (`os.availableParallelism()`). */
@@ -101,7 +106,11 @@ export class HarkConfig {
     this.modelsDir = modelsDir;
     this.asrModel = env.ASR_MODEL;
     this.modelsBaseUrl = env.MODELS_BASE_URL.replace(/\/+$/, '');
-    this.vadModel = isAbsolute(env.VAD_MODEL) ? env.VAD_MODEL : resolve(modelsDir, env.VAD_MODEL);
+    this.vadModel = resolve(modelsDir, env.VAD_MODEL);
+    this.diarizationSegmentationModel = resolve(modelsDir, env.DIARIZATION_SEGMENTATION_MODEL);
+    this.diarizationEmbeddingModel = resolve(modelsDir, env.DIARIZATION_EMBEDDING_MODEL);
+    this.diarizationMaxSeconds = env.DIARIZATION_MAX_SECONDS;
+    this.diarizationModelsBaseUrl = env.DIARIZATION_MODELS_BASE_URL.replace(/\/+$/, '');
     this.asrProvider = env.ASR_PROVIDER;
     this.asrThreads = env.ASR_THREADS;
     this.asrPoolSize = env.ASR_POOL_SIZE ?? availableParallelism();

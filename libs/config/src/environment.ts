@@ -110,6 +110,26 @@ export class Environment {
   @MinLength(1)
   VAD_MODEL = 'silero-vad/silero_vad.onnx';
 
+  /** Speaker-diarization segmentation model (pyannote segmentation 3.0 in sherpa-onnx's layout); relative to MODELS_DIR. */
+  @IsString()
+  @MinLength(1)
+  DIARIZATION_SEGMENTATION_MODEL = 'sherpa-onnx-pyannote-segmentation-3-0/model.onnx';
+
+  /** Speaker-embedding model for diarization (3D-Speaker ERes2Net, Apache-2.0); relative to MODELS_DIR. */
+  @IsString()
+  @MinLength(1)
+  DIARIZATION_EMBEDDING_MODEL = '3dspeaker_speech_eres2net_base_sv_zh-cn_3dspeaker_16k.onnx';
+
+  /** Longest file diarized, in seconds (the whole file is held in memory as 16-bit samples: 115 MB per hour). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  DIARIZATION_MAX_SECONDS = 3 * 3600;
+
+  /** Where `npm run models:download -- diarization` fetches from (sherpa-onnx's release downloads; a mirror keeps the same paths). */
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  DIARIZATION_MODELS_BASE_URL = 'https://github.com/k2-fsa/sherpa-onnx/releases/download';
+
   /** ONNX Runtime provider for Whisper: `cpu`, or `cuda` with a GPU build of sherpa-onnx. */
   @IsIn(ASR_PROVIDERS)
   ASR_PROVIDER: AsrProvider = 'cpu';
