@@ -2,7 +2,8 @@
  * `npm run bench` — speed and memory of the transcription pipeline (prints figures; asserts nothing).
  * Use the timing stand-in `ASR_MODEL=tiny-shaped-testonly` (or a real model) for figures that mean
  * something. Every figure is the minimum and the median of BENCH_RUNS runs (default 3); variants
- * are interleaved run by run and compared as ratios within this run.
+ * are interleaved run by run and compared as ratios within this run. BENCH_ONLY (a comma list of
+ * `windows`, `throughput`, `end-to-end`, `diarization`) runs some sections only.
  *
  * 1. Windows: the 157 s `long-en-concat-16k.wav` and a 30 min file (that file looped by ffmpeg),
  *    each variant in a fresh process (so its peak RSS is its own):
@@ -17,12 +18,15 @@
  * 3. End to end with the defaults: upload → `completed` through a real api, Redis, Postgres and
  *    a fresh processor, for both files: wall time and the processor's peak RSS, which must not
  *    grow with the file's length.
+ * 4. Speaker diarization (models from DIARIZATION_*_MODEL; the test doubles of ../shared/models
+ *    when the real ones are absent), for both files: the diarization alone in a fresh process
+ *    (wall, RTF, peak RSS) and end to end with `diarize=true` (the processor's peak RSS).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AsrEngine, type AsrEngineOptions } from '@app/asr-engine';
+import { AsrEngine, type AsrEngineOptions, Diarizer, PcmRecorder } from '@app/asr-engine';
 import { loadConfig } from '@app/config';
 import { decodePcm, probeMedia } from '@app/media';
 import { upload, waitForTask } from '../test/support/api-client';
@@ -140,14 +144,19 @@ async function child(setup: EngineSetup & { tasksAtOnce: number }, files: string
   return measured;
 }
 
-/** Runs `child()` in a fresh process. */
-function inChild(setup: EngineSetup & { tasksAtOnce: number }, files: string[]): Promise<Measured> {
+/** Runs `child()` (or `diarizeChild()` when `setup` is null) in a fresh process. */
+function inChild(
+  setup: (EngineSetup & { tasksAtOnce: number }) | null,
+  files: string[],
+  env: Record<string, string> = {},
+): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const proc = spawn(
       'npx',
       ['vite-node', '-c', 'vitest.config.ts', 'bench/bench.ts', '--', '--child', JSON.stringify({ setup, files })],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, ...env },
       },
     );
     let out = '';
@@ -211,13 +220,17 @@ async function throughputTable(): Promise<void> {
   }
 }
 
-async function endToEnd(file: string): Promise<{ wall: number; processingTime: number; peakRssMiB: number }> {
-  const stack = await TestStack.create();
+async function endToEnd(
+  file: string,
+  fields: Record<string, string> = {},
+  env: Record<string, string> = {},
+): Promise<{ wall: number; processingTime: number; peakRssMiB: number }> {
+  const stack = await TestStack.create(env);
   try {
     await stack.startApi();
     const processor = await stack.startProcessor();
     const started = Date.now();
-    const { body } = await upload(stack.baseUrl, file, { language: 'en' });
+    const { body } = await upload(stack.baseUrl, file, { language: 'en', ...fields });
     // Poll rarely (2 s) so the poller does not compete for the CPU; completed_at is exact.
     const { task } = await waitForTask(stack.baseUrl, body.id, ['completed', 'failed'], 3_600_000, 2000);
     if (task.status !== 'completed') throw new Error(`bench task failed: ${task.error}`);
@@ -244,22 +257,81 @@ async function endToEndTable(files: string[]): Promise<void> {
   }
 }
 
+/** The diarization models to use: the configured ones, or the test doubles beside the Whisper ones. */
+function diarizationEnv(): Record<string, string> {
+  const config = loadConfig();
+  if (existsSync(config.diarizationSegmentationModel) && existsSync(config.diarizationEmbeddingModel)) return {};
+  return {
+    DIARIZATION_SEGMENTATION_MODEL: 'sherpa-onnx-pyannote-segmentation-testonly/model.onnx',
+    DIARIZATION_EMBEDDING_MODEL: 'speaker-embedding-testonly/speaker-embedding-testonly.onnx',
+  };
+}
+
+/** Child: diarizes one file (decoded by ffmpeg first) and reports wall time and peak RSS. */
+async function diarizeChild(file: string): Promise<Measured> {
+  const config = loadConfig();
+  const recorder = new PcmRecorder(config.diarizationMaxSeconds);
+  for await (const samples of decodePcm(file)) recorder.append(samples);
+  const diarizer = Diarizer.load({
+    segmentationModel: config.diarizationSegmentationModel,
+    embeddingModel: config.diarizationEmbeddingModel,
+    numThreads: config.asrThreads,
+    provider: config.asrProvider,
+  });
+  const started = performance.now();
+  const turns = await diarizer.diarize(recorder.toFloat32(), { numSpeakers: null, threshold: 0.5 });
+  const wall = (performance.now() - started) / 1000;
+  return {
+    audio: recorder.seconds,
+    wall,
+    windows: turns.length,
+    decodes: 0,
+    encoderSeconds: 0,
+    peakRssMiB: peakRssMiB(),
+  };
+}
+
+async function diarizationTable(files: string[]): Promise<void> {
+  const env = diarizationEnv();
+  console.log(
+    `\n## Speaker diarization (${Object.keys(env).length ? 'test doubles' : 'configured models'}; ${RUNS} runs)\n`,
+  );
+  console.log(
+    '| file | audio s | diarization wall s (min / median) | RTF (median) | peak RSS MiB, diarization alone | processor peak RSS MiB, end to end with diarize=true |',
+  );
+  console.log('|---|---|---|---|---|---|');
+  for (const file of files) {
+    const runs: Measured[] = [];
+    for (let run = 0; run < RUNS; run++) runs.push(await inChild(null, [file], env));
+    const walls = runs.map((m) => m.wall);
+    const e2e = await endToEnd(file, { diarize: 'true' }, env);
+    console.log(
+      `| ${file.split('/').pop()} | ${f(runs[0].audio, 1)} | ${f(min(walls))} / ${f(median(walls))} | ${f(median(walls) / runs[0].audio, 4)} | ${f(Math.max(...runs.map((m) => m.peakRssMiB)), 0)} | ${f(e2e.peakRssMiB, 0)} |`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--child');
   if (at > 0) {
     const { setup, files } = JSON.parse(process.argv[at + 1]) as {
-      setup: EngineSetup & { tasksAtOnce: number };
+      setup: (EngineSetup & { tasksAtOnce: number }) | null;
       files: string[];
     };
-    console.log(`MEASURED ${JSON.stringify(await child(setup, files))}`);
+    const measured = setup ? await child(setup, files) : await diarizeChild(files[0]);
+    console.log(`MEASURED ${JSON.stringify(measured)}`);
     return;
   }
   const config = loadConfig();
   console.log(`Model ${config.asrModel}; CPU: ${CORES} cores; ${RUNS} runs of each variant`);
   const files = [audioPath('long-en-concat-16k.wav'), thirtyMinuteFile()];
-  await windowsTable(files);
-  await throughputTable();
-  await endToEndTable(files);
+  // BENCH_ONLY=windows,throughput,end-to-end,diarization runs some of the sections.
+  const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
+  const wanted = (section: string) => !only || only.includes(section);
+  if (wanted('windows')) await windowsTable(files);
+  if (wanted('throughput')) await throughputTable();
+  if (wanted('end-to-end')) await endToEndTable(files);
+  if (wanted('diarization')) await diarizationTable(files);
 }
 
 main().then(

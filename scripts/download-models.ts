@@ -1,12 +1,18 @@
 /**
  * `npm run models:download -- [name ...]`: installs Whisper models (default: ASR_MODEL) and
  * Silero VAD (VAD_MODEL) from the official sherpa-onnx release archives (MODELS_BASE_URL) into
- * MODELS_DIR. Models already present are left alone. Exits 1 with the reason on failure.
+ * MODELS_DIR. The name `diarization` installs the two speaker-diarization models instead of a
+ * Whisper model (DIARIZATION_SEGMENTATION_MODEL and DIARIZATION_EMBEDDING_MODEL, from
+ * DIARIZATION_MODELS_BASE_URL). Models already present are left alone. Exits 1 with the reason on
+ * failure.
  */
-import { installVadModel, installWhisperModel, type DownloadProgress } from '@app/asr-engine';
-import { loadConfigOrExit } from '@app/config';
+import { installDiarizationModels, installVadModel, installWhisperModel, type DownloadProgress } from '@app/asr-engine';
+import { type HarkConfig, loadConfigOrExit } from '@app/config';
 
 const MiB = 1024 * 1024;
+
+/** The argument that installs the diarization models instead of a Whisper model. */
+const DIARIZATION = 'diarization';
 
 function progressPrinter(label: string): DownloadProgress {
   let lastShown = -1;
@@ -20,10 +26,34 @@ function progressPrinter(label: string): DownloadProgress {
   };
 }
 
+/** Installs both diarization models, showing each file's progress on its own line. */
+async function installDiarization(config: HarkConfig): Promise<void> {
+  let printed = 0;
+  const installed = await installDiarizationModels(
+    config.diarizationSegmentationModel,
+    config.diarizationEmbeddingModel,
+    config.diarizationModelsBaseUrl,
+    (file) => {
+      if (process.stderr.isTTY && printed++ > 0) process.stderr.write('\n');
+      return progressPrinter(file);
+    },
+  );
+  if (process.stderr.isTTY && printed > 0) process.stderr.write('\n');
+  const state = (downloaded: boolean) => (downloaded ? 'Installed' : 'Already present');
+  console.log(
+    `${state(installed.segmentation)}: diarization segmentation model at ${config.diarizationSegmentationModel}`,
+  );
+  console.log(`${state(installed.embedding)}: diarization embedding model at ${config.diarizationEmbeddingModel}`);
+}
+
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
   for (const name of names.length ? names : [config.asrModel]) {
+    if (name === DIARIZATION) {
+      await installDiarization(config);
+      continue;
+    }
     const { files, downloaded } = await installWhisperModel(
       config.modelsDir,
       name,

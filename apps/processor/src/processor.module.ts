@@ -10,6 +10,7 @@ import { ActiveTasks } from './active-tasks';
 import { asrEngineProvider } from './asr-engine.provider';
 import { HealthController } from './health.controller';
 import { QueueReconciler } from './queue-reconciler';
+import { SpeakerDiarizationService } from './speaker-diarization.service';
 import { TranscribeJobService } from './transcribe-job.service';
 import { TranscriptionService } from './transcription.service';
 import { TranscriptionWorker } from './transcription.worker';
@@ -34,6 +35,7 @@ export class ProcessorModule {
         asrEngineProvider,
         ActiveTasks,
         TranscriptionService,
+        SpeakerDiarizationService,
         TranscribeJobService,
         consumerOf(TranscriptionWorker, QUEUES.transcription, config),
         QueueReconciler,

@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import type { Agent } from 'node:http';
 import { join } from 'node:path';
-import { AsrEngine, type DecodeOptions, resumeStart } from '@app/asr-engine';
+import { AsrEngine, type DecodeOptions, resumeStart, withDefaults } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
 import { LinkResolverService } from '@app/crawlers';
 import { HttpClient } from '@app/http';
 import { MediaError, MediaTools } from '@app/media';
 import { type DetectLanguageResult, type TaskEntity, TaskLifecycle, TaskRepository, toLinkMetadata } from '@app/tasks';
 import { Injectable, Logger } from '@nestjs/common';
+import { SpeakerDiarizationService } from './speaker-diarization.service';
 
 /**
  * How much shorter than its header's duration the decoded audio may be before the file counts as
@@ -48,6 +49,7 @@ export class TranscriptionService {
     private readonly links: LinkResolverService,
     private readonly config: HarkConfig,
     private readonly http: HttpClient,
+    private readonly diarization: SpeakerDiarizationService,
   ) {}
 
   /**
@@ -76,14 +78,24 @@ export class TranscriptionService {
     // What the client asked for, never the transcript's language that `complete` stores in `language`:
     // a task without a requested language detects it again on every fresh attempt.
     const options: Partial<DecodeOptions> = task.decodeOptions ?? { language: task.languageRequested, task: task.task };
-    // Clipped decoding cannot resume mid-file; it starts over.
-    const resumeFrom = task.checkpoint && (options.clip_timestamps ?? '0') === '0' ? task.checkpoint : undefined;
+    // Clipped decoding cannot resume mid-file, and diarization needs the whole file: they start over.
+    const resumable = (options.clip_timestamps ?? '0') === '0' && !options.diarize;
+    const resumeFrom = task.checkpoint && resumable ? task.checkpoint : undefined;
+    // With diarization the transcription is the first 80 % of the progress, the diarization the rest.
+    const transcriptionShare = options.diarize ? 0.8 : 1;
+    const recorder = options.diarize ? this.diarization.recorder() : null;
+    const decoded = this.media.decode(task.mediaPath, signal, resumeStart(resumeFrom));
     if (resumeFrom)
       this.logger.log(`Task ${taskId} resumes at ${resumeFrom.position} s with ${resumeFrom.segments.length} segments`);
     let progress = 0;
+    const report = async (next: number) => {
+      if (next <= progress) return;
+      progress = next;
+      await reportProgress(progress);
+    };
     const windows = { count: 0, decodes: 0 };
-    const transcript = await this.engine.transcribe(
-      this.media.decode(task.mediaPath, signal, resumeStart(resumeFrom)),
+    let transcript = await this.engine.transcribe(
+      recorder ? this.diarization.recording(decoded, recorder) : decoded,
       options,
       {
         signal,
@@ -94,15 +106,22 @@ export class TranscriptionService {
         },
         onProgress: async (_segments, secondsRead, checkpoint) => {
           // Capped at 99 until the result is stored.
-          const next = task.duration ? Math.min(99, Math.floor((secondsRead / task.duration) * 100)) : 0;
+          const read = task.duration ? secondsRead / task.duration : 0;
+          const next = Math.min(99, Math.floor(read * transcriptionShare * 100));
           // The checkpoint after every window (a crash loses at most one); the job's progress in Redis only when it moves.
           await this.taskRepository.saveCheckpoint(taskId, Math.max(progress, next), checkpoint);
-          if (next <= progress) return;
-          progress = next;
-          await reportProgress(progress);
+          await report(next);
         },
       },
     );
+    if (recorder) {
+      let reporting = Promise.resolve();
+      transcript = await this.diarization.assign(transcript, recorder, withDefaults(options), (fraction) => {
+        const next = Math.min(99, Math.floor((transcriptionShare + fraction * (1 - transcriptionShare)) * 100));
+        reporting = reporting.then(() => report(next)).catch(() => undefined);
+      });
+      await reporting;
+    }
     const processingTime = Math.round(performance.now() - startedAt) / 1000;
     const mediaTruncated = isTruncated(task.duration, transcript.duration);
     if (mediaTruncated)

@@ -3,6 +3,7 @@ export { createSegmenter } from './create-segmenter';
 export type { AsrEngineOptions, Checkpoint, EngineInfo, TranscribeHooks, WindowReport } from './asr-engine';
 export {
   DEFAULT_DECODE_OPTIONS,
+  NO_DIARIZATION,
   parseClipTimestamps,
   refusedOptions,
   UNSUPPORTED_DECODE_OPTIONS,
@@ -13,8 +14,12 @@ export type { DecodeOptions, ModelCapabilities, RefusedOption } from './decode-o
 export { compressionRatio } from './repetition';
 export { WHISPER_LANGUAGE_CODES, WHISPER_LANGUAGES } from './languages';
 export { installedModelCapabilities, listWhisperModels, ModelNotFoundError } from './model-files';
-export type { Segment, Transcript, WhisperTask, Word } from './transcript';
-export { installVadModel, installWhisperModel, ModelDownloadError } from './model-download';
+export type { Segment, SpeakerSummary, SpeakerTurn, Transcript, WhisperTask, Word } from './transcript';
+export { assignSpeakers, renameSpeakers, SpeakerRenameError, speakerLabel } from './speakers';
+export { assertDiarizationModels, Diarizer } from './diarizer';
+export type { DiarizeOptions, DiarizerSettings } from './diarizer';
+export { PcmRecorder, RecordingTooLongError } from './pcm-recorder';
+export { installDiarizationModels, installVadModel, installWhisperModel, ModelDownloadError } from './model-download';
 export type { DownloadProgress } from './model-download';
 export { DEFAULT_MAX_CUE_DURATION, renderSubtitles, SUBTITLE_FORMATS } from './subtitles';
 export type { LineOptions, SubtitleFormat } from './subtitles';

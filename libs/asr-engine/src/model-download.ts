@@ -1,11 +1,12 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { HarkError } from '@app/errors';
 import { HttpClient, type HttpFetcher, HttpRequestError } from '@app/http';
 import * as tar from 'tar';
 import bz2 from 'unbzip2-stream';
+import { embeddingModelProblem, segmentationModelProblem } from './diarizer';
 import { assertVadModel, resolveWhisperModel, whisperModelFolder, type WhisperModelFiles } from './model-files';
 
 /** Redirects followed to an archive (GitHub release assets redirect to a CDN); 20, as `fetch` did. */
@@ -27,13 +28,18 @@ export class ModelDownloadError extends HarkError {
  * The cause of a failed download in words: `DNS name not found: <host> does not resolve
  * (ENOTFOUND)`, `connection refused by <host> (ECONNREFUSED)`, `TLS error with <host>: <code>`,
  * `timed out: …`, `HTTP <status> from <url>`, or the error's own message.
+ * @param notFound what to check after a 404 (`no such file there: check <notFound>`)
  */
-export function describeDownloadFailure(error: unknown, url: string): string {
+export function describeDownloadFailure(
+  error: unknown,
+  url: string,
+  notFound = 'the model name and MODELS_BASE_URL',
+): string {
   if (!(error instanceof HttpRequestError)) return (error as Error).message;
   const host = error.url?.host ?? new URL(url).host;
   switch (error.failure) {
     case 'status':
-      return `HTTP ${error.status} from ${url}${error.status === 404 ? ' (no such file there: check the model name and MODELS_BASE_URL)' : ''}`;
+      return `HTTP ${error.status} from ${url}${error.status === 404 ? ` (no such file there: check ${notFound})` : ''}`;
     case 'timeout':
       return `timed out: ${error.message}`;
     case 'network':
@@ -75,6 +81,7 @@ function downloadHint(baseUrl: string, url: string, manual: string): string {
  * operator's MODELS_BASE_URL, so the private-address guard is off. No overall time limit
  * (archives reach gigabytes), but 5 minutes without data fail the download.
  * @param hint what to do about a failure (`downloadHint`), appended to the message
+ * @param notFound what to check after a 404 (see `describeDownloadFailure`)
  * @throws ModelDownloadError `Cannot reach <url>: <cause>` (no answer; the cause names DNS,
  *   refused connections, TLS, timeouts), `HTTP <status> from <url>`, `Download of <url> failed: …`
  *   (broken off), `Incomplete download of <url>: <n> of <total> bytes`; each followed by `hint`
@@ -85,6 +92,7 @@ async function download(
   path: string,
   hint: string,
   onProgress?: DownloadProgress,
+  notFound?: string,
 ): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const part = `${path}.part`;
@@ -106,7 +114,7 @@ async function download(
   } catch (error) {
     await rm(part, { force: true });
     if (error instanceof ModelDownloadError) throw error;
-    const cause = describeDownloadFailure(error, url);
+    const cause = describeDownloadFailure(error, url, notFound);
     let message: string;
     if (error instanceof HttpRequestError && error.failure === 'status') message = cause;
     else message = seen.started ? `Download of ${url} failed: ${cause}` : `Cannot reach ${url}: ${cause}`;
@@ -200,4 +208,181 @@ export async function installVadModel(
   }
   assertVadModel(path);
   return true;
+}
+
+/**
+ * pyannote segmentation 3.0 (MIT) as sherpa-onnx releases it, relative to DIARIZATION_MODELS_BASE_URL:
+ * a `.tar.bz2` of the folder {@link DIARIZATION_SEGMENTATION_FOLDER} with `model.onnx`, `model.int8.onnx`,
+ * `LICENSE` and `README.md`. Source: sherpa-onnx's speaker-diarization docs and CI scripts
+ * (`.github/scripts/test-nodejs-addon-npm.sh`).
+ */
+export const DIARIZATION_SEGMENTATION_ARCHIVE =
+  'speaker-segmentation-models/sherpa-onnx-pyannote-segmentation-3-0.tar.bz2';
+
+/** The folder inside {@link DIARIZATION_SEGMENTATION_ARCHIVE} (and the default DIARIZATION_SEGMENTATION_MODEL's). */
+export const DIARIZATION_SEGMENTATION_FOLDER = 'sherpa-onnx-pyannote-segmentation-3-0';
+
+/**
+ * 3D-Speaker ERes2Net base (Apache-2.0) as sherpa-onnx releases it, relative to
+ * DIARIZATION_MODELS_BASE_URL. The release tag really is spelled `speaker-recongition-models`.
+ */
+export const DIARIZATION_EMBEDDING_FILE =
+  'speaker-recongition-models/3dspeaker_speech_eres2net_base_sv_zh-cn_3dspeaker_16k.onnx';
+
+/** What to check after a 404 from DIARIZATION_MODELS_BASE_URL. */
+const DIARIZATION_NOT_FOUND = "DIARIZATION_MODELS_BASE_URL; a mirror must keep sherpa-onnx's paths";
+
+/** Which diarization models {@link installDiarizationModels} downloaded (false: already present). */
+export interface DiarizationModelsInstall {
+  segmentation: boolean;
+  embedding: boolean;
+}
+
+/**
+ * What to do when a diarization download fails: set DIARIZATION_MODELS_BASE_URL to a mirror, or
+ * place the file by hand; `manual` says where it goes.
+ */
+function diarizationHint(baseUrl: string, url: string, manual: string): string {
+  return [
+    'To get past this, either',
+    `  - set DIARIZATION_MODELS_BASE_URL to a mirror of sherpa-onnx's release downloads (now ${baseUrl}) that keeps their paths (${DIARIZATION_SEGMENTATION_ARCHIVE}, ${DIARIZATION_EMBEDDING_FILE}), or`,
+    `  - download ${url} on a machine that can, and ${manual},`,
+    'then run `npm run models:download -- diarization` again.',
+  ].join('\n');
+}
+
+/** Whether a non-empty file is at `path` (a model counts as installed then). */
+async function nonEmptyFile(path: string): Promise<boolean> {
+  return existsSync(path) && (await stat(path)).size > 0;
+}
+
+/**
+ * Installs the two speaker-diarization models unless they are there (non-empty files are left
+ * alone, whatever they hold):
+ * - the segmentation model from `<baseUrl>/{@link DIARIZATION_SEGMENTATION_ARCHIVE}`, unpacked in the
+ *   archive's layout: when the folder of `segmentationPath` does not exist yet, the archive's folder
+ *   becomes it (`model.onnx` renamed to the file name of `segmentationPath` if that differs), with
+ *   its LICENSE and README; when the folder exists, only `model.onnx` is moved to `segmentationPath`;
+ * - the embedding model from `<baseUrl>/{@link DIARIZATION_EMBEDDING_FILE}`, saved as `embeddingPath`.
+ *
+ * Everything is downloaded into temporary folders in the nearest existing folder of its destination
+ * (the same file system), verified (the archive by decompressing it, bzip2 block CRCs; both models
+ * by reading them as ONNX with the metadata sherpa-onnx requires), and only then renamed into
+ * place, both at the end, creating their folders then: after a failure neither model is installed
+ * and nothing is left behind, not even an empty folder.
+ * @param baseUrl DIARIZATION_MODELS_BASE_URL, without a trailing slash
+ * @param progress gives the progress listener of each file downloaded, by its file name
+ * @param http the HTTP client (a fixture in tests)
+ * @returns which models were downloaded now
+ * @throws ModelDownloadError for HTTP and network errors, corrupt archives and files that are not
+ *   the models; the message names the cause and what to do (a mirror in DIARIZATION_MODELS_BASE_URL,
+ *   or which file to place where)
+ */
+export async function installDiarizationModels(
+  segmentationPath: string,
+  embeddingPath: string,
+  baseUrl: string,
+  progress?: (file: string) => DownloadProgress | undefined,
+  http: HttpFetcher = new HttpClient(),
+): Promise<DiarizationModelsInstall> {
+  const installed = {
+    segmentation: !(await nonEmptyFile(segmentationPath)),
+    embedding: !(await nonEmptyFile(embeddingPath)),
+  };
+  const work: string[] = [];
+  try {
+    const moves: (() => Promise<void>)[] = [];
+    if (installed.segmentation) moves.push(await fetchSegmentation(segmentationPath, baseUrl, work, progress, http));
+    if (installed.embedding) moves.push(await fetchEmbedding(embeddingPath, baseUrl, work, progress, http));
+    for (const move of moves) await move();
+    return installed;
+  } finally {
+    await Promise.all(work.map((dir) => rm(dir, { recursive: true, force: true })));
+  }
+}
+
+/**
+ * Downloads, unpacks and checks the segmentation archive in a temporary folder (added to `work`).
+ * @returns the move that installs it at `segmentationPath`
+ */
+async function fetchSegmentation(
+  segmentationPath: string,
+  baseUrl: string,
+  work: string[],
+  progress: ((file: string) => DownloadProgress | undefined) | undefined,
+  http: HttpFetcher,
+): Promise<() => Promise<void>> {
+  const target = dirname(segmentationPath);
+  const dir = await mkdtemp(join(nearestExisting(target), `.download-${DIARIZATION_SEGMENTATION_FOLDER}-`));
+  work.push(dir);
+
+  const url = `${baseUrl}/${DIARIZATION_SEGMENTATION_ARCHIVE}`;
+  const name = basename(url);
+  const hint = diarizationHint(
+    baseUrl,
+    url,
+    `unpack it so that its ${DIARIZATION_SEGMENTATION_FOLDER}/model.onnx is ${segmentationPath} (DIARIZATION_SEGMENTATION_MODEL)`,
+  );
+  const archive = join(dir, name);
+  await download(http, url, archive, hint, progress?.(name), DIARIZATION_NOT_FOUND);
+  const unpacked = join(dir, 'unpacked');
+  await mkdir(unpacked);
+  await pipeline(createReadStream(archive), bz2(), tar.x({ cwd: unpacked, strict: true })).catch((error: Error) => {
+    throw new ModelDownloadError(`${name} is not a valid .tar.bz2 archive: ${error.message}.\n${hint}`);
+  });
+  await rm(archive);
+  const folder = join(unpacked, DIARIZATION_SEGMENTATION_FOLDER);
+  const model = join(folder, 'model.onnx');
+  if (!existsSync(model))
+    throw new ModelDownloadError(`${name} does not hold ${DIARIZATION_SEGMENTATION_FOLDER}/model.onnx.\n${hint}`);
+  const problem = segmentationModelProblem(model, `${DIARIZATION_SEGMENTATION_FOLDER}/model.onnx`);
+  if (problem) throw new ModelDownloadError(`${name} does not hold a usable model: ${problem}.\n${hint}`);
+
+  return async () => {
+    if (existsSync(target)) {
+      await rename(model, segmentationPath);
+    } else {
+      if (basename(segmentationPath) !== 'model.onnx') await rename(model, join(folder, basename(segmentationPath)));
+      await mkdir(dirname(target), { recursive: true });
+      await rename(folder, target);
+    }
+  };
+}
+
+/**
+ * Downloads and checks the embedding model in a temporary folder (added to `work`).
+ * @returns the move that installs it at `embeddingPath`
+ */
+async function fetchEmbedding(
+  embeddingPath: string,
+  baseUrl: string,
+  work: string[],
+  progress: ((file: string) => DownloadProgress | undefined) | undefined,
+  http: HttpFetcher,
+): Promise<() => Promise<void>> {
+  const dir = await mkdtemp(join(nearestExisting(dirname(embeddingPath)), `.download-${basename(embeddingPath)}-`));
+  work.push(dir);
+
+  const url = `${baseUrl}/${DIARIZATION_EMBEDDING_FILE}`;
+  const name = basename(url);
+  const hint = diarizationHint(baseUrl, url, `save it as ${embeddingPath} (DIARIZATION_EMBEDDING_MODEL)`);
+  const file = join(dir, basename(embeddingPath));
+  await download(http, url, file, hint, progress?.(name), DIARIZATION_NOT_FOUND);
+  if ((await stat(file)).size === 0) throw new ModelDownloadError(`${url} is empty.\n${hint}`);
+  const problem = embeddingModelProblem(file, url);
+  if (problem) throw new ModelDownloadError(`Downloaded, but not a usable model: ${problem}.\n${hint}`);
+  return async () => {
+    await mkdir(dirname(embeddingPath), { recursive: true });
+    await rename(file, embeddingPath);
+  };
+}
+
+/**
+ * The nearest folder of `path` that exists: itself or an ancestor. A temporary folder there lies on
+ * the file system `path` will be created on, so renaming from it into `path` is atomic.
+ */
+function nearestExisting(path: string): string {
+  let dir = path;
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
 }

@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'unreadable',
   'no_audio',
   'decode_failed',
+  /** Longer than a limit allows (DIARIZATION_MAX_SECONDS). */
+  'too_long',
   // Fetching media from a URL.
   'download_failed',
   'url_not_allowed',

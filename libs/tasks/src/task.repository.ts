@@ -11,6 +11,7 @@ import type {
   TaskCheckpoint,
   TaskKind,
   TaskPriority,
+  TaskResult,
   TaskSource,
   TaskStatus,
 } from './task.types';
@@ -156,6 +157,28 @@ export class TaskRepository {
         .where({ id, status: 'processing' })
         .execute(),
     );
+  }
+
+  /**
+   * Replaces the transcript of a completed task (e.g. its speakers renamed), in one guarded
+   * statement that is not a status change: only while the task is `completed` and, with
+   * `previous`, still has that transcript (compared as jsonb), so of two concurrent edits made from
+   * one reading, the later does not silently undo the earlier.
+   * @param previous the transcript the edit was made from; undefined: no check
+   * @returns the task as it is now, or null when it is gone, not completed, or its transcript is no
+   *   longer `previous`
+   */
+  async saveResult(id: string, result: TaskResult, previous?: TaskResult): Promise<TaskEntity | null> {
+    const query = this.repository
+      .createQueryBuilder()
+      .update(TaskEntity)
+      .set({ result: () => 'CAST(:result AS jsonb)' })
+      .setParameter('result', JSON.stringify(result))
+      .where('id = :id AND status = :status', { id, status: 'completed' satisfies TaskStatus });
+    if (previous) query.andWhere('result = CAST(:previous AS jsonb)', { previous: JSON.stringify(previous) });
+    const updated = await query.returning('*').execute();
+    const row = (updated.raw as Record<string, unknown>[])[0];
+    return row ? this.hydrate(row) : null;
   }
 
   /** Deletes the row; returns whether it existed. */
@@ -357,6 +380,15 @@ export class TaskRepository {
       [names],
     );
     return new Set(rows.map((row) => row.name));
+  }
+
+  /** A raw `RETURNING *` row as an entity (column names, types and transformers as TypeORM maps them). */
+  private hydrate(row: Record<string, unknown>): TaskEntity {
+    const { metadata, manager } = this.repository;
+    const task = this.repository.create();
+    for (const column of metadata.columns)
+      column.setEntityValue(task, manager.connection.driver.prepareHydratedValue(row[column.databaseName], column));
+    return task;
   }
 
   private changed(result: { affected?: number | null }): boolean {

@@ -27,6 +27,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, HttpMapping>> = {
   },
   no_audio: { status: HttpStatus.UNPROCESSABLE_ENTITY, hint: CONTAINS_AUDIO },
   decode_failed: { status: HttpStatus.UNPROCESSABLE_ENTITY, hint: CONTAINS_AUDIO },
+  too_long: { status: HttpStatus.UNPROCESSABLE_ENTITY },
   download_failed: { status: HttpStatus.BAD_GATEWAY },
   url_not_allowed: { status: HttpStatus.BAD_REQUEST },
   unsupported_link: { status: HttpStatus.BAD_REQUEST, field: 'url' },

@@ -10,7 +10,7 @@ import {
 import { HarkConfig } from '@app/config';
 import { Controller, Get } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { activeModelCapabilities } from './capabilities';
+import { activeModelCapabilities, deploymentReason, diarizationModels } from './capabilities';
 
 class DecodeOptionSupportDto {
   @ApiProperty({ description: 'Default value.', example: 1 })
@@ -34,6 +34,34 @@ class ModelFeaturesDto {
     example: false,
   })
   word_timestamps: boolean;
+}
+
+class DiarizationSupportDto {
+  @ApiProperty({
+    description:
+      'Whether `diarize=true` can be applied: both models (DIARIZATION_SEGMENTATION_MODEL, DIARIZATION_EMBEDDING_MODEL) are installed. When false, `options.diarize.reason` names what is missing.',
+    example: true,
+  })
+  available: boolean;
+
+  @ApiProperty({
+    description: 'File name of the speaker-segmentation model (DIARIZATION_SEGMENTATION_MODEL).',
+    example: 'model.onnx',
+  })
+  segmentation_model: string;
+
+  @ApiProperty({
+    description: 'File name of the speaker-embedding model (DIARIZATION_EMBEDDING_MODEL).',
+    example: '3dspeaker_speech_eres2net_base_sv_zh-cn_3dspeaker_16k.onnx',
+  })
+  embedding_model: string;
+
+  @ApiProperty({
+    description:
+      'Longest file diarized, in seconds (DIARIZATION_MAX_SECONDS): a longer upload with `diarize=true` is refused with 422; a longer download fails.',
+    example: 10800,
+  })
+  max_seconds: number;
 }
 
 class EngineDto {
@@ -63,6 +91,11 @@ class EngineDto {
   @ApiProperty({ example: 'silero_vad.onnx' })
   vad_model: string;
 
+  @ApiProperty({
+    description: 'Speaker diarization (`diarize`): whether it is available, its models and its length limit.',
+  })
+  diarization: DiarizationSupportDto;
+
   @ApiProperty({ description: 'Languages accepted by `language`.', example: ['en', 'zh', 'de'] })
   languages: readonly string[];
 
@@ -82,17 +115,22 @@ export class EngineController {
   constructor(private readonly config: HarkConfig) {}
 
   @Get()
-  @ApiOperation({ summary: 'Installed models, the active model, the device, and which decoding options are supported' })
+  @ApiOperation({
+    summary:
+      'Installed models, the active model, the device, speaker diarization, and which decoding options are supported',
+  })
   @ApiOkResponse({ type: EngineDto })
   get(): EngineDto {
     const capabilities = activeModelCapabilities(this.config);
     const options = Object.fromEntries(
       Object.entries(DEFAULT_DECODE_OPTIONS).map(([name, value]) => {
-        const reason = unsupportedReason(name as keyof DecodeOptions, capabilities);
+        const option = name as keyof DecodeOptions;
+        const reason = deploymentReason(option, unsupportedReason(option, capabilities), this.config);
         return [name, reason ? { default: value, supported: false, reason } : { default: value, supported: true }];
       }),
     );
     const models = listWhisperModels(this.config.modelsDir);
+    const [segmentation, embedding] = diarizationModels(this.config);
     return {
       engine: 'sherpa-onnx',
       active_model: this.config.asrModel,
@@ -106,6 +144,12 @@ export class EngineController {
       provider: this.config.asrProvider,
       device: this.config.asrProvider === 'cuda' ? 'gpu' : 'cpu',
       vad_model: basename(this.config.vadModel),
+      diarization: {
+        available: segmentation.installed && embedding.installed,
+        segmentation_model: basename(segmentation.path),
+        embedding_model: basename(embedding.path),
+        max_seconds: this.config.diarizationMaxSeconds,
+      },
       languages: WHISPER_LANGUAGE_CODES,
       options,
     };

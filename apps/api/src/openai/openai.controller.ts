@@ -78,7 +78,8 @@ export class OpenAiController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: OpenAiTranscriptionDto })
   @ApiOkResponse({
-    description: 'json: {"text"}; verbose_json: task, language, duration, text, segments; text/srt/vtt: plain text.',
+    description:
+      'json: {"text"}; verbose_json: task, language, duration, text, segments (with `speaker` when diarized); diarized_json: task, duration, text, segments with type, id, start, end, text, speaker; text/srt/vtt: plain text.',
     schema: { example: { text: 'And so, my fellow Americans…' } },
   })
   @ApiResponse({
@@ -88,6 +89,12 @@ export class OpenAiController {
   })
   @ApiResponse({ status: 404, description: 'Unknown model.', schema: { example: ERROR_EXAMPLE } })
   @ApiResponse({ status: 409, description: IDEMPOTENCY_CONFLICT, schema: { example: CONFLICT_EXAMPLE } })
+  @ApiResponse({
+    status: 422,
+    description:
+      'What this server cannot do: `timestamp_granularities[]=word` with a model without word times, `diarized_json` without the diarization models or for a file longer than DIARIZATION_MAX_SECONDS (OpenAI error format; the message says why).',
+    schema: { example: ERROR_EXAMPLE },
+  })
   @ApiResponse({
     status: 504,
     description: 'Still running after OPENAI_WAIT_MS; the message names the task id.',

@@ -3,11 +3,14 @@ import { Transform } from 'class-transformer';
 import { Allow, IsArray, IsIn, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
 import { EmptyToUndefined, ToNumber } from '../tasks/dto/transforms';
 
-export const OPENAI_RESPONSE_FORMATS = ['json', 'text', 'srt', 'verbose_json', 'vtt'] as const;
+/** `response_format` of translations (OpenAI's translation formats). */
+export const OPENAI_TRANSLATION_FORMATS = ['json', 'text', 'srt', 'verbose_json', 'vtt'] as const;
+/** `response_format` of transcriptions: the translation formats and `diarized_json` (OpenAI's `AudioResponseFormat`). */
+export const OPENAI_RESPONSE_FORMATS = [...OPENAI_TRANSLATION_FORMATS, 'diarized_json'] as const;
 export type OpenAiResponseFormat = (typeof OPENAI_RESPONSE_FORMATS)[number];
 
-/** Fields of `POST /v1/audio/translations`, as OpenAI's audio API defines them. */
-export class OpenAiTranslationDto {
+/** The fields both audio endpoints take, as OpenAI's audio API defines them. */
+class OpenAiAudioDto {
   @ApiProperty({ type: 'string', format: 'binary', description: 'The audio or video file.' })
   @Allow() // a known field (multer takes the file out of the body); declared, so never refused as unknown
   file?: unknown;
@@ -25,12 +28,6 @@ export class OpenAiTranslationDto {
   @IsString()
   prompt?: string;
 
-  @ApiPropertyOptional({ enum: OPENAI_RESPONSE_FORMATS, default: 'json' })
-  @EmptyToUndefined()
-  @IsOptional()
-  @IsIn(OPENAI_RESPONSE_FORMATS)
-  response_format?: OpenAiResponseFormat;
-
   @ApiPropertyOptional({ description: 'Sampling temperature. The decoder is greedy: only 0 is accepted.', default: 0 })
   @ToNumber()
   @IsOptional()
@@ -40,8 +37,28 @@ export class OpenAiTranslationDto {
   temperature?: number;
 }
 
+/** Fields of `POST /v1/audio/translations`, as OpenAI's audio API defines them. */
+export class OpenAiTranslationDto extends OpenAiAudioDto {
+  @ApiPropertyOptional({ enum: OPENAI_TRANSLATION_FORMATS, default: 'json' })
+  @EmptyToUndefined()
+  @IsOptional()
+  @IsIn(OPENAI_TRANSLATION_FORMATS)
+  response_format?: (typeof OPENAI_TRANSLATION_FORMATS)[number];
+}
+
 /** Fields of `POST /v1/audio/transcriptions`. */
-export class OpenAiTranscriptionDto extends OpenAiTranslationDto {
+export class OpenAiTranscriptionDto extends OpenAiAudioDto {
+  @ApiPropertyOptional({
+    enum: OPENAI_RESPONSE_FORMATS,
+    default: 'json',
+    description:
+      '`diarized_json` (transcriptions only) diarizes the audio, as `diarize=true` on a task does (needs the diarization models, see `GET /api/v1/engine` → `diarization`; 422 otherwise), and answers in OpenAI\'s diarized shape: `{task, duration, text, segments: [{type: "transcript.text.segment", id, start, end, text, speaker}]}`, speakers labelled `SPEAKER_00`, `SPEAKER_01`, ….',
+  })
+  @EmptyToUndefined()
+  @IsOptional()
+  @IsIn(OPENAI_RESPONSE_FORMATS)
+  response_format?: OpenAiResponseFormat;
+
   @ApiPropertyOptional({ description: 'Spoken language (ISO-639-1); detected when left out.', example: 'en' })
   @EmptyToUndefined()
   @IsOptional()

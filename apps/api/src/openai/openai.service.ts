@@ -10,7 +10,7 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
-import { activeModelCapabilities } from '../engine/capabilities';
+import { activeModelCapabilities, diarizationUnavailableReason } from '../engine/capabilities';
 import type { CreateTaskDto } from '../tasks/dto/create-task.dto';
 import { TasksService } from '../tasks/tasks.service';
 import type { OpenAiTranscriptionDto } from './openai.dto';
@@ -39,10 +39,12 @@ export class OpenAiService {
    * Transcribes (or translates) an upload and waits for the completed task. With an
    * `Idempotency-Key`, a repeat of an earlier request creates nothing: it waits for the original
    * task and answers with its result (`replayed`).
+   * `response_format=diarized_json` creates the task with `diarize=true`.
    * @throws 400 for what the engine cannot do (prompt, temperature ≠ 0), 422 for word timestamps with
-   *   a model without them, 404 for an
-   *   unknown model, 409 `idempotency_conflict` for a key used with a different request, 504 (naming
-   *   the task id) when the wait limit passes, 500 when the task fails
+   *   a model without them, for `diarized_json` without the diarization models, or for an upload
+   *   longer than DIARIZATION_MAX_SECONDS to diarize, 404 for an unknown model, 409
+   *   `idempotency_conflict` for a key used with a different request, 504 (naming the task id) when
+   *   the wait limit passes, 500 when the task fails
    */
   async run(
     file: Express.Multer.File,
@@ -57,6 +59,7 @@ export class OpenAiService {
       task,
       priority: 'high',
       word_timestamps: request.timestamp_granularities?.includes('word') || undefined,
+      diarize: request.response_format === 'diarized_json' || undefined,
     } as CreateTaskDto;
     const idempotency =
       idempotencyKey === undefined
@@ -109,6 +112,14 @@ export class OpenAiService {
       throw new UnprocessableEntityException({
         message: reason,
         details: [{ field: 'timestamp_granularities[]', problems: [reason] }],
+      });
+    }
+    const noDiarization = request.response_format === 'diarized_json' && diarizationUnavailableReason(this.config);
+    if (noDiarization) {
+      const reason = `response_format=diarized_json is not available: ${noDiarization}. Use another response_format.`;
+      throw new UnprocessableEntityException({
+        message: reason,
+        details: [{ field: 'response_format', problems: [reason] }],
       });
     }
     if (request.language && !WHISPER_LANGUAGE_CODES.includes(request.language)) {

@@ -10,6 +10,7 @@ import {
   HttpCode,
   Param,
   ParseUUIDPipe,
+  Patch,
   Post,
   Query,
   Res,
@@ -215,6 +216,39 @@ export class TasksController {
   })
   async retry(@Param('id', uuidPipe) id: string, @Principal() principal?: Principal): Promise<TaskDto> {
     return TaskDto.from(await this.tasks.retry(id, principal));
+  }
+
+  @Patch(':id/speakers')
+  @ApiOperation({
+    summary: 'Rename the speakers of a diarized task',
+    description:
+      'The body maps speaker labels to names: `{"SPEAKER_00": "Alice", "SPEAKER_01": "Bob"}`. The stored transcript changes everywhere a label appears (segments, words, `speakers`, and so subtitles and OpenAI formats); labels left out keep theirs; all names change at once, so two may be swapped, and a renamed speaker is renamed again by its new name. Names are trimmed, 1–100 characters, one line, and unique. The callback, already sent, is not sent again (POST …/callback/redeliver sends the renamed result).',
+  })
+  @ApiBody({
+    description: 'Current label (or earlier name) → new name.',
+    schema: {
+      type: 'object',
+      additionalProperties: { type: 'string', minLength: 1, maxLength: 100 },
+      example: { SPEAKER_00: 'Alice', SPEAKER_01: 'Bob' },
+    },
+  })
+  @ApiOkResponse({ type: TaskDto, description: 'The task, with the renamed speakers in its `result`.' })
+  @ApiBadRequestResponse({
+    type: ErrorBodyDto,
+    description:
+      'The body is not an object of names; the task has no speakers (it was not created with `diarize=true`); or a name cannot be given (`details` per label: unknown label, empty, too long, not one line, one name for two speakers, a name another speaker keeps).',
+  })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_FOUND })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'The task is not completed (wait for it), or another rename changed it meanwhile (send again).',
+  })
+  async renameSpeakers(
+    @Param('id', uuidPipe) id: string,
+    @Body() names: Record<string, string>,
+    @Principal() principal?: Principal,
+  ): Promise<TaskDto> {
+    return TaskDto.from(await this.tasks.renameSpeakers(id, names, principal));
   }
 
   @Get(':id/subtitles')

@@ -5,6 +5,8 @@ import {
   type DecodeOptions,
   parseClipTimestamps,
   refusedOptions,
+  renameSpeakers,
+  SpeakerRenameError,
   withDefaults,
 } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
@@ -22,6 +24,7 @@ import {
   type NewTask,
   type TaskOwner,
   TaskQueue,
+  type TaskResult,
   TaskRepository,
   within,
 } from '@app/tasks';
@@ -33,7 +36,7 @@ import {
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { activeModelCapabilities } from '../engine/capabilities';
+import { activeModelCapabilities, deploymentReason } from '../engine/capabilities';
 import type { Principal } from '../auth/principal';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_WINDOW_HOURS, requestHash } from '../common/idempotency';
 import type { TaskOptionsDto } from './dto/create-task.dto';
@@ -88,8 +91,10 @@ export class TasksService {
   /**
    * Checks the media (ffprobe for an upload, the address guard for a URL; a share link was found by
    * `LinkResolverService.find`), the decode options and the callback URL, stores the task and enqueues it.
-   * @throws BadRequestException (400) for a URL that is refused; UnprocessableEntityException
-   *   (422) for options the engine cannot apply; MediaError for an upload ffprobe cannot use
+   * @throws BadRequestException (400) for a URL that is refused, or options that cannot go
+   *   together; UnprocessableEntityException (422) for options the engine cannot apply (`diarize`
+   *   without the diarization models), or an upload longer than DIARIZATION_MAX_SECONDS to be
+   *   diarized; MediaError for an upload ffprobe cannot use
    * @param principal the key that creates the task, and owns it (undefined: the service has no keys)
    */
   async create(media: TaskMedia, options: TaskOptionsDto, principal: Principal | undefined): Promise<TaskEntity> {
@@ -123,7 +128,7 @@ export class TasksService {
             fileName: media.file.originalname,
             fileSizeBytes: media.file.size,
             mediaPath: media.file.path,
-            duration: (await this.media.probe(media.file.path)).duration,
+            duration: this.checkDiarizedLength(decodeOptions, (await this.media.probe(media.file.path)).duration),
           }
         : 'link' in media
           ? { source: 'link' as const, sourceUrl: media.link.url, platform: media.link.platform }
@@ -277,6 +282,81 @@ export class TasksService {
   }
 
   /**
+   * Renames the speakers of a completed, diarized task (`renameSpeakers` of the engine): each label
+   * (`SPEAKER_00`, or a name given earlier) becomes its new name in the segments, words and
+   * `speakers` of the stored transcript; labels left out keep theirs, and all change at once (two
+   * may be swapped). The callback, already sent, is not sent again.
+   * @param names the request body: current label → new name (checked here)
+   * @throws BadRequestException (400) for a body that is not an object of names, a task without
+   *   speakers (not diarized), or names that cannot be given (details per label: unknown label,
+   *   empty, too long, not one line, one name for two speakers, a name another speaker keeps);
+   *   NotFoundException (404) as `get`; ConflictException (409) while the task is not completed
+   *   (or when another rename changed it meanwhile)
+   */
+  async renameSpeakers(id: string, names: unknown, principal: Principal | undefined): Promise<TaskEntity> {
+    const example = '{"SPEAKER_00": "Alice", "SPEAKER_01": "Bob"}';
+    if (typeof names !== 'object' || names === null || Array.isArray(names)) {
+      throw new BadRequestException({
+        message: `The body must be a JSON object from speaker label to new name, e.g. ${example}, sent with Content-Type: application/json.`,
+        details: [{ field: 'body', problems: ['must be a JSON object of speaker label → new name'] }],
+      });
+    }
+    const task = await this.get(id, principal);
+    const result = this.completedResult(task);
+    const labels = result.speakers?.map((speaker) => speaker.speaker);
+    if (!labels) {
+      const why = task.decodeOptions?.diarize
+        ? 'diarization found no speech in it, so there are no speakers to rename'
+        : 'it was created without diarize=true. Create a new task with diarize=true (GET /api/v1/engine → diarization.available says whether this server can) to get speakers';
+      throw new BadRequestException({
+        message: `Task ${id} has no speakers: ${why}.`,
+        details: [{ field: 'diarize', problems: [`task ${id} has no speakers`] }],
+      });
+    }
+    if (!Object.keys(names).length) {
+      throw new BadRequestException({
+        message: `The body names no speakers: send the new names by label, e.g. ${example}. The speakers of task ${id} are ${labels.join(', ')}.`,
+        details: [{ field: 'body', problems: ['names no speaker'] }],
+      });
+    }
+    let renamed: TaskResult;
+    try {
+      renamed = renameSpeakers(result, names as Record<string, string>);
+    } catch (error) {
+      if (!(error instanceof SpeakerRenameError)) throw error;
+      const byLabel = new Map<string, string[]>();
+      for (const { field, problem } of error.problems) byLabel.set(field, [...(byLabel.get(field) ?? []), problem]);
+      throw new BadRequestException({
+        message: `The speakers cannot be renamed: ${error.message}. Send {"<label>": "<new name>"} for labels of this task (${labels.join(', ')}), each with a different non-empty one-line name.`,
+        details: [...byLabel].map(([field, problems]) => ({ field, problems })),
+      });
+    }
+    const saved = await this.taskRepository.saveResult(id, renamed, result);
+    if (saved) return saved;
+    // Gone, no longer completed (deleted, or retried), or renamed by another request meanwhile.
+    const current = await this.get(id, principal);
+    this.completedResult(current);
+    throw new ConflictException(
+      `The speakers of task ${id} were changed by another request meanwhile; fetch the task (GET /api/v1/tasks/${id}) and send the names again.`,
+    );
+  }
+
+  /**
+   * The transcript of a completed task.
+   * @throws ConflictException (409) for any other status: wait for an unfinished task, retry a failed or cancelled one
+   */
+  private completedResult(task: TaskEntity): TaskResult {
+    if (task.status === 'completed' && task.result) return task.result;
+    const advice =
+      task.status === 'queued' || task.status === 'processing'
+        ? `wait until it is completed (GET /api/v1/tasks/${task.id} shows its status and progress), then send the names again`
+        : `it has no transcript; retry it (POST /api/v1/tasks/${task.id}/retry), wait until it is completed, then send the names again`;
+    throw new ConflictException(
+      `Task ${task.id} is ${task.status}; speakers can be renamed once it is completed: ${advice}.`,
+    );
+  }
+
+  /**
    * Sends a finished task's callback again, with the same delivery id (`X-Hark-Delivery-Id`).
    * @throws ConflictException (409) when the task has no callback URL or has not finished, or while
    *   a processor is sending its callback
@@ -312,7 +392,9 @@ export class TasksService {
 
   /**
    * Fills in the defaults and refuses what the engine cannot do.
-   * @throws UnprocessableEntityException naming every option the engine cannot apply, and why
+   * @throws BadRequestException (400) for invalid `clip_timestamps`, or diarization options that
+   *   cannot go together (`checkDiarizationOptions`); UnprocessableEntityException (422) naming
+   *   every option the engine cannot apply, and why (a refused `diarize` names the missing models)
    */
   private acceptDecodeOptions(options: DecodeOptionsDto): DecodeOptions {
     // Only the decode options (the DTO also carries file_url, priority, callback fields).
@@ -328,7 +410,11 @@ export class TasksService {
         details: [{ field: 'clip_timestamps', problems: [(error as Error).message] }],
       });
     }
-    const refused = refusedOptions(decode, activeModelCapabilities(this.config));
+    this.checkDiarizationOptions(decode, given);
+    const refused = refusedOptions(decode, activeModelCapabilities(this.config)).map((refusal) => ({
+      ...refusal,
+      reason: deploymentReason(refusal.option, refusal.reason, this.config) ?? refusal.reason,
+    }));
     if (refused.length) {
       throw new UnprocessableEntityException({
         message: `The engine cannot apply: ${refused.map((r) => `${r.option}=${JSON.stringify(r.value)} (${r.reason})`).join('; ')}. Leave these options out or use their defaults; GET /api/v1/engine lists what is supported.`,
@@ -336,6 +422,50 @@ export class TasksService {
       });
     }
     return decode;
+  }
+
+  /**
+   * `num_speakers` and `diarization_threshold` only tune diarization, and only one of them is used.
+   * @param given the decode options as the request gave them (undefined: left out)
+   * @throws BadRequestException (400) for either without `diarize=true`, or both together (the
+   *   threshold is not used when the number of speakers is given), naming the fix
+   */
+  private checkDiarizationOptions(decode: DecodeOptions, given: Record<string, unknown>): void {
+    const tuning = (['num_speakers', 'diarization_threshold'] as const).filter((field) => given[field] !== undefined);
+    const details = !decode.diarize
+      ? tuning.map((field) => ({
+          field,
+          problems: [`${field} only applies to speaker diarization: set diarize=true too, or leave ${field} out`],
+        }))
+      : tuning.length === 2
+        ? [
+            {
+              field: 'diarization_threshold',
+              problems: [
+                'diarization_threshold is not used when num_speakers is given (the number of speakers is then fixed, not found by the threshold): leave one of them out',
+              ],
+            },
+          ]
+        : [];
+    if (details.length)
+      throw new BadRequestException({ message: details.flatMap((detail) => detail.problems).join('; '), details });
+  }
+
+  /**
+   * An upload's duration, checked against DIARIZATION_MAX_SECONDS when it is to be diarized
+   * (diarization holds the whole file's audio in memory). Media the processor downloads is checked
+   * there, once its length is known.
+   * @param duration seconds, as ffprobe reads them from the header
+   * @throws UnprocessableEntityException (422) for `diarize=true` and a longer file
+   */
+  private checkDiarizedLength(decode: DecodeOptions, duration: number): number {
+    const limit = this.config.diarizationMaxSeconds;
+    if (!decode.diarize || !(duration > limit)) return duration;
+    const problem = `the file lasts ${duration.toFixed(1)} s, longer than the ${limit} s that speaker diarization takes (DIARIZATION_MAX_SECONDS)`;
+    throw new UnprocessableEntityException({
+      message: `Cannot diarize: ${problem}. Send a shorter file (e.g. cut it with ffmpeg -t ${limit}), leave out diarize=true, or raise DIARIZATION_MAX_SECONDS on the server (diarization holds the whole file's audio in memory: about 115 MB per hour).`,
+      details: [{ field: 'file', problems: [problem] }],
+    });
   }
 
   /** @throws BadRequestException (400) naming `field` when the URL is refused by the address guard */

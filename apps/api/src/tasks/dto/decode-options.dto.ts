@@ -1,7 +1,19 @@
 import { DEFAULT_DECODE_OPTIONS as D, UNSUPPORTED_DECODE_OPTIONS as U, WHISPER_LANGUAGE_CODES } from '@app/asr-engine';
 import { TASK_KINDS, type TaskKind } from '@app/tasks';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsPositive,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { EmptyToUndefined, ToBoolean, ToNumber } from './transforms';
 
 const unsupported = (option: keyof typeof U) => `Only the default is supported: ${U[option]}.`;
@@ -274,4 +286,45 @@ export class DecodeOptionsDto {
   @Min(0)
   @Max(2000)
   speech_pad_ms?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Speaker diarization (who spoke when): each segment and word gets a `speaker` (`SPEAKER_00`, `SPEAKER_01`, … in order of first appearance; renamable with PATCH /api/v1/tasks/{id}/speakers), a segment is split where its words change speaker, and the result lists `speakers` with their speaking time. Runs after the transcription on the whole file (sherpa-onnx: pyannote segmentation + speaker embeddings + clustering); files longer than DIARIZATION_MAX_SECONDS are refused (422 for an upload). Needs the diarization models; `GET /api/v1/engine` → `diarization.available` (422 naming the missing model otherwise). With `word_timestamps=true` speakers are assigned per word, which places speaker changes inside a segment.',
+    default: D.diarize,
+  })
+  @ToBoolean()
+  @IsOptional()
+  @IsBoolean()
+  diarize?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'With `diarize=true`: the exact number of speakers (1–100), when known; it is more reliable than finding the number by `diarization_threshold`, which is then not used (sending both is refused). Leave out to find the number.',
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    example: 2,
+  })
+  @ToNumber()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  num_speakers?: number;
+
+  @ApiPropertyOptional({
+    description:
+      "With `diarize=true` and no `num_speakers`: how different two voices must be to count as two speakers — sherpa-onnx's clustering threshold, a cosine distance (1 − cosine similarity of the speaker embeddings, 0–2) at which clusters stop merging. Lower finds more speakers, higher fewer; at 2 everyone is one speaker. Greater than 0, at most 2.",
+    default: D.diarization_threshold,
+    minimum: 0,
+    exclusiveMinimum: true,
+    maximum: 2,
+    example: 0.5,
+  })
+  @ToNumber()
+  @IsOptional()
+  @IsNumber()
+  @IsPositive({ message: 'diarization_threshold must be greater than 0 (a cosine distance, 0–2)' })
+  @Max(2, { message: 'diarization_threshold must be at most 2 (a cosine distance, 0–2)' })
+  diarization_threshold?: number;
 }

@@ -1,4 +1,4 @@
-import type { DecodeOptions, Segment } from '@app/asr-engine';
+import type { DecodeOptions, Segment, Word } from '@app/asr-engine';
 import { PLATFORMS } from '@app/crawlers';
 import { ERROR_CODES, type ErrorCode } from '@app/errors';
 import {
@@ -23,6 +23,18 @@ export class WordDto {
 
   @ApiProperty({ description: 'End, in seconds from the start of the file.', example: 2.28 })
   end: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Only with `diarize=true`: who said the word (`SPEAKER_00`, `SPEAKER_01`, … or the name given with PATCH /api/v1/tasks/{id}/speakers).',
+    example: 'SPEAKER_00',
+  })
+  speaker?: string;
+
+  /** The word with keys in documented order (jsonb stores them sorted); `speaker` only when set. */
+  static from({ word, start, end, speaker }: Word): WordDto {
+    return { word, start, end, ...(speaker !== undefined && { speaker }) };
+  }
 }
 
 export class SegmentDto {
@@ -39,6 +51,13 @@ export class SegmentDto {
   text: string;
 
   @ApiPropertyOptional({
+    description:
+      'Only with `diarize=true`: who spoke the segment (`SPEAKER_00`, `SPEAKER_01`, … in order of first appearance, or the name given with PATCH /api/v1/tasks/{id}/speakers). A segment has one speaker: it is split where its words change speaker.',
+    example: 'SPEAKER_00',
+  })
+  speaker?: string;
+
+  @ApiPropertyOptional({
     type: [WordDto],
     description: 'Only with `word_timestamps=true`: the words, in order, within the segment.',
   })
@@ -52,16 +71,29 @@ export class SegmentDto {
   repetition_removed?: true;
 
   /** The segment with keys in documented order (jsonb stores them sorted); optional keys only when set. */
-  static from({ id, start, end, text, words, repetition_removed }: Segment): SegmentDto {
+  static from({ id, start, end, text, speaker, words, repetition_removed }: Segment): SegmentDto {
     return {
       id,
       start,
       end,
       text,
-      ...(words && { words: words.map((w) => ({ word: w.word, start: w.start, end: w.end })) }),
+      ...(speaker !== undefined && { speaker }),
+      ...(words && { words: words.map((word) => WordDto.from(word)) }),
       ...(repetition_removed && { repetition_removed }),
     };
   }
+}
+
+/** One speaker of a diarized transcript. */
+export class SpeakerDto {
+  @ApiProperty({
+    description: '`SPEAKER_00`, `SPEAKER_01`, … (in order of first appearance), or the name it was given.',
+    example: 'SPEAKER_00',
+  })
+  speaker: string;
+
+  @ApiProperty({ description: "Seconds this speaker's segments last in total.", example: 7.42 })
+  speaking_time: number;
 }
 
 export class TranscriptDto {
@@ -85,6 +117,13 @@ export class TranscriptDto {
 
   @ApiProperty({ type: [SegmentDto] })
   segments: SegmentDto[];
+
+  @ApiPropertyOptional({
+    type: [SpeakerDto],
+    description:
+      'Only with `diarize=true` (and speech found): every speaker heard, in order of first appearance, with their speaking time.',
+  })
+  speakers?: SpeakerDto[];
 }
 
 /**
@@ -401,12 +440,15 @@ export class TaskDto {
   }
 
   /** Re-creates the transcript with keys in documented order (jsonb stores them sorted). */
-  private static transcript({ text, language, duration, segments }: TaskResult): TranscriptDto {
+  private static transcript({ text, language, duration, segments, speakers }: TaskResult): TranscriptDto {
     return {
       text,
       language,
       duration,
       segments: segments.map((segment) => SegmentDto.from(segment)),
+      ...(speakers && {
+        speakers: speakers.map(({ speaker, speaking_time }) => ({ speaker, speaking_time })),
+      }),
     };
   }
 }
