@@ -67,8 +67,9 @@ describe('PcmRecorder', () => {
     expect(tooMuch).toThrow(/DIARIZATION_MAX_SECONDS \(2 s/);
     expect(recorder.length).toBe(2 * RATE);
     expect(recorder.toFloat32().length).toBe(2 * RATE);
-    // Not a HarkError yet (no suitable error code), so a task's failure policy would retry it.
-    expect(new RecordingTooLongError(10_800)).not.toBeInstanceOf(HarkError);
+    // A HarkError `too_long`, not retryable: the same file is as long next time.
+    expect(new RecordingTooLongError(10_800)).toMatchObject({ code: 'too_long', retryable: false });
+    expect(new RecordingTooLongError(10_800)).toBeInstanceOf(HarkError);
     expect(new RecordingTooLongError(10_800).message).toContain('10800 s, 3 h');
   });
 
