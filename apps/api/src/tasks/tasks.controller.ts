@@ -8,6 +8,7 @@ import {
   Delete,
   Get,
   HttpCode,
+  HttpException,
   Param,
   ParseUUIDPipe,
   Patch,
@@ -26,12 +27,14 @@ import {
   ApiConsumes,
   ApiCreatedResponse,
   ApiGoneResponse,
+  ApiHeader,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiProduces,
+  ApiResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
   ApiUnsupportedMediaTypeResponse,
@@ -249,6 +252,56 @@ export class TasksController {
     @Principal() principal?: Principal,
   ): Promise<TaskDto> {
     return TaskDto.from(await this.tasks.renameSpeakers(id, names, principal));
+  }
+
+  @Get(':id/media')
+  @ApiOperation({
+    summary: 'The stored media (upload or download), for a player: HTTP Range requests get 206 with the exact bytes',
+  })
+  @ApiProduces('audio/*', 'video/*', 'application/octet-stream')
+  @ApiHeader({
+    name: 'Range',
+    required: false,
+    description: 'e.g. `bytes=0-1023`; answered 206 (416 when unsatisfiable).',
+  })
+  @ApiOkResponse({
+    description: 'The whole file (`Accept-Ranges: bytes`).',
+    schema: { type: 'string', format: 'binary' },
+  })
+  @ApiResponse({ status: 206, description: 'The requested range (`Content-Range`).' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_FOUND })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'A URL or share-link task whose media is not downloaded yet.',
+  })
+  @ApiGoneResponse({ type: ErrorBodyDto, description: 'Retention removed the media (`code: media_gone`).' })
+  async media(
+    @Param('id', uuidPipe) id: string,
+    @Res() response: Response,
+    @Principal() principal?: Principal,
+  ): Promise<void> {
+    const { path, fileName } = await this.tasks.mediaFile(id, principal);
+    // Content type from the original name (the stored file has none); `send` answers Range, ETag and conditional requests.
+    response.type(fileName && /\.[^.]+$/.test(fileName) ? fileName : 'application/octet-stream');
+    await new Promise<void>((done, fail) =>
+      response.sendFile(
+        path,
+        { acceptRanges: true, cacheControl: false, headers: { 'Cache-Control': 'private, no-cache' } },
+        (error?: Error & { status?: number; headers?: Record<string, string> }) => {
+          if (!error || response.headersSent) return done();
+          if (error.status !== 416) return fail(error);
+          // `send` refused the Range: answer 416 in the error shape, with the size it gives.
+          const contentRange = error.headers?.['Content-Range'] ?? '';
+          response.setHeader('Content-Range', contentRange);
+          fail(
+            new HttpException(
+              `The requested range is not satisfiable: the file has ${contentRange.replace('bytes */', '')} bytes. Ask for bytes within it, e.g. Range: bytes=0-1023.`,
+              416,
+            ),
+          );
+        },
+      ),
+    );
   }
 
   @Get(':id/subtitles')

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import {
   DEFAULT_DECODE_OPTIONS,
@@ -271,6 +272,30 @@ export class TasksService {
     }
     await this.enqueue(queued);
     return queued;
+  }
+
+  /**
+   * Where a task's stored media is, to be served (for a player: with HTTP Range).
+   * @throws NotFoundException (404) as `get`; HarkError `media_gone` (410) once retention removed
+   *   it (MEDIA_RETENTION_HOURS) or the file is no longer there; ConflictException (409) for a URL
+   *   or share-link task whose media is not downloaded yet
+   */
+  async mediaFile(id: string, principal: Principal | undefined): Promise<{ path: string; fileName: string | null }> {
+    const task = await this.get(id, principal);
+    if (task.mediaRemovedAt) {
+      throw new HarkError(
+        'media_gone',
+        `The media of task ${id} was removed by retention on ${task.mediaRemovedAt.toISOString()} (MEDIA_RETENTION_HOURS=${this.config.mediaRetentionHours} after the task finished); the transcript stays available.`,
+      );
+    }
+    if (!task.mediaPath) {
+      throw new ConflictException(
+        `Task ${id} has no media yet: its ${task.source === 'link' ? 'share link' : 'URL'} is downloaded when a processor takes it; try again once it is processing.`,
+      );
+    }
+    if (!existsSync(task.mediaPath))
+      throw new HarkError('media_gone', `The media of task ${id} is no longer stored; the transcript stays available.`);
+    return { path: task.mediaPath, fileName: task.fileName };
   }
 
   /** 410 for a retry of an upload whose media retention removed. */
