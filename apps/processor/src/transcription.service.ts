@@ -7,7 +7,14 @@ import { HarkConfig } from '@app/config';
 import { LinkResolverService } from '@app/crawlers';
 import { HttpClient } from '@app/http';
 import { MediaError, MediaTools } from '@app/media';
-import { type DetectLanguageResult, type TaskEntity, TaskLifecycle, TaskRepository, toLinkMetadata } from '@app/tasks';
+import {
+  type DetectLanguageResult,
+  type TaskEntity,
+  TaskEvents,
+  TaskLifecycle,
+  TaskRepository,
+  toLinkMetadata,
+} from '@app/tasks';
 import { Injectable, Logger } from '@nestjs/common';
 import { SpeakerDiarizationService } from './speaker-diarization.service';
 
@@ -50,6 +57,7 @@ export class TranscriptionService {
     private readonly config: HarkConfig,
     private readonly http: HttpClient,
     private readonly diarization: SpeakerDiarizationService,
+    private readonly events: TaskEvents,
   ) {}
 
   /**
@@ -92,6 +100,7 @@ export class TranscriptionService {
       if (next <= progress) return;
       progress = next;
       await reportProgress(progress);
+      await this.events.publish(taskId, { type: 'progress', progress });
     };
     const windows = { count: 0, decodes: 0 };
     let transcript = await this.engine.transcribe(
@@ -104,12 +113,13 @@ export class TranscriptionService {
           windows.count++;
           windows.decodes += report.decodes;
         },
-        onProgress: async (_segments, secondsRead, checkpoint) => {
+        onProgress: async (segments, secondsRead, checkpoint) => {
           // Capped at 99 until the result is stored.
           const read = task.duration ? secondsRead / task.duration : 0;
           const next = Math.min(99, Math.floor(read * transcriptionShare * 100));
           // The checkpoint after every window (a crash loses at most one); the job's progress in Redis only when it moves.
           await this.taskRepository.saveCheckpoint(taskId, Math.max(progress, next), checkpoint);
+          for (const segment of segments) await this.events.publish(taskId, { type: 'segment', segment });
           await report(next);
         },
       },

@@ -46,6 +46,8 @@ export class HarkConfig {
   readonly diarizationEmbeddingModel: string;
   readonly diarizationMaxSeconds: number;
   readonly diarizationModelsBaseUrl: string;
+  /** EVENTS_KEEPALIVE_MS. */
+  readonly eventsKeepaliveMs: number;
   readonly asrProvider: Environment['ASR_PROVIDER'];
   readonly asrThreads: number;
   /** ASR_POOL_SIZE; unset: the CPU cores (`os.availableParallelism()`). */
@@ -111,6 +113,7 @@ export class HarkConfig {
     this.diarizationEmbeddingModel = resolve(modelsDir, env.DIARIZATION_EMBEDDING_MODEL);
     this.diarizationMaxSeconds = env.DIARIZATION_MAX_SECONDS;
     this.diarizationModelsBaseUrl = env.DIARIZATION_MODELS_BASE_URL.replace(/\/+$/, '');
+    this.eventsKeepaliveMs = env.EVENTS_KEEPALIVE_MS;
     this.asrProvider = env.ASR_PROVIDER;
     this.asrThreads = env.ASR_THREADS;
     this.asrPoolSize = env.ASR_POOL_SIZE ?? availableParallelism();

@@ -172,6 +172,12 @@ export class Environment {
   @Min(1024)
   JSON_BODY_LIMIT_BYTES = 1024 ** 2;
 
+  /** Keep-alive comment interval of the live events stream (`GET /api/v1/tasks/{id}/events`), in ms: below proxies' idle timeouts. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  EVENTS_KEEPALIVE_MS = 15_000;
+
   /** How often, in ms, each api node sweeps STORAGE_DIR: orphan uploads, expired media, expired tasks. */
   @Transform(toInt)
   @IsInt()

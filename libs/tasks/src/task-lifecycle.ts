@@ -1,9 +1,10 @@
 import type { ErrorCode } from '@app/errors';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { QueryDeepPartialEntity, Repository } from 'typeorm';
 import { CallbackQueue } from './callbacks/callback-queue';
 import { TaskEntity } from './task.entity';
+import { TaskEvents } from './task-events';
 import { FINAL_STATUSES, type Transition, TRANSITIONS } from './task-transitions';
 import type { TaskResult } from './task.types';
 
@@ -40,6 +41,7 @@ export class TaskLifecycle {
   constructor(
     @InjectRepository(TaskEntity) private readonly repository: Repository<TaskEntity>,
     private readonly callbacks: CallbackQueue,
+    @Optional() private readonly events?: TaskEvents,
   ) {}
 
   /** queued | processing → processing: a processor starts an attempt (counted in `attempts`). */
@@ -129,6 +131,13 @@ export class TaskLifecycle {
     if (!row) return null;
     const task = this.hydrate(row);
     if (final && task.callbackUrl) await this.scheduleCallback(task);
+    await this.events?.publish(task.id, {
+      type: 'status',
+      status: task.status,
+      progress: task.progress,
+      error: task.error,
+      error_code: task.errorCode,
+    });
     return task;
   }
 

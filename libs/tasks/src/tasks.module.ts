@@ -9,6 +9,7 @@ import { QUEUES } from './queue.contract';
 import { DependencyHealthIndicator } from './dependency-health.indicator';
 import { WatchedQueue, WatchedWorker } from './redis-connection-log';
 import { TaskCancellation } from './task-cancellation';
+import { TaskEvents } from './task-events';
 import { TaskEntity } from './task.entity';
 import { TaskLifecycle } from './task-lifecycle';
 import { TaskQueue } from './task-queue';
@@ -34,6 +35,7 @@ export class TasksModule {
       TaskLifecycle,
       TaskQueue,
       TaskCancellation,
+      TaskEvents,
       DependencyHealthIndicator,
       DependencyMonitor,
       ...(role === 'api' ? [TranscriptionEvents] : []),

@@ -14,6 +14,7 @@ import {
   Patch,
   Post,
   Query,
+  Req,
   Res,
   UploadedFile,
   UseInterceptors,
@@ -39,7 +40,7 @@ import {
   ApiUnprocessableEntityResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Principal } from '../auth/principal';
 import { ErrorBodyDto } from '../common/error-body';
 import {
@@ -54,6 +55,7 @@ import { CreateTaskDto, CreateTaskUploadDto } from './dto/create-task.dto';
 import { ListTasksQueryDto, TaskPageDto } from './dto/list-tasks.dto';
 import { SubtitlesQueryDto } from './dto/subtitles-query.dto';
 import { TaskDto } from './dto/task.dto';
+import { TaskEventsStream } from './task-events.stream';
 import { TasksService } from './tasks.service';
 import { Requires } from '../common/requires.decorator';
 
@@ -79,6 +81,7 @@ export class TasksController {
   constructor(
     private readonly tasks: TasksService,
     private readonly links: LinkResolverService,
+    private readonly eventsStream: TaskEventsStream,
   ) {}
 
   @Post()
@@ -252,6 +255,36 @@ export class TasksController {
     @Principal() principal?: Principal,
   ): Promise<TaskDto> {
     return TaskDto.from(await this.tasks.renameSpeakers(id, names, principal));
+  }
+
+  @Get(':id/events')
+  @Requires('redis')
+  @ApiOperation({
+    summary:
+      'Live events (server-sent events): status, progress, each segment as it is decoded, and the final status; reconnect with Last-Event-ID to continue',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'The id of the last event received: continue after it.',
+  })
+  @ApiOkResponse({
+    description:
+      '`event: status|progress|segment`, `data:` one JSON object (`{"type":"status","status","progress","error","error_code"}`, `{"type":"progress","progress"}`, `{"type":"segment","segment"}`), `id:` to resume from; `: keep-alive` comments every EVENTS_KEEPALIVE_MS. Ends after completed, failed or cancelled.',
+    schema: {
+      type: 'string',
+      example: 'id: 1732262400000-0\nevent: progress\ndata: {"type":"progress","progress":42}\n\n',
+    },
+  })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_FOUND })
+  async events(
+    @Param('id', uuidPipe) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+    @Principal() principal?: Principal,
+  ): Promise<void> {
+    await this.eventsStream.serve(await this.tasks.get(id, principal), request, response);
   }
 
   @Get(':id/media')

@@ -4,13 +4,14 @@ import { MediaModule } from '@app/media';
 import { Module } from '@nestjs/common';
 import { UploadsModule } from '../uploads/uploads.module';
 import { TasksController } from './tasks.controller';
+import { TaskEventsStream } from './task-events.stream';
 import { TasksService } from './tasks.service';
 
 /** The task REST endpoints and `TasksService`, which the other task-creating interfaces (OpenAI, classic ASR, links) use. */
 @Module({
   imports: [UploadsModule, CrawlersModule, MediaModule, HttpClientModule],
   controllers: [TasksController],
-  providers: [TasksService],
+  providers: [TasksService, TaskEventsStream],
   exports: [TasksService],
 })
 export class TasksApiModule {}

@@ -1,0 +1,68 @@
+import { HarkConfig } from '@app/config';
+import { FINAL_STATUSES, type TaskEntity, TaskEvents, type TaskEvent } from '@app/tasks';
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+
+/** One server-sent event (WHATWG HTML, "Server-sent events"): `id`, `event`, one-line JSON `data`. */
+function frame(id: string | undefined, event: TaskEvent): string {
+  return `${id ? `id: ${id}\n` : ''}event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+const isFinal = (event: TaskEvent) => event.type === 'status' && FINAL_STATUSES.includes(event.status);
+
+/**
+ * Serves a task's live events as server-sent events: a `status` snapshot from Postgres first (on a
+ * fresh connection), then the stored events and new ones as they come (`status`, `progress`,
+ * `segment`), each with its id; a client that reconnects with `Last-Event-ID` continues after it.
+ * Events travel through Redis, so any api node serves any task. Keep-alive comments every
+ * EVENTS_KEEPALIVE_MS; the stream ends after the final status (completed, failed, cancelled).
+ */
+@Injectable()
+export class TaskEventsStream {
+  constructor(
+    private readonly events: TaskEvents,
+    private readonly config: HarkConfig,
+  ) {}
+
+  async serve(task: TaskEntity, request: Request, response: Response): Promise<void> {
+    const lastEventId = request.header('last-event-id')?.trim() || undefined;
+    response.status(200);
+    response.set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no', // nginx: do not buffer the stream
+    });
+    response.flushHeaders();
+    if (!lastEventId) {
+      const { status, progress, error, errorCode } = task;
+      response.write(frame(undefined, { type: 'status', status, progress, error, error_code: errorCode }));
+    }
+    const closed = new AbortController();
+    request.on('close', () => closed.abort());
+    try {
+      if (FINAL_STATUSES.includes(task.status)) {
+        // Finished: what is stored after the client's last event, then the end (nothing new will come).
+        for (const { id, event } of await this.events.since(task.id, lastEventId ?? '0'))
+          response.write(frame(id, event));
+        return;
+      }
+      for await (const stored of this.events.read(
+        task.id,
+        lastEventId ?? '0',
+        this.config.eventsKeepaliveMs,
+        closed.signal,
+      )) {
+        if (!stored) {
+          response.write(': keep-alive\n\n');
+          continue;
+        }
+        response.write(frame(stored.id, stored.event));
+        if (isFinal(stored.event)) return;
+      }
+    } finally {
+      closed.abort();
+      response.end();
+    }
+  }
+}

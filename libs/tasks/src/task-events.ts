@@ -1,0 +1,111 @@
+import type { Segment } from '@app/asr-engine';
+import { HarkConfig } from '@app/config';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { watchRedisConnection } from './redis-connection-log';
+import type { TaskStatus } from './task.types';
+
+/** What happens to a task, as clients see it live (`GET /api/v1/tasks/{id}/events`). */
+export type TaskEvent =
+  | { type: 'status'; status: TaskStatus; progress: number; error: string | null; error_code: string | null }
+  | { type: 'progress'; progress: number }
+  | { type: 'segment'; segment: Segment };
+
+/** One stored event and its id (the Redis stream entry id, `<ms>-<seq>`: ordered, usable as SSE `id`). */
+export interface StoredTaskEvent {
+  id: string;
+  event: TaskEvent;
+}
+
+/** Events kept per task (the stream is trimmed beyond), and how long a task's events live. */
+const MAX_EVENTS = 10_000;
+const TTL_SECONDS = 24 * 3600;
+
+/**
+ * The live events of each task, in a Redis stream per task (`<prefix>:task-events:<id>`), so that
+ * any api node can serve them to any client and a client that reconnects continues after the last
+ * event it saw. Writers (the lifecycle, the processor) publish best-effort: a lost event never
+ * fails the work; Postgres stays the source of truth for the task itself.
+ */
+@Injectable()
+export class TaskEvents implements OnModuleDestroy {
+  private readonly logger = new Logger(TaskEvents.name);
+  private writer?: Redis;
+  private readonly readers = new Set<Redis>();
+
+  constructor(private readonly config: HarkConfig) {}
+
+  /** Appends an event to the task's stream; logs instead of throwing when Redis is away. */
+  async publish(taskId: string, event: TaskEvent): Promise<void> {
+    try {
+      if (!this.writer) {
+        this.writer = new Redis(this.config.redisUrl, { maxRetriesPerRequest: 1 });
+        watchRedisConnection(this.writer, 'task events');
+      }
+      const key = this.key(taskId);
+      await this.writer
+        .multi()
+        .xadd(key, 'MAXLEN', '~', MAX_EVENTS, '*', 'event', JSON.stringify(event))
+        .expire(key, TTL_SECONDS)
+        .exec();
+    } catch (error) {
+      this.logger.warn(
+        `Task ${taskId}: a live ${event.type} event was not published (${(error as Error).message}); clients see the task's state on their next read`,
+      );
+    }
+  }
+
+  /**
+   * The task's events after `after` (an event id; '0' for all), as they come: waits up to
+   * `blockMs` for new ones, then yields null (time for a keep-alive). Ends when `signal` aborts.
+   * Each call holds its own Redis connection (a blocking read), closed when it ends.
+   */
+  async *read(
+    taskId: string,
+    after: string,
+    blockMs: number,
+    signal: AbortSignal,
+  ): AsyncGenerator<StoredTaskEvent | null> {
+    const reader = new Redis(this.config.redisUrl, { maxRetriesPerRequest: 1 });
+    this.readers.add(reader);
+    const stop = () => reader.disconnect();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      let last = after;
+      while (!signal.aborted) {
+        const answer = await reader.xread('COUNT', 100, 'BLOCK', blockMs, 'STREAMS', this.key(taskId), last);
+        if (signal.aborted) return;
+        const entries = answer?.[0]?.[1] ?? [];
+        if (entries.length === 0) yield null;
+        for (const [id, fields] of entries) {
+          last = id;
+          const json = fields[fields.indexOf('event') + 1];
+          yield { id, event: JSON.parse(json) as TaskEvent };
+        }
+      }
+    } finally {
+      signal.removeEventListener('abort', stop);
+      this.readers.delete(reader);
+      reader.disconnect();
+    }
+  }
+
+  /** The events stored after `after` ('0' for all), without waiting for new ones. */
+  async since(taskId: string, after: string): Promise<StoredTaskEvent[]> {
+    if (!this.writer) {
+      this.writer = new Redis(this.config.redisUrl, { maxRetriesPerRequest: 1 });
+      watchRedisConnection(this.writer, 'task events');
+    }
+    const entries = await this.writer.xrange(this.key(taskId), after === '0' ? '-' : `(${after}`, '+');
+    return entries.map(([id, fields]) => ({ id, event: JSON.parse(fields[fields.indexOf('event') + 1]) as TaskEvent }));
+  }
+
+  onModuleDestroy(): void {
+    this.writer?.disconnect();
+    for (const reader of this.readers) reader.disconnect();
+  }
+
+  private key(taskId: string): string {
+    return `${this.config.queuePrefix}:task-events:${taskId}`;
+  }
+}
