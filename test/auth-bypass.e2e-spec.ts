@@ -44,6 +44,12 @@ function raw(
       },
       (response) => {
         answered = true;
+        if (String(response.headers['content-type']).startsWith('text/event-stream')) {
+          // A live events stream stays open while its task runs: the status is the answer.
+          done({ status: response.statusCode!, headers: response.headers, text: '' });
+          request.destroy();
+          return;
+        }
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () =>

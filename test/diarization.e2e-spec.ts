@@ -228,7 +228,7 @@ describe('speaker diarization', () => {
     );
     const { body } = await upload(stack.baseUrl, long, { diarize: 'true', num_speakers: '2' });
     await waitFor(async () => (await getJson(stack.baseUrl, `/api/v1/tasks/${body.id}`)).body, {
-      until: (task) => task.progress >= 80 || task.status !== 'processing',
+      until: (task) => task.progress >= 80 || (task.status !== 'processing' && task.status !== 'queued'),
       what: 'the task in its diarization phase',
       timeoutMs: 300_000,
     });

@@ -128,7 +128,12 @@ export class TranscriptionService {
       let reporting = Promise.resolve();
       transcript = await this.diarization.assign(transcript, recorder, withDefaults(options), (fraction) => {
         const next = Math.min(99, Math.floor((transcriptionShare + fraction * (1 - transcriptionShare)) * 100));
-        reporting = reporting.then(() => report(next)).catch(() => undefined);
+        reporting = reporting
+          .then(async () => {
+            if (next > progress) await this.taskRepository.saveProgress(taskId, next);
+            await report(next);
+          })
+          .catch(() => undefined);
       });
       await reporting;
     }

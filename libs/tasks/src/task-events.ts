@@ -4,6 +4,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { watchRedisConnection } from './redis-connection-log';
 import type { TaskStatus } from './task.types';
+import { within } from './within';
 
 /** What happens to a task, as clients see it live (`GET /api/v1/tasks/{id}/events`). */
 export type TaskEvent =
@@ -35,7 +36,7 @@ export class TaskEvents implements OnModuleDestroy {
 
   constructor(private readonly config: HarkConfig) {}
 
-  /** Appends an event to the task's stream; logs instead of throwing when Redis is away. */
+  /** Appends an event to the task's stream, waiting at most 2 s; logs instead of throwing when Redis is away. */
   async publish(taskId: string, event: TaskEvent): Promise<void> {
     try {
       if (!this.writer) {
@@ -43,11 +44,15 @@ export class TaskEvents implements OnModuleDestroy {
         watchRedisConnection(this.writer, 'task events');
       }
       const key = this.key(taskId);
-      await this.writer
-        .multi()
-        .xadd(key, 'MAXLEN', '~', MAX_EVENTS, '*', 'event', JSON.stringify(event))
-        .expire(key, TTL_SECONDS)
-        .exec();
+      // Bounded: a Redis that hangs must never hold up a task's lifecycle or its decoding.
+      await within(
+        this.writer
+          .multi()
+          .xadd(key, 'MAXLEN', '~', MAX_EVENTS, '*', 'event', JSON.stringify(event))
+          .expire(key, TTL_SECONDS)
+          .exec(),
+        'redis',
+      );
     } catch (error) {
       this.logger.warn(
         `Task ${taskId}: a live ${event.type} event was not published (${(error as Error).message}); clients see the task's state on their next read`,

@@ -146,6 +146,20 @@ export class TaskRepository {
     return this.changed(await this.repository.update({ id, status: 'processing' }, { link }));
   }
 
+  /**
+   * Records the progress (0–100) of a task still `processing`, for work after its last checkpoint
+   * (speaker diarization).
+   * @returns false when the task is no longer processing
+   */
+  async saveProgress(id: string, progress: number): Promise<boolean> {
+    return this.changed(
+      await this.repository.update(
+        { id, status: 'processing' },
+        { progress: Math.max(0, Math.min(100, Math.floor(progress))) },
+      ),
+    );
+  }
+
   /** Saves the progress (0–100) and the checkpoint of a processing task, after each decoded chunk. */
   async saveCheckpoint(id: string, progress: number, checkpoint: TaskCheckpoint): Promise<boolean> {
     return this.changed(
