@@ -51,5 +51,5 @@ export { TasksModule } from './tasks.module';
 export type { AppRole } from './tasks.module';
 export { TranscriptionEvents } from './transcription-events';
 export { consumerOf } from './worker-registration';
-export { TaskEvents } from './task-events';
+export { statusEvent, TaskEvents } from './task-events';
 export type { StoredTaskEvent, TaskEvent } from './task-events';

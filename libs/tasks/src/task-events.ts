@@ -3,6 +3,7 @@ import { HarkConfig } from '@app/config';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { watchRedisConnection } from './redis-connection-log';
+import type { TaskEntity } from './task.entity';
 import type { TaskStatus } from './task.types';
 import { within } from './within';
 
@@ -16,6 +17,22 @@ export type TaskEvent =
 export interface StoredTaskEvent {
   id: string;
   event: TaskEvent;
+}
+
+/** The `status` event of a task as it stands (after a lifecycle move, or as a stream's first snapshot). */
+export function statusEvent(task: Pick<TaskEntity, 'status' | 'progress' | 'error' | 'errorCode'>): TaskEvent {
+  return {
+    type: 'status',
+    status: task.status,
+    progress: task.progress,
+    error: task.error,
+    error_code: task.errorCode,
+  };
+}
+
+/** A stream entry (`[id, [field, value, …]]`) as the event it holds. */
+function stored([id, fields]: [string, string[]]): StoredTaskEvent {
+  return { id, event: JSON.parse(fields[fields.indexOf('event') + 1]) as TaskEvent };
 }
 
 /** Events kept per task (the stream is trimmed beyond), and how long a task's events live. */
@@ -39,14 +56,10 @@ export class TaskEvents implements OnModuleDestroy {
   /** Appends an event to the task's stream, waiting at most 2 s; logs instead of throwing when Redis is away. */
   async publish(taskId: string, event: TaskEvent): Promise<void> {
     try {
-      if (!this.writer) {
-        this.writer = new Redis(this.config.redisUrl, { maxRetriesPerRequest: 1 });
-        watchRedisConnection(this.writer, 'task events');
-      }
       const key = this.key(taskId);
       // Bounded: a Redis that hangs must never hold up a task's lifecycle or its decoding.
       await within(
-        this.writer
+        this.connection()
           .multi()
           .xadd(key, 'MAXLEN', '~', MAX_EVENTS, '*', 'event', JSON.stringify(event))
           .expire(key, TTL_SECONDS)
@@ -82,10 +95,9 @@ export class TaskEvents implements OnModuleDestroy {
         if (signal.aborted) return;
         const entries = answer?.[0]?.[1] ?? [];
         if (entries.length === 0) yield null;
-        for (const [id, fields] of entries) {
-          last = id;
-          const json = fields[fields.indexOf('event') + 1];
-          yield { id, event: JSON.parse(json) as TaskEvent };
+        for (const entry of entries) {
+          last = entry[0];
+          yield stored(entry);
         }
       }
     } finally {
@@ -97,17 +109,22 @@ export class TaskEvents implements OnModuleDestroy {
 
   /** The events stored after `after` ('0' for all), without waiting for new ones. */
   async since(taskId: string, after: string): Promise<StoredTaskEvent[]> {
-    if (!this.writer) {
-      this.writer = new Redis(this.config.redisUrl, { maxRetriesPerRequest: 1 });
-      watchRedisConnection(this.writer, 'task events');
-    }
-    const entries = await this.writer.xrange(this.key(taskId), after === '0' ? '-' : `(${after}`, '+');
-    return entries.map(([id, fields]) => ({ id, event: JSON.parse(fields[fields.indexOf('event') + 1]) as TaskEvent }));
+    const entries = await this.connection().xrange(this.key(taskId), after === '0' ? '-' : `(${after}`, '+');
+    return entries.map(stored);
   }
 
   onModuleDestroy(): void {
     this.writer?.disconnect();
     for (const reader of this.readers) reader.disconnect();
+  }
+
+  /** The shared connection for writes and non-blocking reads, opened on first use. */
+  private connection(): Redis {
+    if (!this.writer) {
+      this.writer = new Redis(this.config.redisUrl, { maxRetriesPerRequest: 1 });
+      watchRedisConnection(this.writer, 'task events');
+    }
+    return this.writer;
   }
 
   private key(taskId: string): string {

@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { QueryDeepPartialEntity, Repository } from 'typeorm';
 import { CallbackQueue } from './callbacks/callback-queue';
 import { TaskEntity } from './task.entity';
-import { TaskEvents } from './task-events';
+import { statusEvent, TaskEvents } from './task-events';
 import { FINAL_STATUSES, type Transition, TRANSITIONS } from './task-transitions';
 import type { TaskResult } from './task.types';
 
@@ -131,13 +131,7 @@ export class TaskLifecycle {
     if (!row) return null;
     const task = this.hydrate(row);
     if (final && task.callbackUrl) await this.scheduleCallback(task);
-    await this.events?.publish(task.id, {
-      type: 'status',
-      status: task.status,
-      progress: task.progress,
-      error: task.error,
-      error_code: task.errorCode,
-    });
+    await this.events?.publish(task.id, statusEvent(task));
     return task;
   }
 

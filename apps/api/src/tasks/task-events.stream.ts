@@ -1,5 +1,5 @@
 import { HarkConfig } from '@app/config';
-import { FINAL_STATUSES, type TaskEntity, TaskEvents, type TaskEvent } from '@app/tasks';
+import { FINAL_STATUSES, statusEvent, type TaskEntity, TaskEvents, type TaskEvent } from '@app/tasks';
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 
@@ -34,10 +34,7 @@ export class TaskEventsStream {
       'X-Accel-Buffering': 'no', // nginx: do not buffer the stream
     });
     response.flushHeaders();
-    if (!lastEventId) {
-      const { status, progress, error, errorCode } = task;
-      response.write(frame(undefined, { type: 'status', status, progress, error, error_code: errorCode }));
-    }
+    if (!lastEventId) response.write(frame(undefined, statusEvent(task)));
     const closed = new AbortController();
     request.on('close', () => closed.abort());
     try {
