@@ -21,12 +21,17 @@ export default defineConfig(
     ],
   },
   {
-    files: ['{apps,libs,test,scripts,bench}/**/*.ts', 'vitest.config.ts'],
+    files: ['{apps,libs,test,scripts,bench}/**/*.ts', 'apps/web/**/*.tsx', 'vitest.config.ts'],
     extends: [eslint.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {
-        // tsconfig.json covers apps, libs, scripts, bench and test; vitest.config.ts lies outside it.
-        projectService: { allowDefaultProject: ['vitest.config.ts'], defaultProject: 'tsconfig.json' },
+        // tsconfig.json covers apps, libs, scripts, bench and test; the web page (apps/web/src) has its own,
+        // apps/web/tsconfig.json (DOM, Preact's JSX), which the project service finds by itself.
+        // vitest.config.ts and apps/web/vite.config.ts (Node code, outside both) get tsconfig.json's options.
+        projectService: {
+          allowDefaultProject: ['vitest.config.ts', 'apps/web/vite.config.ts'],
+          defaultProject: 'tsconfig.json',
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -1,10 +1,10 @@
 /**
- * `npm run models:download -- [name ...]`: installs Whisper models (default: ASR_MODEL) and
- * Silero VAD (VAD_MODEL) from the official sherpa-onnx release archives (MODELS_BASE_URL) into
- * MODELS_DIR. The name `diarization` installs the two speaker-diarization models instead of a
- * Whisper model (DIARIZATION_SEGMENTATION_MODEL and DIARIZATION_EMBEDDING_MODEL, from
- * DIARIZATION_MODELS_BASE_URL). Models already present are left alone. Exits 1 with the reason on
- * failure.
+ * `npm run models:download -- [name ...]`: installs Whisper models (default: ASR_MODEL and the
+ * models of ASR_MODELS) and Silero VAD (VAD_MODEL) from the official sherpa-onnx release archives
+ * (MODELS_BASE_URL) into MODELS_DIR. The name `diarization` installs the two speaker-diarization
+ * models instead of a Whisper model (DIARIZATION_SEGMENTATION_MODEL and DIARIZATION_EMBEDDING_MODEL,
+ * from DIARIZATION_MODELS_BASE_URL). Models already present are left alone. Exits 1 with the reason
+ * on failure.
  */
 import { installDiarizationModels, installVadModel, installWhisperModel, type DownloadProgress } from '@app/asr-engine';
 import { type HarkConfig, loadConfigOrExit } from '@app/config';
@@ -49,7 +49,8 @@ async function installDiarization(config: HarkConfig): Promise<void> {
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const names = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
-  for (const name of names.length ? names : [config.asrModel]) {
+  // By default: the default model and every model this processor serves (ASR_MODELS).
+  for (const name of names.length ? names : [...new Set([config.asrModel, ...config.asrModels])]) {
     if (name === DIARIZATION) {
       await installDiarization(config);
       continue;

@@ -36,6 +36,7 @@ log "running the tests (models: $MODELS_DIR, ASR_MODEL=$ASR_MODEL)"
 rm -f test-results/summary.txt
 status=0
 npx tsc -p tsconfig.json --noEmit || die "type errors (npx tsc -p tsconfig.json --noEmit)"
+npx tsc -p apps/web/tsconfig.json --noEmit || die "type errors in the web page (npx tsc -p apps/web/tsconfig.json --noEmit)"
 npm run --silent lint || die "lint errors: fix them (npm run lint lists them; npx eslint --fix . fixes some)"
 npm run --silent format:check || die "files not formatted with Prettier: run npm run format"
 npx vitest run "$@" || status=$?

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upload, waitForTask } from './support/api-client';
+import { launchChromium } from './support/browser';
 import { audioPath } from './support/env';
 import { TestStack } from './support/stack';
 
@@ -34,26 +34,16 @@ describe('Bull Board admin UI', () => {
     }
   });
 
-  it('shows the transcription queue with the completed job in a real browser (screenshot saved)', async () => {
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+  it("shows the default model's transcription queue with the completed job in a real browser (screenshot saved)", async () => {
+    const browser = await launchChromium();
     try {
       const context = await browser.newContext({
         httpCredentials: { username: ADMIN.user, password: ADMIN.password },
         viewport: { width: 1280, height: 800 },
       });
       const page = await context.newPage();
-      await page.goto(`${stack.baseUrl}/admin/queues/queue/transcription?status=completed`);
+      // One transcription queue per model: the task ran on the default model (ASR_MODEL).
+      await page.goto(`${stack.baseUrl}/admin/queues/queue/transcription-${stack.env.ASR_MODEL}?status=completed`);
       await page.getByText(taskId).first().waitFor({ timeout: 20_000 });
       expect(await page.getByText('transcription').count()).toBeGreaterThan(0);
       expect(await page.getByText('callbacks').count()).toBeGreaterThan(0);

@@ -36,7 +36,8 @@ describe('health probes', () => {
     expect((await fetch(`${processor.healthUrl}/health/live`)).status).toBe(200);
     const worker = await readiness(processor.healthUrl);
     expect(worker.status).toBe(200);
-    expect(Object.keys(worker.body.info).sort()).toEqual(['model', 'postgres', 'redis', 'worker']);
+    expect(Object.keys(worker.body.info).sort()).toEqual(['device', 'model', 'postgres', 'redis', 'worker']);
+    expect(worker.body.info.device).toEqual({ status: 'up', device: 'cpu', provider: 'cpu' });
     expect(worker.body.info.model.name).toContain(stack.env.ASR_MODEL);
   });
 

@@ -136,7 +136,10 @@ describe('every code sample in the README runs', () => {
   });
 
   it('the OpenAI client sample prints the transcript', async () => {
-    const sample = samples.find((candidate) => candidate.lang === 'js' && candidate.code.includes("from 'openai'"));
+    const sample = samples.find(
+      (candidate) =>
+        candidate.lang === 'js' && candidate.code.includes("from 'openai'") && !candidate.code.includes('stream'),
+    );
     expect(sample).toBeDefined();
     await writeFile(join(dir, 'openai-sample.mjs'), sample!.code.replaceAll(README_BASE, stack.baseUrl));
     const { stdout } = await run(process.execPath, ['openai-sample.mjs'], { cwd: dir });
@@ -144,6 +147,16 @@ describe('every code sample in the README runs', () => {
     const { body: created } = await upload(stack.baseUrl, join(dir, 'talk.mp3'));
     const { task } = await waitForTask(stack.baseUrl, created.id);
     expect(stdout.trim()).toBe(task.result.text);
+  });
+
+  it('the OpenAI streaming sample prints the deltas as they come, then the length of the text', async () => {
+    const sample = samples.find((candidate) => candidate.lang === 'js' && candidate.code.includes('stream: true'));
+    expect(sample).toBeDefined();
+    await writeFile(join(dir, 'openai-stream-sample.mjs'), sample!.code.replaceAll(README_BASE, stack.baseUrl));
+    const { stdout } = await run(process.execPath, ['openai-stream-sample.mjs'], { cwd: dir });
+    const { body: created } = await upload(stack.baseUrl, join(dir, 'talk.mp3'));
+    const { task } = await waitForTask(stack.baseUrl, created.id);
+    expect(stdout).toBe(`${task.result.text}\n(${task.result.text.length} characters)\n`);
   });
 
   it('the callback verification sample verifies a signature Hark made', async () => {

@@ -156,7 +156,7 @@ describe('packed windows and the recognizer pool (engine)', () => {
       modelsDir: testModelsDir(),
       model: MODEL,
       vadModel: join(testModelsDir(), 'silero-vad/silero_vad.onnx'),
-      provider: 'cpu',
+      provider: 'cpu' as const,
       numThreads: 1,
     };
     engine = await AsrEngine.load({ ...options, poolSize: 2 });

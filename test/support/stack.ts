@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { transcriptionQueue } from '../../libs/tasks/src/queue.contract';
 import { type JobState, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
@@ -121,9 +122,14 @@ export class TestStack {
 
   /** Starts a processor (health probes on a free port) and waits until its model is loaded and it consumes jobs. */
   async startProcessor(extraEnv: Record<string, string> = {}): Promise<AppProcess> {
-    const app = this.spawn('processor', 'dist/apps/processor/src/main.js', { PROCESSOR_HEALTH_PORT: '0', ...extraEnv });
+    const app = this.spawnProcessor(extraEnv);
     await app.waitForLog(/Processor ready/);
     return app;
+  }
+
+  /** Starts a processor without waiting for it (one that is expected to fail, say). */
+  spawnProcessor(extraEnv: Record<string, string> = {}): AppProcess {
+    return this.spawn('processor', 'dist/apps/processor/src/main.js', { PROCESSOR_HEALTH_PORT: '0', ...extraEnv });
   }
 
   /** Runs a SQL query against this stack's database. */
@@ -150,11 +156,12 @@ export class TestStack {
   }
 
   /**
-   * States of the BullMQ jobs of one task in one of this stack's queues (the names of
-   * libs/tasks/src/queue.contract.ts; `transcription`: at most one, its id is the task id;
-   * `callbacks`: one per delivery), oldest first.
+   * States of the BullMQ jobs of one task in one of this stack's queues (the kinds of
+   * libs/tasks/src/queue.contract.ts; `transcription`: the queue of the task's model, at most one
+   * job, its id is the task id; `callbacks`: one per delivery), oldest first.
    */
-  async jobStates(queueName: 'transcription' | 'callbacks', taskId: string): Promise<(JobState | 'unknown')[]> {
+  async jobStates(kind: 'transcription' | 'callbacks', taskId: string): Promise<(JobState | 'unknown')[]> {
+    const queueName = kind === 'callbacks' ? kind : transcriptionQueue(await this.taskModel(taskId));
     let queue = this.queues.get(queueName);
     if (!queue)
       this.queues.set(
@@ -166,6 +173,12 @@ export class TestStack {
     ).filter((job) => job.data?.taskId === taskId);
     jobs.sort((a, b) => a.timestamp - b.timestamp);
     return Promise.all(jobs.map((job) => job.getState()));
+  }
+
+  /** The model a task runs on (its `model`; the stack's ASR_MODEL for a task without one, or one that is gone). */
+  async taskModel(taskId: string): Promise<string> {
+    const [row] = await this.sql<{ model: string | null }>('SELECT model FROM tasks WHERE id = $1', [taskId]);
+    return row?.model ?? this.env.ASR_MODEL;
   }
 
   /** Files stored under STORAGE_DIR/uploads. */

@@ -15,6 +15,7 @@ import { ApiModule } from './api.module';
 import { useBodyLimits } from './common/body-limits';
 import { createValidationPipe } from './common/validation';
 import { setupSwagger } from './swagger';
+import { serveWebPage } from './web/web-page';
 
 /** Starts the REST API. */
 async function bootstrap(): Promise<void> {
@@ -30,8 +31,9 @@ async function bootstrap(): Promise<void> {
   useBodyLimits(app, config);
   app.useGlobalPipes(createValidationPipe());
   if (config.swaggerEnabled) setupSwagger(app);
+  serveWebPage(app);
   await app.listen(config.apiPort, config.apiHost);
-  new Logger('Api').log(`API listening on http://${config.apiHost}:${config.apiPort} (docs at /docs)`);
+  new Logger('Api').log(`API listening on http://${config.apiHost}:${config.apiPort} (web page at /, docs at /docs)`);
   stopGracefully(app, config.shutdownGraceMs);
   stopWhenSupervisorGoes();
   notifySupervisorReady(); // npm start prints "Hark is ready" once both apps are

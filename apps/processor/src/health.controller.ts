@@ -1,8 +1,9 @@
-import { AsrEngine } from '@app/asr-engine';
+import { HarkConfig } from '@app/config';
 import { DependencyHealthIndicator } from '@app/tasks';
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { TranscriptionWorker } from './transcription.worker';
+import { AsrEngines } from './asr-engines';
+import { TranscriptionWorkers } from './transcription.worker';
 
 /** The processor's probes, on PROCESSOR_HEALTH_PORT. */
 @Controller('health')
@@ -11,8 +12,9 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly dependencies: DependencyHealthIndicator,
-    private readonly engine: AsrEngine,
-    private readonly worker: TranscriptionWorker,
+    private readonly engines: AsrEngines,
+    private readonly workers: TranscriptionWorkers,
+    private readonly config: HarkConfig,
   ) {}
 
   @Get('live')
@@ -21,17 +23,24 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Redis, Postgres, the model loaded and the worker consuming; 503 naming what is down. */
+  /**
+   * Redis, Postgres, the device (`cpu` or this worker's `cuda:<index>`), the models (loaded, or
+   * loaded on demand) and the workers consuming; 503 naming what is down.
+   */
   @Get('ready')
   @HealthCheck()
   ready() {
     return this.health.check([
       () => this.dependencies.isHealthy('redis'),
       () => this.dependencies.isHealthy('postgres'),
-      // Nest creates the engine (loading the model) before the probes listen, so this entry names the model rather than checks it.
-      () => this.indicators.check('model').up({ name: this.engine.info.name }),
       () =>
-        this.worker.isRunning()
+        this.indicators
+          .check('device')
+          .up({ device: this.config.workerDevice ?? 'cpu', provider: this.config.asrProvider }),
+      // The models are checked (and loaded, unless on demand) before the probes listen, so this entry names them rather than checks them.
+      () => this.indicators.check('model').up({ name: this.engines.summary(), models: this.engines.status() }),
+      () =>
+        this.workers.isRunning()
           ? this.indicators.check('worker').up()
           : this.indicators.check('worker').down({ message: 'the worker is not consuming jobs' }),
     ]);

@@ -3,19 +3,24 @@ import { CrawlersModule } from '@app/crawlers';
 import { DatabaseModule } from '@app/database';
 import { HttpClientModule } from '@app/http';
 import { MediaModule } from '@app/media';
-import { consumerOf, QUEUES, TasksModule } from '@app/tasks';
+import { TasksModule } from '@app/tasks';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { ActiveTasks } from './active-tasks';
-import { asrEngineProvider } from './asr-engine.provider';
+import { AsrEngines } from './asr-engines';
 import { HealthController } from './health.controller';
+import { ModelAnnouncer } from './model-announcer';
 import { QueueReconciler } from './queue-reconciler';
 import { SpeakerDiarizationService } from './speaker-diarization.service';
 import { TranscribeJobService } from './transcribe-job.service';
 import { TranscriptionService } from './transcription.service';
-import { TranscriptionWorker } from './transcription.worker';
+import { TranscriptionWorkers } from './transcription.worker';
 
-/** A processor: the engine, the transcription worker (and, through `TasksModule`, the callback worker), the reconciler and its probes. */
+/**
+ * A processor: the engines of its models (ASR_MODELS) and their announcement in the processor
+ * registry, a transcription worker per model (and, through `TasksModule`, the callback worker), the
+ * reconciler and its probes.
+ */
 @Module({})
 export class ProcessorModule {
   static forRoot(config: HarkConfig): DynamicModule {
@@ -32,12 +37,13 @@ export class ProcessorModule {
       ],
       controllers: [HealthController],
       providers: [
-        asrEngineProvider,
+        AsrEngines,
+        ModelAnnouncer,
         ActiveTasks,
         TranscriptionService,
         SpeakerDiarizationService,
         TranscribeJobService,
-        consumerOf(TranscriptionWorker, QUEUES.transcription, config),
+        TranscriptionWorkers,
         QueueReconciler,
       ],
     };

@@ -10,8 +10,8 @@ const BATCH = 500;
 /**
  * Keeps Redis in step with Postgres, the source of truth: every unfinished task must have a job.
  * At start and every RECONCILE_INTERVAL_MS it re-enqueues tasks whose job Redis lost (a flush, a
- * failover without persistence, an api that could not reach Redis) and fails tasks whose job
- * failed without the task being told (e.g. a job that stalled too often). Callbacks likewise: every
+ * failover without persistence, an api that could not reach Redis), each in the queue of its model,
+ * and fails tasks whose job failed without the task being told (e.g. a job that stalled too often). Callbacks likewise: every
  * `pending` callback must have a delivery job, so one whose job Redis lost is scheduled again (at
  * least once), and one whose job failed without the task being told is marked `failed`. Safe to run
  * in every processor at once: enqueueing is idempotent (job id = task id; for a callback,
@@ -57,13 +57,13 @@ export class QueueReconciler implements OnApplicationBootstrap, OnApplicationShu
     const unfinished = await this.taskRepository.findUnfinished(new Date(Date.now() - GRACE_MS), BATCH);
     let enqueued = 0;
     for (const task of unfinished) {
-      const state = await this.queue.state(task.id);
+      const state = await this.queue.state(task);
       if (state === 'unknown') {
         await this.queue.enqueue(task);
         enqueued++;
         this.logger.warn(`Task ${task.id} (${task.status}) had no job in Redis; re-enqueued`);
       } else if (state === 'failed') {
-        const job = await this.queue.job(task.id);
+        const job = await this.queue.job(task);
         const { error, code } = describeFailedJob(job?.failedReason, this.config.jobMaxStalls);
         if (await this.lifecycle.fail(task.id, error, code))
           this.logger.warn(`Task ${task.id} marked failed from its failed job: ${error}`);

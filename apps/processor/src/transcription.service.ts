@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import type { Agent } from 'node:http';
 import { join } from 'node:path';
-import { AsrEngine, type DecodeOptions, resumeStart, withDefaults } from '@app/asr-engine';
+import { type DecodeOptions, resumeStart, withDefaults } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
 import { LinkResolverService } from '@app/crawlers';
 import { HttpClient } from '@app/http';
 import { MediaError, MediaTools } from '@app/media';
 import {
   type DetectLanguageResult,
+  modelOf,
   type TaskEntity,
   TaskEvents,
   TaskLifecycle,
@@ -16,6 +17,7 @@ import {
   toLinkMetadata,
 } from '@app/tasks';
 import { Injectable, Logger } from '@nestjs/common';
+import { AsrEngines } from './asr-engines';
 import { SpeakerDiarizationService } from './speaker-diarization.service';
 
 /**
@@ -41,8 +43,9 @@ export type ProgressSink = (progress: number) => Promise<void>;
 /**
  * Runs one task through the pipeline: media (stored upload, downloaded from `file_url`, or from
  * what a share link resolves to) →
- * ffmpeg (16 kHz mono PCM, streamed) → Silero VAD → packed windows → Whisper → segments, updating
- * progress as windows finish, and completing the task (`TaskLifecycle`, which schedules the callback).
+ * ffmpeg (16 kHz mono PCM, streamed) → Silero VAD → packed windows → Whisper (the engine of the
+ * task's model, `AsrEngines`) → segments, updating progress as windows finish, and completing the
+ * task (`TaskLifecycle`, which schedules the callback).
  */
 @Injectable()
 export class TranscriptionService {
@@ -52,7 +55,7 @@ export class TranscriptionService {
     private readonly taskRepository: TaskRepository,
     private readonly lifecycle: TaskLifecycle,
     private readonly media: MediaTools,
-    private readonly engine: AsrEngine,
+    private readonly engines: AsrEngines,
     private readonly links: LinkResolverService,
     private readonly config: HarkConfig,
     private readonly http: HttpClient,
@@ -103,10 +106,11 @@ export class TranscriptionService {
       await this.events.publish(taskId, { type: 'progress', progress });
     };
     const windows = { count: 0, decodes: 0 };
-    let transcript = await this.engine.transcribe(
-      recorder ? this.diarization.recording(decoded, recorder) : decoded,
-      options,
-      {
+    let engineName = '';
+    // The model's engine, loaded first if it is not (MODEL_IDLE_TIMEOUT); it stays loaded while this runs.
+    let transcript = await this.engines.use(modelOf(task, this.config), (engine) => {
+      engineName = engine.info.name;
+      return engine.transcribe(recorder ? this.diarization.recording(decoded, recorder) : decoded, options, {
         signal,
         resumeFrom,
         onWindow: (report) => {
@@ -122,8 +126,8 @@ export class TranscriptionService {
           for (const segment of segments) await this.events.publish(taskId, { type: 'segment', segment });
           await report(next);
         },
-      },
-    );
+      });
+    });
     if (recorder) {
       let reporting = Promise.resolve();
       transcript = await this.diarization.assign(transcript, recorder, withDefaults(options), (fraction) => {
@@ -145,7 +149,7 @@ export class TranscriptionService {
       );
     const outcome = {
       result: transcript,
-      engine: this.engine.info.name,
+      engine: engineName,
       processingTime,
       language: transcript.language,
       duration: transcript.duration,
@@ -215,9 +219,13 @@ export class TranscriptionService {
     return { ...task, ...media };
   }
 
-  /** Identifies the language of a stored file (at most its first 30 s of speech). */
-  async detectLanguage(mediaPath: string): Promise<DetectLanguageResult> {
+  /**
+   * Identifies the language of a stored file (at most its first 30 s of speech) with one model's
+   * engine (the job's queue's: the default model's).
+   */
+  async detectLanguage(mediaPath: string, model: string): Promise<DetectLanguageResult> {
     // identifyLanguage stops iterating once it has enough speech, which stops ffmpeg.
-    return { language: await this.engine.identifyLanguage(this.media.decode(mediaPath)) };
+    const language = await this.engines.use(model, (engine) => engine.identifyLanguage(this.media.decode(mediaPath)));
+    return { language };
   }
 }

@@ -1,49 +1,59 @@
 import { HarkConfig } from '@app/config';
-import { DependencyMonitor, type QueueJob, TaskLifecycle } from '@app/tasks';
-import { OnWorkerEvent, WorkerHost } from '@nestjs/bullmq';
+import { DependencyMonitor, type QueueJob, TaskLifecycle, transcriptionWorker } from '@app/tasks';
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Worker } from 'bullmq';
 import { ActiveTasks, ShuttingDownError } from './active-tasks';
+import { AsrEngines } from './asr-engines';
 import { describeFailedJob } from './failure-policy';
 import { TranscribeJobService } from './transcribe-job.service';
 import { TranscriptionService } from './transcription.service';
 
 /**
- * Consumer of the transcription queue: hands each job to its service. Registered with the worker
- * options of the queue contract by `ProcessorModule` (`consumerOf`); it starts consuming only once
- * the app is up (the engine loaded), and drains at shutdown.
+ * Consumers of the transcription queues: one BullMQ worker per model this processor serves
+ * (`transcriptionWorker(model)`, with the queue contract's lock and stall options), each handing
+ * its jobs to the services. They start consuming once the app is up (the models checked, and
+ * loaded unless they load on demand), pause while Postgres or Redis is down, and drain at shutdown.
  */
 @Injectable()
-export class TranscriptionWorker extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(TranscriptionWorker.name);
+export class TranscriptionWorkers implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(TranscriptionWorkers.name);
+  private readonly workers: Worker[] = [];
 
   constructor(
     private readonly transcribeJobs: TranscribeJobService,
     private readonly transcription: TranscriptionService,
+    private readonly engines: AsrEngines,
     private readonly active: ActiveTasks,
     private readonly lifecycle: TaskLifecycle,
     private readonly monitor: DependencyMonitor,
     private readonly config: HarkConfig,
-  ) {
-    super();
-  }
+  ) {}
 
-  async process(job: QueueJob<'transcription'>, token?: string): Promise<unknown> {
+  /** Runs one job of `model`'s queue. */
+  process(model: string, job: QueueJob<'transcription'>, token?: string): Promise<unknown> {
     switch (job.name) {
       case 'transcribe':
         return this.transcribeJobs.run(job, token);
       case 'detect-language':
-        return this.transcription.detectLanguage(job.data.mediaPath);
+        return this.transcription.detectLanguage(job.data.mediaPath, model);
     }
   }
 
   onApplicationBootstrap(): void {
+    for (const model of this.engines.models()) {
+      const worker = transcriptionWorker(model, (job, token) => this.process(model, job, token), this.config);
+      worker.on('failed', (job, error) => void this.onFailed(job as QueueJob<'transcription'> | undefined, error));
+      worker.run().catch((error: unknown) => this.logger.error(`Worker of ${model} stopped: ${String(error)}`));
+      this.workers.push(worker);
+    }
     // No new jobs while Postgres or Redis is down: a job taken now could only wait or fail.
     this.monitor.onChange((down) => {
-      if (this.worker.closing) return;
-      if (down.length) this.worker.pause(true).catch(() => undefined);
-      else void this.worker.resume();
+      for (const worker of this.workers) {
+        if (worker.closing) continue;
+        if (down.length) worker.pause(true).catch(() => undefined);
+        else void worker.resume();
+      }
     });
-    this.worker.run().catch((error: unknown) => this.logger.error(`Worker stopped: ${String(error)}`));
   }
 
   /**
@@ -51,7 +61,6 @@ export class TranscriptionWorker extends WorkerHost implements OnApplicationBoot
    * JOB_MAX_STALLS times (its processors kept dying) fails its task as a poison task at once.
    * (The reconciler catches the same later, should this processor miss it.)
    */
-  @OnWorkerEvent('failed')
   async onFailed(job: QueueJob<'transcription'> | undefined, error: Error): Promise<void> {
     if (job?.name !== 'transcribe') return;
     const { error: reason, code } = describeFailedJob(error.message, this.config.jobMaxStalls);
@@ -62,10 +71,10 @@ export class TranscriptionWorker extends WorkerHost implements OnApplicationBoot
 
   /**
    * SIGTERM: take no new jobs and let the current ones finish for SHUTDOWN_GRACE_MS; then stop them
-   * and hand their jobs back to the queue, where the next processor takes them at once.
+   * and hand their jobs back to their queues, where the next processor takes them at once.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    const closed = this.worker.close();
+    const closed = Promise.all(this.workers.map((worker) => worker.close()));
     const finished = await Promise.race([
       closed.then(() => true),
       new Promise<boolean>((done) => setTimeout(() => done(false), this.config.shutdownGraceMs)),
@@ -79,8 +88,8 @@ export class TranscriptionWorker extends WorkerHost implements OnApplicationBoot
     }
   }
 
-  /** Whether the worker is consuming jobs (readiness). */
+  /** Whether every model's worker is consuming jobs (readiness). */
   isRunning(): boolean {
-    return this.worker.isRunning() && !this.worker.closing;
+    return this.workers.length > 0 && this.workers.every((worker) => worker.isRunning() && !worker.closing);
   }
 }

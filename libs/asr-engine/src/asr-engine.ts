@@ -1,6 +1,14 @@
 import { WHISPER_SAMPLE_RATE as ENGINE_SAMPLE_RATE } from '@app/media';
 import { Logger } from '@nestjs/common';
-import { assertVadModel, modelCapabilities, resolveWhisperModel, type WhisperModelFiles } from './model-files';
+import { assertCudaExecution } from './cuda-check';
+import {
+  assertVadModel,
+  modelCapabilities,
+  resolvePrecision,
+  resolveWhisperModel,
+  type WhisperModelFiles,
+  type WhisperPrecision,
+} from './model-files';
 import { LanguageIdentifier } from './language-identifier';
 import { Pool } from './pool';
 import {
@@ -24,8 +32,10 @@ export interface AsrEngineOptions {
   model: string;
   /** Path of the Silero VAD ONNX file. */
   vadModel: string;
-  /** `cpu` or `cuda`. */
-  provider: string;
+  /** `cpu` or `cuda`. With `cuda`, `load` proves that the CUDA execution provider is really used. */
+  provider: 'cpu' | 'cuda';
+  /** The Whisper files to prefer (see `resolvePrecision`); default: fp32 on CUDA, int8 on the CPU. */
+  precision?: WhisperPrecision;
   /** Threads per recognizer. */
   numThreads: number;
   /** Recognizers to load: one pool shared by every running transcription. */
@@ -136,16 +146,31 @@ export class AsrEngine {
   }
 
   /**
-   * Finds the model files and loads `poolSize` recognizers.
-   * @throws ModelNotFoundError naming a missing file; sherpa-onnx's error for an invalid model
+   * Finds the model files and loads `poolSize` recognizers. On CUDA, decodes one second of
+   * silence with each recognizer and checks that onnxruntime's CUDA provider did the work
+   * (sherpa-onnx would otherwise fall back to the CPU with only a log line).
+   * @throws ModelNotFoundError naming a missing file; sherpa-onnx's error for an invalid model;
+   *   CudaUnavailableError naming the cause when provider `cuda` does not really run on CUDA
    */
   static async load(options: AsrEngineOptions): Promise<AsrEngine> {
-    const model = resolveWhisperModel(options.modelsDir, options.model);
+    const precision = options.precision ?? resolvePrecision('auto', options.provider);
+    const model = resolveWhisperModel(options.modelsDir, options.model, precision);
     assertVadModel(options.vadModel);
     const settings = { provider: options.provider, numThreads: options.numThreads };
     const recognizers = await Promise.all(
       Array.from({ length: options.poolSize }, () => WhisperRecognizer.load(model, settings)),
     );
+    if (options.provider === 'cuda') {
+      const silence = new Float32Array(ENGINE_SAMPLE_RATE);
+      const decodeSettings = {
+        language: '',
+        task: 'transcribe',
+        segmentTimestamps: false,
+        tokenTimestamps: false,
+      } as const;
+      for (const recognizer of recognizers)
+        await assertCudaExecution(async () => void (await recognizer.decode(silence, decodeSettings)));
+    }
     const info: EngineInfo = {
       name: `sherpa-onnx/whisper-${options.model} (${model.int8 ? 'int8' : 'fp32'}, ${options.provider})`,
       model: options.model,

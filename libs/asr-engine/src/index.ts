@@ -12,8 +12,22 @@ export {
 } from './decode-options';
 export type { DecodeOptions, ModelCapabilities, RefusedOption } from './decode-options';
 export { compressionRatio } from './repetition';
+export { separatorBefore } from './segments';
 export { WHISPER_LANGUAGE_CODES, WHISPER_LANGUAGES } from './languages';
 export { installedModelCapabilities, listWhisperModels, ModelNotFoundError } from './model-files';
+export { resolvePrecision } from './model-files';
+export type { WhisperPrecision } from './model-files';
+export {
+  assertCudaExecution,
+  cudaAddonProblem,
+  cudaProviderLibraryLoaded,
+  CudaUnavailableError,
+  listNvidiaGpus,
+  parseNvidiaSmiList,
+} from './cuda-check';
+export type { NvidiaGpu } from './cuda-check';
+export { locateSherpaAddon } from './sherpa-addon';
+export type { SherpaAddon } from './sherpa-addon';
 export type { Segment, SpeakerSummary, SpeakerTurn, Transcript, WhisperTask, Word } from './transcript';
 export { assignSpeakers, renameSpeakers, SpeakerRenameError, speakerLabel } from './speakers';
 export { assertDiarizationModels, Diarizer } from './diarizer';

@@ -28,34 +28,68 @@ export function whisperModelFolder(name: string): string {
   return name.startsWith('sherpa-onnx-whisper-') ? name : `sherpa-onnx-whisper-${name}`;
 }
 
+/** Precision of a Whisper export's encoder and decoder: `<prefix>-encoder.int8.onnx` or `<prefix>-encoder.onnx`. */
+export type WhisperPrecision = 'int8' | 'fp32';
+
+/**
+ * The precision to load, from the ASR_PRECISION setting and the execution provider: `auto` is fp32 on
+ * CUDA and int8 on the CPU. int8 is the faster choice on the CPU, but on a GPU it is slower than fp32:
+ * sherpa-onnx measured Whisper large-v3 on a T4 at RTF 0.89 with fp32 and 2.90 with int8
+ * (https://k2-fsa.github.io/sherpa/onnx/pretrained_models/whisper/large-v3.html).
+ */
+export function resolvePrecision(setting: 'auto' | WhisperPrecision, provider: 'cpu' | 'cuda'): WhisperPrecision {
+  if (setting !== 'auto') return setting;
+  return provider === 'cuda' ? 'fp32' : 'int8';
+}
+
 /**
  * Finds a Whisper model under `modelsDir` in the sherpa-onnx release layout:
  * `sherpa-onnx-whisper-<name>/<prefix>-encoder[.int8].onnx`, `<prefix>-decoder[.int8].onnx`,
  * `<prefix>-tokens.txt` (`<prefix>` is usually `<name>`, e.g. `tiny-encoder.int8.onnx`).
- * A folder named exactly `<name>` is accepted too. The int8 pair is preferred when both exist.
+ * A folder named exactly `<name>` is accepted too. The encoder and decoder are always a pair of one
+ * precision: the `precision` pair when both files exist, else the other pair (the result's `int8` says
+ * which was picked).
+ * @param precision the preferred pair, see `resolvePrecision`; int8 (the CPU's choice) by default
  * @throws ModelNotFoundError naming the folder or file that is missing, and how to get it.
  */
-export function resolveWhisperModel(modelsDir: string, name: string): WhisperModelFiles {
+export function resolveWhisperModel(
+  modelsDir: string,
+  name: string,
+  precision: WhisperPrecision = 'int8',
+): WhisperModelFiles {
   const candidates = [join(modelsDir, whisperModelFolder(name)), join(modelsDir, name)];
   const dir = candidates.find((path) => existsSync(path));
   const hint = `Run \`npm run models:download -- ${name}\` or set MODELS_DIR / ASR_MODEL.`;
   if (!dir) throw new ModelNotFoundError(`Whisper model "${name}" not found: no folder ${candidates[0]}. ${hint}`);
 
   const files = readdirSync(dir);
-  const pick = (part: 'encoder' | 'decoder', int8: boolean) =>
-    files.find((file) => file.endsWith(int8 ? `-${part}.int8.onnx` : `-${part}.onnx`));
-  const int8 = Boolean(pick('encoder', true) && pick('decoder', true));
-  const encoder = pick('encoder', int8);
-  const decoder = pick('decoder', int8);
+  const pick = (part: 'encoder' | 'decoder', pair: WhisperPrecision) =>
+    files.find((file) => file.endsWith(pair === 'int8' ? `-${part}.int8.onnx` : `-${part}.onnx`));
+  const complete = (pair: WhisperPrecision) => Boolean(pick('encoder', pair) && pick('decoder', pair));
+  const other: WhisperPrecision = precision === 'int8' ? 'fp32' : 'int8';
+  // Neither pair complete: report what the preferred pair lacks.
+  const pair = complete(precision) || !complete(other) ? precision : other;
+  const encoder = pick('encoder', pair);
+  const decoder = pick('decoder', pair);
   const tokens = files.find((file) => file.endsWith('-tokens.txt') || file === 'tokens.txt');
   const missing = [
     !encoder && `${dir}/<name>-encoder[.int8].onnx`,
     !decoder && `${dir}/<name>-decoder[.int8].onnx`,
     !tokens && `${dir}/<name>-tokens.txt`,
   ].filter(Boolean);
+  const pairing = !encoder || !decoder ? ' (the encoder and decoder must be both .int8.onnx or both .onnx)' : '';
   if (missing.length)
-    throw new ModelNotFoundError(`Whisper model "${name}" is incomplete, missing ${missing.join(', ')}. ${hint}`);
-  return { name, dir, encoder: join(dir, encoder!), decoder: join(dir, decoder!), tokens: join(dir, tokens!), int8 };
+    throw new ModelNotFoundError(
+      `Whisper model "${name}" is incomplete, missing ${missing.join(', ')}${pairing}. ${hint}`,
+    );
+  return {
+    name,
+    dir,
+    encoder: join(dir, encoder!),
+    decoder: join(dir, decoder!),
+    tokens: join(dir, tokens!),
+    int8: pair === 'int8',
+  };
 }
 
 /**

@@ -67,3 +67,19 @@ export function joinSegmentText(segments: readonly Segment[], language: string |
     .filter(Boolean)
     .join(separator);
 }
+
+/** The scripts of {@link UNSPACED_LANGUAGES} (Unicode script names). */
+const UNSPACED_SCRIPT =
+  /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}]/u;
+
+/**
+ * What goes before a segment's text when it is appended to a transcript as it grows (a live
+ * stream): nothing before the first text; else a space, as {@link joinSegmentText} joins — except
+ * in a language written without spaces, or, while the language is not known (null), before a text
+ * that starts in a script written without spaces (Han, Kana, Thai, …).
+ */
+export function separatorBefore(text: string, isFirst: boolean, language: string | null): string {
+  if (isFirst) return '';
+  if (language) return UNSPACED_LANGUAGES.has(language) ? '' : ' ';
+  return UNSPACED_SCRIPT.test(text) ? '' : ' ';
+}

@@ -5,7 +5,7 @@ import { ConsoleLogger } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { API_KEY_VARIABLES, type ApiKey, readApiKeys } from './api-keys';
-import { Environment, LOG_LEVELS, type LogLevel } from './environment';
+import { type AsrPrecision, type AsrProvider, Environment, LOG_LEVELS, type LogLevel } from './environment';
 
 /** Thrown when one or more environment variables are invalid; the message names each of them. */
 export class ConfigError extends Error {
@@ -37,7 +37,12 @@ export class HarkConfig {
   readonly storageDir: string;
   /** Absolute path. */
   readonly modelsDir: string;
+  /** ASR_MODEL: the model a processor serves without ASR_MODELS, and the api's default model of tasks. */
   readonly asrModel: string;
+  /** ASR_MODELS: the models this processor serves, without duplicates; unset: `[asrModel]`. */
+  readonly asrModels: readonly string[];
+  /** MODEL_IDLE_TIMEOUT in ms: a model unused this long is unloaded; 0: every model loaded at start and kept. */
+  readonly modelIdleTimeoutMs: number;
   readonly modelsBaseUrl: string;
   /** Absolute path of the Silero VAD ONNX file. */
   readonly vadModel: string;
@@ -48,9 +53,18 @@ export class HarkConfig {
   readonly diarizationModelsBaseUrl: string;
   /** EVENTS_KEEPALIVE_MS. */
   readonly eventsKeepaliveMs: number;
-  readonly asrProvider: Environment['ASR_PROVIDER'];
+  /** ASR_DEVICES, one entry per device (`cpu`, `cuda:<index>`, or `cuda` for every GPU). */
+  readonly asrDevices: string[];
+  /** The device of this worker process (`cpu`, `cuda:<index>`), set by its processor; null in a processor that supervises devices, and in the api. */
+  readonly workerDevice: string | null;
+  /** The execution provider of this process's device: `cuda` for a CUDA device, else `cpu`. */
+  readonly asrProvider: AsrProvider;
+  readonly asrPrecision: AsrPrecision;
   readonly asrThreads: number;
-  /** ASR_POOL_SIZE; unset: the CPU cores (`os.availableParallelism()`). */
+  /**
+   * ASR_POOL_SIZE, per device; unset: on the CPU, the cores shared among the CPU devices of
+   * ASR_DEVICES (`os.availableParallelism()` / their count), on a GPU 2.
+   */
   readonly asrPoolSize: number;
   /** WORKER_CONCURRENCY; unset: the pool size. */
   readonly workerConcurrency: number;
@@ -107,6 +121,8 @@ export class HarkConfig {
     this.storageDir = resolve(env.STORAGE_DIR);
     this.modelsDir = modelsDir;
     this.asrModel = env.ASR_MODEL;
+    this.asrModels = env.ASR_MODELS ? [...new Set(env.ASR_MODELS.split(','))] : [env.ASR_MODEL];
+    this.modelIdleTimeoutMs = env.MODEL_IDLE_TIMEOUT * 1000;
     this.modelsBaseUrl = env.MODELS_BASE_URL.replace(/\/+$/, '');
     this.vadModel = resolve(modelsDir, env.VAD_MODEL);
     this.diarizationSegmentationModel = resolve(modelsDir, env.DIARIZATION_SEGMENTATION_MODEL);
@@ -114,9 +130,15 @@ export class HarkConfig {
     this.diarizationMaxSeconds = env.DIARIZATION_MAX_SECONDS;
     this.diarizationModelsBaseUrl = env.DIARIZATION_MODELS_BASE_URL.replace(/\/+$/, '');
     this.eventsKeepaliveMs = env.EVENTS_KEEPALIVE_MS;
-    this.asrProvider = env.ASR_PROVIDER;
+    this.asrDevices = env.ASR_DEVICES.split(',');
+    this.workerDevice = env.HARK_WORKER_DEVICE ?? null;
+    this.asrProvider = (this.workerDevice ?? this.asrDevices[0]).startsWith('cuda') ? 'cuda' : 'cpu';
+    this.asrPrecision = env.ASR_PRECISION;
     this.asrThreads = env.ASR_THREADS;
-    this.asrPoolSize = env.ASR_POOL_SIZE ?? availableParallelism();
+    const cpuDevices = this.asrDevices.filter((device) => device === 'cpu').length || 1;
+    this.asrPoolSize =
+      env.ASR_POOL_SIZE ??
+      (this.asrProvider === 'cuda' ? 2 : Math.max(1, Math.floor(availableParallelism() / cpuDevices)));
     this.workerConcurrency = env.WORKER_CONCURRENCY ?? this.asrPoolSize;
     this.maxUploadBytes = env.MAX_UPLOAD_BYTES;
     this.jsonBodyLimitBytes = env.JSON_BODY_LIMIT_BYTES;

@@ -6,6 +6,7 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  Matches,
   Max,
   Min,
   MinLength,
@@ -22,6 +23,25 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** ONNX Runtime execution providers sherpa-onnx accepts for Whisper. */
 export const ASR_PROVIDERS = ['cpu', 'cuda'] as const;
 export type AsrProvider = (typeof ASR_PROVIDERS)[number];
+
+/** One entry of ASR_DEVICES: `cpu`, `cuda:<index>` (one GPU, as `nvidia-smi -L` numbers them), or `cuda` (every GPU). */
+export const DEVICE_PATTERN = /^(cpu|cuda(:\d+)?)$/;
+
+/** Variables a process sets for the processes it starts, never documented for operators (.env.example leaves them out). */
+export const INTERNAL_VARIABLES: readonly string[] = ['HARK_WORKER_DEVICE'];
+
+/** Precision of the Whisper files: `auto` picks fp32 on CUDA and int8 on the CPU. */
+export const ASR_PRECISIONS = ['auto', 'int8', 'fp32'] as const;
+export type AsrPrecision = (typeof ASR_PRECISIONS)[number];
+
+/**
+ * A model name as ASR_MODEL, ASR_MODELS and a task's `model` give it: a folder name under
+ * MODELS_DIR that can also name its queue (`transcription-<model>`; BullMQ forbids `:`), at most
+ * 64 characters.
+ */
+export const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const MODEL_NAME_RULE =
+  'must be a model name: letters, digits, ".", "_" and "-", starting with a letter or digit, at most 64 characters (e.g. tiny, large-v3, small.en)';
 
 /**
  * Reads a boolean written as text: true/false, 1/0, yes/no, on/off (any case). Anything else is
@@ -96,10 +116,40 @@ export class Environment {
   @MinLength(1)
   MODELS_DIR = './models';
 
-  /** Whisper model name (`tiny`, `base`, `small.en`, … or a folder name under MODELS_DIR). */
+  /**
+   * Whisper model name (`tiny`, `base`, `small.en`, … or a folder name under MODELS_DIR): what a
+   * processor serves without ASR_MODELS, and on the api the default model of tasks that name none.
+   */
   @IsString()
-  @MinLength(1)
+  @Matches(MODEL_NAME_PATTERN, { message: MODEL_NAME_RULE })
   ASR_MODEL = 'tiny';
+
+  /**
+   * The models one processor serves, comma-separated (`large-v3,tiny`); unset: ASR_MODEL alone.
+   * One recognizer pool (ASR_POOL_SIZE) per loaded model. Spaces around commas are ignored.
+   */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(/\s+/g, '') : value))
+  @ValidateBy({
+    name: 'modelList',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && value.split(',').every((model) => MODEL_NAME_PATTERN.test(model)),
+      defaultMessage: () =>
+        `must be a comma-separated list of model names; each ${MODEL_NAME_RULE.replace(/^must /, '')}`,
+    },
+  })
+  ASR_MODELS?: string = undefined;
+
+  /**
+   * Seconds a processor keeps a model loaded without a job for it, then unloads it (its recognizer
+   * pool is freed) until the next job loads it again. 0: every model of ASR_MODELS is loaded at
+   * start and kept.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  MODEL_IDLE_TIMEOUT = 0;
 
   /** Where `npm run models:download` fetches model archives (sherpa-onnx's release assets). */
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
@@ -130,9 +180,40 @@ export class Environment {
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   DIARIZATION_MODELS_BASE_URL = 'https://github.com/k2-fsa/sherpa-onnx/releases/download';
 
-  /** ONNX Runtime provider for Whisper: `cpu`, or `cuda` with a GPU build of sherpa-onnx. */
-  @IsIn(ASR_PROVIDERS)
-  ASR_PROVIDER: AsrProvider = 'cpu';
+  /**
+   * The devices a processor runs Whisper on, one worker process each: `cpu`, `cpu,cpu`,
+   * `cuda:0,cuda:1`, or `cuda` for every GPU that `nvidia-smi -L` lists (CUDA needs a GPU build of
+   * sherpa-onnx). Spaces around commas are ignored.
+   */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(/\s+/g, '') : value))
+  @ValidateBy({
+    name: 'devices',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && value.split(',').every((device) => DEVICE_PATTERN.test(device)),
+      defaultMessage: () =>
+        'must be a comma-separated list of devices: cpu, cuda:<index> (e.g. cuda:0,cuda:1) or cuda (every GPU)',
+    },
+  })
+  ASR_DEVICES = 'cpu';
+
+  /**
+   * Set by a processor for each worker process it starts: the one device that process runs on
+   * (`cpu` or `cuda:<index>`). Internal: not for operators.
+   */
+  @IsOptional()
+  @ValidateBy({
+    name: 'workerDevice',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && /^(cpu|cuda:\d+)$/.test(value),
+      defaultMessage: () => 'must be cpu or cuda:<index> (set by the processor for its worker processes)',
+    },
+  })
+  HARK_WORKER_DEVICE?: string = undefined;
+
+  /** Whisper files to load: `auto` (fp32 on CUDA, int8 on the CPU), `int8` or `fp32`; the other is used when the preferred pair is absent. */
+  @IsIn(ASR_PRECISIONS)
+  ASR_PRECISION: AsrPrecision = 'auto';
 
   /**
    * Intra-op threads of each Whisper recognizer. 1 by default: on the CPU, two 1-thread

@@ -10,6 +10,15 @@ export {
 export { HarkConfigModule } from './config.module';
 export { routeProcessOutputToLogger } from './process-output';
 export { API_KEY_NAME, apiKeyId, readApiKeys, type ApiKey } from './api-keys';
-export { ASR_PROVIDERS, Environment, LOG_LEVELS, parseBoolean } from './environment';
-export type { AsrProvider, LogLevel } from './environment';
-export { notifySupervisorReady, READY_MESSAGE, stopWhenSupervisorGoes } from './supervisor-link';
+export {
+  ASR_PRECISIONS,
+  ASR_PROVIDERS,
+  DEVICE_PATTERN,
+  Environment,
+  LOG_LEVELS,
+  MODEL_NAME_PATTERN,
+  parseBoolean,
+} from './environment';
+export type { AsrPrecision, AsrProvider, LogLevel } from './environment';
+export { isReadyMessage, notifySupervisorReady, READY_MESSAGE, stopWhenSupervisorGoes } from './supervisor-link';
+export type { ReadyMessage } from './supervisor-link';

@@ -5,7 +5,16 @@ export {
   signCallback,
 } from './callbacks/callback-payload';
 export { CallbackQueue } from './callbacks/callback-queue';
-export { callbackJobId, JOB_OPTIONS, JOB_PRIORITY, QUEUES, workerOptions } from './queue.contract';
+export {
+  callbackJobId,
+  JOB_OPTIONS,
+  JOB_PRIORITY,
+  modelOf,
+  queueConnection,
+  QUEUES,
+  transcriptionQueue,
+  workerOptions,
+} from './queue.contract';
 export type {
   DeliverCallbackJobData,
   DetectLanguageJobData,
@@ -25,6 +34,15 @@ export { TaskEntity } from './task.entity';
 export { TaskLifecycle } from './task-lifecycle';
 export type { TaskOutcome } from './task-lifecycle';
 export { TaskQueue } from './task-queue';
+export {
+  liveModels,
+  PROCESSOR_HEARTBEAT_MS,
+  PROCESSOR_TTL_MS,
+  processorIndexKey,
+  processorKey,
+  ProcessorRegistry,
+} from './processor-registry';
+export type { AnnouncedModel, LiveModel, ProcessorAnnouncement } from './processor-registry';
 export { TaskRepository } from './task.repository';
 export type { NewTask, TaskFilter, TaskOwner } from './task.repository';
 export { FINAL_STATUSES, TRANSITIONS, UNFINISHED_STATUSES } from './task-transitions';
@@ -50,6 +68,6 @@ export type {
 export { TasksModule } from './tasks.module';
 export type { AppRole } from './tasks.module';
 export { TranscriptionEvents } from './transcription-events';
-export { consumerOf } from './worker-registration';
+export { consumerOf, transcriptionWorker } from './worker-registration';
 export { statusEvent, TaskEvents } from './task-events';
 export type { StoredTaskEvent, TaskEvent } from './task-events';

@@ -8,12 +8,39 @@ import type { TaskPriority } from './task.types';
  * (producer) and the processor (consumer) both use it; nothing else names a queue or a job.
  */
 export const QUEUES = {
-  /** Transcription work for the processors. */
+  /**
+   * Transcription work for the processors: one queue per model, `transcriptionQueue(model)`, taken
+   * only by processors that serve that model (ASR_MODELS). `transcription` names the family.
+   */
   transcription: 'transcription',
   /** Deliveries of finished tasks' callbacks. */
   callbacks: 'callbacks',
 } as const;
+/** A kind of queue: `transcription` (one queue per model) or `callbacks` (one queue). */
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/**
+ * The BullMQ queue of one model's transcription work: `transcription-<model>` (BullMQ forbids `:`
+ * in queue names; model names cannot hold one, see MODEL_NAME_PATTERN). The api adds a task's
+ * job to the queue of its model; each processor consumes the queues of the models it serves.
+ * `detect-language` jobs go to the queue of the default model (ASR_MODEL).
+ */
+export function transcriptionQueue(model: string): string {
+  return `${QUEUES.transcription}-${model}`;
+}
+
+/**
+ * The model a task runs on: the one stored with it, or, for a task from before tasks named their
+ * model (`model` null), the default model (ASR_MODEL, which the api and processors share).
+ */
+export function modelOf(task: { model: string | null }, config: HarkConfig): string {
+  return task.model ?? config.asrModel;
+}
+
+/** Redis connection and key prefix (QUEUE_PREFIX) of every queue, worker and queue-events client. */
+export function queueConnection(config: HarkConfig): { connection: { url: string }; prefix: string } {
+  return { connection: { url: config.redisUrl }, prefix: config.queuePrefix };
+}
 
 /** Payload of `transcribe`: everything else is read from the task row (Postgres is the truth). */
 export interface TranscribeJobData {

@@ -48,6 +48,14 @@ export class TaskEntity {
   @Column({ name: 'language_requested', type: 'varchar', length: 8, nullable: true })
   languageRequested: string | null;
 
+  /**
+   * The Whisper model the task runs on (a name of ASR_MODELS, e.g. `large-v3`), resolved when it was
+   * created: the one it named, or the default model (ASR_MODEL). Null for tasks created before tasks
+   * named their model; they run on the default model.
+   */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  model: string | null;
+
   @Column({ type: 'varchar', length: 8, default: 'normal' })
   priority: TaskPriority;
 

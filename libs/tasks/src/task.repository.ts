@@ -22,6 +22,7 @@ export type NewTask = Pick<TaskEntity, 'id' | 'task' | 'language' | 'priority' |
     Pick<
       TaskEntity,
       | 'languageRequested'
+      | 'model'
       | 'fileName'
       | 'fileSizeBytes'
       | 'mediaPath'
@@ -332,9 +333,9 @@ export class TaskRepository {
   }
 
   /** Unfinished tasks not updated since `before`, oldest first (for the queue reconciler). */
-  findUnfinished(before: Date, limit: number): Promise<Pick<TaskEntity, 'id' | 'status' | 'priority'>[]> {
+  findUnfinished(before: Date, limit: number): Promise<Pick<TaskEntity, 'id' | 'status' | 'priority' | 'model'>[]> {
     return this.repository.find({
-      select: { id: true, status: true, priority: true },
+      select: { id: true, status: true, priority: true, model: true },
       where: { status: In(UNFINISHED_STATUSES), updatedAt: LessThan(before) },
       order: { createdAt: 'ASC' },
       take: limit,

@@ -5,8 +5,9 @@ import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CallbacksModule } from './callbacks/callbacks.module';
 import { DependencyMonitor } from './dependency-monitor';
-import { QUEUES } from './queue.contract';
+import { queueConnection } from './queue.contract';
 import { DependencyHealthIndicator } from './dependency-health.indicator';
+import { ProcessorRegistry } from './processor-registry';
 import { WatchedQueue, WatchedWorker } from './redis-connection-log';
 import { TaskCancellation } from './task-cancellation';
 import { TaskEvents } from './task-events';
@@ -21,13 +22,13 @@ export type AppRole = 'api' | 'processor';
 
 /**
  * Tasks in Postgres (repository, lifecycle), their queues in Redis (BullMQ connection, producers,
- * the api's queue events, a processor's callback worker), and cancellation signals. Global: every
- * module of the app sees its exports. Needs `HarkConfigModule` and `DatabaseModule` in the app.
+ * the api's queue events, a processor's callback worker), the registry of live processors and
+ * their models, and cancellation signals. Global: every module of the app sees its exports. Needs `HarkConfigModule` and `DatabaseModule` in the app.
  */
 @Module({})
 export class TasksModule {
   static forRoot(config: HarkConfig, role: AppRole): DynamicModule {
-    // Every queue and worker the BullMQ module creates logs its Redis errors (before registerQueue below).
+    // Every queue and worker the BullMQ module creates logs its Redis errors (before the callbacks' registerQueue).
     BullModule.queueClass = WatchedQueue;
     BullModule.workerClass = WatchedWorker;
     const providers = [
@@ -36,6 +37,7 @@ export class TasksModule {
       TaskQueue,
       TaskCancellation,
       TaskEvents,
+      ProcessorRegistry,
       DependencyHealthIndicator,
       DependencyMonitor,
       ...(role === 'api' ? [TranscriptionEvents] : []),
@@ -44,8 +46,7 @@ export class TasksModule {
       global: true,
       module: TasksModule,
       imports: [
-        BullModule.forRoot({ connection: { url: config.redisUrl }, prefix: config.queuePrefix }),
-        BullModule.registerQueue({ name: QUEUES.transcription }),
+        BullModule.forRoot(queueConnection(config)),
         TypeOrmModule.forFeature([TaskEntity]),
         TerminusModule,
         CallbacksModule.forRoot(config, role),

@@ -1,7 +1,16 @@
 import type { HarkConfig } from '@app/config';
 import { Processor, type WorkerHost } from '@nestjs/bullmq';
 import type { Type } from '@nestjs/common';
-import { type QueueName, workerOptions } from './queue.contract';
+import { Worker } from 'bullmq';
+import {
+  type QueueData,
+  type QueueJob,
+  type QueueName,
+  queueConnection,
+  transcriptionQueue,
+  workerOptions,
+} from './queue.contract';
+import { watchRedisConnection } from './redis-connection-log';
 
 /**
  * Makes `host` the consumer of `queue`, with the worker options of the queue contract computed from
@@ -13,4 +22,25 @@ import { type QueueName, workerOptions } from './queue.contract';
 export function consumerOf<T extends Type<WorkerHost>>(host: T, queue: QueueName, config: HarkConfig): T {
   Processor(queue, workerOptions(queue, config))(host);
   return host;
+}
+
+/**
+ * A worker of one model's transcription queue (`transcriptionQueue(model)`), with the worker
+ * options of the queue contract (locks, stall checks, concurrency; not running until `run()`), the
+ * queues' connection and prefix, and its Redis errors logged. A processor creates one per model it
+ * serves (ASR_MODELS).
+ * @param process handles one job; what it returns is the job's return value
+ */
+export function transcriptionWorker(
+  model: string,
+  process: (job: QueueJob<'transcription'>, token?: string) => Promise<unknown>,
+  config: HarkConfig,
+): Worker<QueueData<'transcription'>> {
+  const name = transcriptionQueue(model);
+  const worker = new Worker<QueueData<'transcription'>>(name, process as never, {
+    ...queueConnection(config),
+    ...workerOptions('transcription', config),
+  });
+  watchRedisConnection(worker, `worker ${name}`, worker.getBackend());
+  return worker;
 }

@@ -5,12 +5,15 @@ import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { Module } from '@nestjs/common';
 import basicAuth from 'express-basic-auth';
+import { EngineModule } from '../engine/engine.module';
+import { AdminQueues } from './admin-queues';
 
 /** Route of the Bull Board admin UI. */
 export const ADMIN_ROUTE = '/admin/queues';
 
 /**
- * Bull Board over every queue of the project. It is mounted as Express middleware, which global
+ * Bull Board over every queue of the project: the callbacks queue, and the transcription queue of
+ * each model (`AdminQueues`, as models appear). It is mounted as Express middleware, which global
  * Nest guards do not cover, so HTTP basic auth (ADMIN_USER / ADMIN_PASSWORD) is applied as
  * middleware on the same route. Only imported when both are set.
  */
@@ -29,7 +32,9 @@ export const ADMIN_ROUTE = '/admin/queues';
         }),
       }),
     }),
-    BullBoardModule.forFeature(...Object.values(QUEUES).map((name) => ({ name, adapter: BullMQAdapter }))),
+    BullBoardModule.forFeature({ name: QUEUES.callbacks, adapter: BullMQAdapter }),
+    EngineModule,
   ],
+  providers: [AdminQueues],
 })
 export class AdminModule {}

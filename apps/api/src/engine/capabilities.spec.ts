@@ -9,6 +9,7 @@ import {
   deploymentReason,
   diarizationModels,
   diarizationUnavailableReason,
+  modelCapabilities,
 } from './capabilities';
 
 const modelsDir = mkdtempSync(join(tmpdir(), 'hark-capabilities-'));
@@ -63,5 +64,21 @@ describe('diarization capability', () => {
     expect(unsupportedReason('diarize', activeModelCapabilities(present))).toBeUndefined();
     expect(deploymentReason('diarize', undefined, present)).toBeUndefined();
     expect(deploymentReason('diarization_threshold', undefined, present)).toBeUndefined();
+  });
+});
+
+describe('word times per model', () => {
+  it("follow the task's model: its files when this node has them, else what the live processors serving it announce", () => {
+    const config = configWith('w/seg.onnx', 'w/emb.onnx');
+    const live = [
+      { name: 'large-v3-attn', processors: 2, loaded: false, word_timestamps: true, devices: ['cuda:0'] },
+      { name: 'large-v3', processors: 1, loaded: true, word_timestamps: false, devices: ['cpu'] },
+    ];
+    // Neither model is installed under this node's MODELS_DIR: the registry decides.
+    expect(modelCapabilities(config, 'large-v3-attn', live).wordTimestamps).toBe(true);
+    expect(modelCapabilities(config, 'large-v3', live).wordTimestamps).toBe(false);
+    // Known neither way: no extras.
+    expect(modelCapabilities(config, 'small', live).wordTimestamps).toBe(false);
+    expect(activeModelCapabilities(config).wordTimestamps).toBe(false);
   });
 });

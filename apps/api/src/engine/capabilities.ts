@@ -7,16 +7,32 @@ import {
   NO_DIARIZATION,
 } from '@app/asr-engine';
 import type { HarkConfig } from '@app/config';
+import type { LiveModel } from '@app/tasks';
 
 /**
- * What the processors' model (ASR_MODEL under MODELS_DIR) can give besides text, read from its
- * files (cached per file), and whether speaker diarization is possible (both diarization models
- * are installed, checked on every call). A model this node cannot see counts as having no extras;
- * so do diarization models this node cannot see.
+ * What a task's model can give besides text, and whether speaker diarization is possible (both
+ * diarization models are installed, checked on every call). Word times are read from the model's
+ * files when this node has them under MODELS_DIR (cached per file); otherwise they are what the live
+ * processors serving it announce (`live`, from the processor registry); a model known neither way
+ * counts as having no extras. Diarization models this node cannot see count as missing.
+ * @param model a model name (ASR_MODELS of some processor), e.g. `large-v3`
+ * @param live the models the live processors serve (empty: none known)
  */
+export function modelCapabilities(
+  config: HarkConfig,
+  model: string,
+  live: readonly LiveModel[] = [],
+): ModelCapabilities {
+  const wordTimestamps =
+    installedModelCapabilities(config.modelsDir, model)?.wordTimestamps ??
+    live.find((served) => served.name === model)?.word_timestamps ??
+    false;
+  return { wordTimestamps, diarization: missingDiarizationModels(config).length === 0 };
+}
+
+/** `modelCapabilities` of the default model (ASR_MODEL), read from this node's MODELS_DIR. */
 export function activeModelCapabilities(config: HarkConfig): ModelCapabilities {
-  const model = installedModelCapabilities(config.modelsDir, config.asrModel) ?? { wordTimestamps: false };
-  return { ...model, diarization: missingDiarizationModels(config).length === 0 };
+  return modelCapabilities(config, config.asrModel);
 }
 
 /** One of the two models speaker diarization needs: its variable, its absolute path, and whether it is installed. */
@@ -66,7 +82,7 @@ export function diarizationUnavailableReason(config: HarkConfig): string | undef
  * engine's reason (`unsupportedReason`), except that a refused `diarize` names the missing models
  * (`diarizationUnavailableReason`), and `num_speakers` and `diarization_threshold` are refused with
  * it (they only apply with `diarize=true`).
- * @param engineReason what `unsupportedReason(option, activeModelCapabilities(config))` says
+ * @param engineReason what `unsupportedReason(option, modelCapabilities(config, model))` says
  */
 export function deploymentReason(
   option: keyof DecodeOptions,

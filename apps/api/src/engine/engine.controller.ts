@@ -11,6 +11,7 @@ import { HarkConfig } from '@app/config';
 import { Controller, Get } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { activeModelCapabilities, deploymentReason, diarizationModels } from './capabilities';
+import { ServedModels } from './served-models';
 
 class DecodeOptionSupportDto {
   @ApiProperty({ description: 'Default value.', example: 1 })
@@ -34,6 +35,30 @@ class ModelFeaturesDto {
     example: false,
   })
   word_timestamps: boolean;
+}
+
+class LiveModelDto {
+  @ApiProperty({ description: 'Model name, as a task names it (`model`).', example: 'large-v3' })
+  name: string;
+
+  @ApiProperty({ description: 'How many running processors serve it (ASR_MODELS).', example: 2 })
+  processors: number;
+
+  @ApiProperty({
+    description:
+      'Whether at least one of them has it loaded now; false while it is unloaded for being idle (MODEL_IDLE_TIMEOUT): the next task loads it again.',
+    example: true,
+  })
+  loaded: boolean;
+
+  @ApiProperty({ description: 'Whether it gives word times (`word_timestamps=true`).', example: false })
+  word_timestamps: boolean;
+
+  @ApiProperty({
+    description: 'The devices of the processors serving it (ASR_DEVICES: `cpu`, `cuda:0`, …), each once.',
+    example: ['cuda:0', 'cuda:1'],
+  })
+  devices: string[];
 }
 
 class DiarizationSupportDto {
@@ -68,8 +93,20 @@ class EngineDto {
   @ApiProperty({ example: 'sherpa-onnx' })
   engine: string;
 
-  @ApiProperty({ description: 'Whisper model the processors run (ASR_MODEL).', example: 'tiny' })
+  @ApiProperty({
+    description:
+      'The default model (ASR_MODEL): what a task that names no `model` runs on; `options` says what it supports.',
+    example: 'tiny',
+  })
   active_model: string;
+
+  @ApiProperty({
+    description:
+      'The models the running processors serve now (from the processor registry), which tasks may name as `model`; null when Redis, which holds the registry, does not answer.',
+    type: [LiveModelDto],
+    nullable: true,
+  })
+  live_models: LiveModelDto[] | null;
 
   @ApiProperty({ description: 'Whisper models installed in MODELS_DIR.', example: ['base', 'tiny'] })
   models: string[];
@@ -82,10 +119,19 @@ class EngineDto {
   })
   model_features: Record<string, ModelFeaturesDto>;
 
-  @ApiProperty({ description: 'ONNX Runtime provider.', enum: ['cpu', 'cuda'], example: 'cpu' })
+  @ApiProperty({
+    description:
+      "ONNX Runtime provider of this api node's ASR_DEVICES (the processors' own devices are in `live_models[].devices`).",
+    enum: ['cpu', 'cuda'],
+    example: 'cpu',
+  })
   provider: string;
 
-  @ApiProperty({ description: 'Device kind the provider runs on.', enum: ['cpu', 'gpu'], example: 'cpu' })
+  @ApiProperty({
+    description: "Device kind of this api node's ASR_DEVICES (see `live_models[].devices` for the processors').",
+    enum: ['cpu', 'gpu'],
+    example: 'cpu',
+  })
   device: string;
 
   @ApiProperty({ example: 'silero_vad.onnx' })
@@ -100,7 +146,7 @@ class EngineDto {
   languages: readonly string[];
 
   @ApiProperty({
-    description: 'Every decoding/VAD option with its default and whether it can be changed with the active model.',
+    description: 'Every decoding/VAD option with its default and whether it can be changed with the default model.',
     type: 'object',
     additionalProperties: { $ref: getSchemaPath(DecodeOptionSupportDto) },
   })
@@ -112,15 +158,18 @@ class EngineDto {
 @ApiExtraModels(DecodeOptionSupportDto, ModelFeaturesDto)
 @Controller('api/v1/engine')
 export class EngineController {
-  constructor(private readonly config: HarkConfig) {}
+  constructor(
+    private readonly config: HarkConfig,
+    private readonly served: ServedModels,
+  ) {}
 
   @Get()
   @ApiOperation({
     summary:
-      'Installed models, the active model, the device, speaker diarization, and which decoding options are supported',
+      'Installed models, the default model, the models running processors serve, the device, speaker diarization, and which decoding options are supported',
   })
   @ApiOkResponse({ type: EngineDto })
-  get(): EngineDto {
+  async get(): Promise<EngineDto> {
     const capabilities = activeModelCapabilities(this.config);
     const options = Object.fromEntries(
       Object.entries(DEFAULT_DECODE_OPTIONS).map(([name, value]) => {
@@ -134,6 +183,7 @@ export class EngineController {
     return {
       engine: 'sherpa-onnx',
       active_model: this.config.asrModel,
+      live_models: await this.served.liveOrNull(),
       models,
       model_features: Object.fromEntries(
         models.map((model) => [

@@ -29,10 +29,15 @@ export class OpenAiExceptionFilter extends ShapedExceptionFilter {
   }
 
   protected shape(body: ErrorBodyDto): OpenAiErrorBody {
-    const [type, defaultCode] =
-      TYPES[body.statusCode] ?? (body.statusCode >= 500 ? ['server_error', null] : ['invalid_request_error', null]);
-    return {
-      error: { message: body.message, type, param: body.details?.[0]?.field ?? null, code: body.code ?? defaultCode },
-    };
+    return openAiErrorBody(body);
   }
+}
+
+/** The api's error as OpenAI's error body (also the `error` event of a streamed transcription). */
+export function openAiErrorBody(body: ErrorBodyDto): OpenAiErrorBody {
+  const [type, defaultCode] =
+    TYPES[body.statusCode] ?? (body.statusCode >= 500 ? ['server_error', null] : ['invalid_request_error', null]);
+  return {
+    error: { message: body.message, type, param: body.details?.[0]?.field ?? null, code: body.code ?? defaultCode },
+  };
 }

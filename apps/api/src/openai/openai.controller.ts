@@ -5,6 +5,7 @@ import {
   Get,
   HttpCode,
   Post,
+  Req,
   Res,
   UploadedFile,
   UseFilters,
@@ -12,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Principal } from '../auth/principal';
 import {
   ApiIdempotencyKey,
@@ -24,6 +25,7 @@ import {
 import { OpenAiExceptionFilter } from './openai-exception.filter';
 import { formatOpenAiResult } from './openai-format';
 import { OpenAiTranscriptionDto, OpenAiTranslationDto } from './openai.dto';
+import { OpenAiTranscriptionStream } from './openai-stream';
 import { OpenAiService } from './openai.service';
 import { Requires } from '../common/requires.decorator';
 
@@ -55,17 +57,27 @@ const MISSING_FILE = {
 @Controller('v1')
 @UseFilters(OpenAiExceptionFilter)
 export class OpenAiController {
-  constructor(private readonly openai: OpenAiService) {}
+  constructor(
+    private readonly openai: OpenAiService,
+    private readonly stream: OpenAiTranscriptionStream,
+  ) {}
 
   @Get('models')
-  @ApiOperation({ summary: 'List models (OpenAI format)' })
+  @ApiOperation({
+    summary: 'List models (OpenAI format)',
+    description:
+      '`whisper-1` (the default model), the default model (ASR_MODEL) and every model a running processor serves now.',
+  })
   @ApiOkResponse({
     schema: { example: { object: 'list', data: [{ id: 'whisper-1', object: 'model', created: 0, owned_by: 'hark' }] } },
   })
-  models(): { object: 'list'; data: { id: string; object: 'model'; created: number; owned_by: string }[] } {
+  async models(): Promise<{
+    object: 'list';
+    data: { id: string; object: 'model'; created: number; owned_by: string }[];
+  }> {
     return {
       object: 'list',
-      data: this.openai.models().map((id) => ({ id, object: 'model', created: 0, owned_by: 'hark' })),
+      data: (await this.openai.models()).map((id) => ({ id, object: 'model', created: 0, owned_by: 'hark' })),
     };
   }
 
@@ -79,20 +91,31 @@ export class OpenAiController {
   @ApiBody({ type: OpenAiTranscriptionDto })
   @ApiOkResponse({
     description:
-      'json: {"text"}; verbose_json: task, language, duration, text, segments (with `speaker` when diarized); diarized_json: task, duration, text, segments with type, id, start, end, text, speaker; text/srt/vtt: plain text.',
-    schema: { example: { text: 'And so, my fellow Americans…' } },
+      'json: {"text"}; verbose_json: task, language, duration, text, segments (with `speaker` when diarized); diarized_json: task, duration, text, segments with type, id, start, end, text, speaker; text/srt/vtt: plain text. With `stream=true`: `text/event-stream` of `data: {"type":"transcript.text.delta","delta":…}` per decoded segment, then `transcript.text.segment` events (diarized_json) and `data: {"type":"transcript.text.done","text":…}`; a failure after the stream started is `data: {"error":{…}}`.',
+    content: {
+      'application/json': { example: { text: 'And so, my fellow Americans…' } },
+      'text/event-stream': {
+        example:
+          'data: {"type":"transcript.text.delta","delta":"And so, my fellow Americans,"}\n\ndata: {"type":"transcript.text.delta","delta":" ask not what your country can do for you."}\n\ndata: {"type":"transcript.text.done","text":"And so, my fellow Americans, ask not what your country can do for you."}\n\n',
+      },
+    },
   })
   @ApiResponse({
     status: 400,
     description: 'Invalid request (OpenAI error format).',
     schema: { example: ERROR_EXAMPLE },
   })
-  @ApiResponse({ status: 404, description: 'Unknown model.', schema: { example: ERROR_EXAMPLE } })
+  @ApiResponse({
+    status: 404,
+    description:
+      'A model not known at all: not `whisper-1`, the default model, a model a running processor serves or one installed in MODELS_DIR.',
+    schema: { example: ERROR_EXAMPLE },
+  })
   @ApiResponse({ status: 409, description: IDEMPOTENCY_CONFLICT, schema: { example: CONFLICT_EXAMPLE } })
   @ApiResponse({
     status: 422,
     description:
-      'What this server cannot do: `timestamp_granularities[]=word` with a model without word times, `diarized_json` without the diarization models or for a file longer than DIARIZATION_MAX_SECONDS (OpenAI error format; the message says why).',
+      'What this server cannot do: a model installed here that no running processor serves, `timestamp_granularities[]=word` with a model without word times, `diarized_json` without the diarization models or for a file longer than DIARIZATION_MAX_SECONDS (OpenAI error format; the message says why).',
     schema: { example: ERROR_EXAMPLE },
   })
   @ApiResponse({
@@ -103,11 +126,16 @@ export class OpenAiController {
   async transcriptions(
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() request: OpenAiTranscriptionDto,
+    @Req() httpRequest: Request,
     @Res() response: Response,
     @IdempotencyKey() idempotencyKey: string | undefined,
     @Principal() principal?: Principal,
   ): Promise<void> {
-    await this.respond(file, request, 'transcribe', response, principal, idempotencyKey);
+    if (!request.stream) return this.respond(file, request, 'transcribe', response, principal, idempotencyKey);
+    if (!file) throw new BadRequestException(MISSING_FILE);
+    const { task, replayed } = await this.openai.start(file, request, 'transcribe', principal, idempotencyKey);
+    if (replayed) response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    await this.stream.serve(task, request.response_format ?? 'json', httpRequest, response, principal);
   }
 
   @Post('audio/translations')
@@ -127,7 +155,12 @@ export class OpenAiController {
     description: 'Invalid request (OpenAI error format).',
     schema: { example: ERROR_EXAMPLE },
   })
-  @ApiResponse({ status: 404, description: 'Unknown model.', schema: { example: ERROR_EXAMPLE } })
+  @ApiResponse({
+    status: 404,
+    description:
+      'A model not known at all: not `whisper-1`, the default model, a model a running processor serves or one installed in MODELS_DIR.',
+    schema: { example: ERROR_EXAMPLE },
+  })
   @ApiResponse({ status: 409, description: IDEMPOTENCY_CONFLICT, schema: { example: CONFLICT_EXAMPLE } })
   async translations(
     @UploadedFile() file: Express.Multer.File | undefined,

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { Allow, IsArray, IsIn, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
-import { EmptyToUndefined, ToNumber } from '../tasks/dto/transforms';
+import { Allow, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
+import { EmptyToUndefined, ToBoolean, ToNumber } from '../tasks/dto/transforms';
 
 /** `response_format` of translations (OpenAI's translation formats). */
 export const OPENAI_TRANSLATION_FORMATS = ['json', 'text', 'srt', 'verbose_json', 'vtt'] as const;
@@ -16,7 +16,8 @@ class OpenAiAudioDto {
   file?: unknown;
 
   @ApiProperty({
-    description: '`whisper-1` (the configured model) or the name of the installed model the processors run.',
+    description:
+      '`whisper-1` (the default model, ASR_MODEL), or the name of a model a running processor serves (`GET /v1/models`). An unknown model is 404 `model_not_found`; a model installed here that no running processor serves is 422.',
     example: 'whisper-1',
   })
   @IsString()
@@ -79,4 +80,14 @@ export class OpenAiTranscriptionDto extends OpenAiAudioDto {
   @IsArray()
   @IsIn(['segment', 'word'], { each: true })
   timestamp_granularities?: ('segment' | 'word')[];
+
+  @ApiPropertyOptional({
+    description:
+      'true: the answer is `text/event-stream` in OpenAI\'s streaming shape — `data: {"type":"transcript.text.delta","delta":…}` as each segment is decoded, `data: {"type":"transcript.text.segment",id,start,end,text,speaker}` per final segment with `diarized_json`, and `data: {"type":"transcript.text.done","text":…}` at the end (a failure is `data: {"error":{message,type,code}}`). Only with `response_format` json, text or diarized_json.',
+    default: false,
+  })
+  @ToBoolean()
+  @IsOptional()
+  @IsBoolean()
+  stream?: boolean;
 }

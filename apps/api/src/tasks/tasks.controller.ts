@@ -117,7 +117,8 @@ export class TasksController {
   @ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: 'Not a file ffprobe can read.' })
   @ApiUnprocessableEntityResponse({
     type: ErrorBodyDto,
-    description: 'Empty file, no audio stream, or options the engine cannot apply.',
+    description:
+      'Empty file, no audio stream, a `model` no running processor serves (the message lists the models served), or options the model cannot apply.',
   })
   async create(
     @UploadedFile() file: Express.Multer.File | undefined,

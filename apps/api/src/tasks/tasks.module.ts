@@ -2,6 +2,7 @@ import { CrawlersModule } from '@app/crawlers';
 import { HttpClientModule } from '@app/http';
 import { MediaModule } from '@app/media';
 import { Module } from '@nestjs/common';
+import { EngineModule } from '../engine/engine.module';
 import { UploadsModule } from '../uploads/uploads.module';
 import { TasksController } from './tasks.controller';
 import { TaskEventsStream } from './task-events.stream';
@@ -9,9 +10,9 @@ import { TasksService } from './tasks.service';
 
 /** The task REST endpoints and `TasksService`, which the other task-creating interfaces (OpenAI, classic ASR, links) use. */
 @Module({
-  imports: [UploadsModule, CrawlersModule, MediaModule, HttpClientModule],
+  imports: [UploadsModule, CrawlersModule, MediaModule, HttpClientModule, EngineModule],
   controllers: [TasksController],
   providers: [TasksService, TaskEventsStream],
-  exports: [TasksService],
+  exports: [TasksService, EngineModule],
 })
 export class TasksApiModule {}

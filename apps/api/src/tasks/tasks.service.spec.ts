@@ -6,6 +6,7 @@ import { loadConfig } from '@app/config';
 import type { TaskEntity, TaskStatus } from '@app/tasks';
 import { ConflictException, type HttpException } from '@nestjs/common';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { ServedModels } from '../engine/served-models';
 import { TasksService } from './tasks.service';
 
 const modelsDir = mkdtempSync(join(tmpdir(), 'hark-tasks-service-'));
@@ -48,7 +49,9 @@ function service(options: { installed?: boolean; maxSeconds?: number; task?: Par
     ),
   };
   const queue = { enqueue: vi.fn(() => Promise.resolve()) };
-  const monitor = { assertUp: vi.fn() };
+  const monitor = { assertUp: vi.fn(), down: vi.fn(() => []) };
+  // No processor announced: a task of the default model is accepted all the same.
+  const models = new ServedModels({ liveModels: () => Promise.resolve([]) } as never, monitor as never, config);
   const media = { probe: vi.fn(() => Promise.resolve({ duration: 90 })) };
   const tasks = new TasksService(
     repository as never,
@@ -58,6 +61,7 @@ function service(options: { installed?: boolean; maxSeconds?: number; task?: Par
     {} as never,
     media as never,
     monitor as never,
+    models,
     config,
   );
   return { tasks, repository };

@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import {
   DEFAULT_DECODE_OPTIONS,
   type DecodeOptions,
+  type ModelCapabilities,
   parseClipTimestamps,
   refusedOptions,
   renameSpeakers,
@@ -37,7 +38,8 @@ import {
   NotFoundException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { activeModelCapabilities, deploymentReason } from '../engine/capabilities';
+import { deploymentReason } from '../engine/capabilities';
+import { ServedModels } from '../engine/served-models';
 import type { Principal } from '../auth/principal';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_WINDOW_HOURS, requestHash } from '../common/idempotency';
 import type { TaskOptionsDto } from './dto/create-task.dto';
@@ -86,16 +88,20 @@ export class TasksService {
     private readonly cancellation: TaskCancellation,
     private readonly media: MediaTools,
     private readonly monitor: DependencyMonitor,
+    private readonly models: ServedModels,
     private readonly config: HarkConfig,
   ) {}
 
   /**
-   * Checks the media (ffprobe for an upload, the address guard for a URL; a share link was found by
-   * `LinkResolverService.find`), the decode options and the callback URL, stores the task and enqueues it.
+   * Checks the model (`ServedModels.resolve`), the media (ffprobe for an upload, the address guard
+   * for a URL; a share link was found by `LinkResolverService.find`), the decode options (for that
+   * model) and the callback URL, stores the task with its model and enqueues it in the model's queue.
    * @throws BadRequestException (400) for a URL that is refused, or options that cannot go
-   *   together; UnprocessableEntityException (422) for options the engine cannot apply (`diarize`
-   *   without the diarization models), or an upload longer than DIARIZATION_MAX_SECONDS to be
-   *   diarized; MediaError for an upload ffprobe cannot use
+   *   together; UnprocessableEntityException (422) for a model no live processor serves, options
+   *   the model cannot apply (`word_timestamps`, `diarize` without the diarization models), or an
+   *   upload longer than DIARIZATION_MAX_SECONDS to be diarized; HarkError `dependency_unavailable`
+   *   (503) for a model other than the default while Redis is down; MediaError for an upload ffprobe
+   *   cannot use
    * @param principal the key that creates the task, and owns it (undefined: the service has no keys)
    */
   async create(media: TaskMedia, options: TaskOptionsDto, principal: Principal | undefined): Promise<TaskEntity> {
@@ -119,7 +125,8 @@ export class TasksService {
     principal: Principal | undefined,
     idempotency?: Idempotency,
   ): Promise<CreatedTask> {
-    const decodeOptions = this.acceptDecodeOptions(options);
+    const model = await this.models.resolve(options.model);
+    const decodeOptions = this.acceptDecodeOptions(options, model.capabilities);
     if (options.callback_url) await this.checkCallbackUrl(options.callback_url);
     // An upload is checked here; a URL or share link is only vetted here and checked by the processor after download.
     const source =
@@ -148,8 +155,14 @@ export class TasksService {
     // The queue limit is checked in the transaction of an idempotent request: a repeat is not refused for the task it repeats.
     const insert = async (tasks: TaskRepository, extra: Partial<NewTask> = {}) => {
       if (principal) await this.checkQueuedLimit(principal, tasks);
-      // `language_requested` is `language` as created; kept out of `fields` so request hashes stay as they were.
-      return tasks.create({ id: randomUUID(), ...fields, languageRequested: fields.language, ...extra });
+      // `language_requested` and `model` are kept out of `fields` so request hashes stay as they were.
+      return tasks.create({
+        id: randomUUID(),
+        ...fields,
+        languageRequested: fields.language,
+        model: model.name,
+        ...extra,
+      });
     };
     if (!idempotency) {
       const task = await insert(this.taskRepository);
@@ -165,6 +178,8 @@ export class TasksService {
         apiKeyName: undefined,
         fileName: undefined,
         mediaPath: undefined,
+        // The default model hashes as before models were named, so such requests keep their hashes.
+        model: model.name === this.models.defaultModel ? undefined : model.name,
         extra: idempotency.extra,
       },
       'file' in media ? media.file.path : undefined,
@@ -233,7 +248,7 @@ export class TasksService {
     const cancelled = await this.lifecycle.cancel(id);
     if (!cancelled)
       throw new ConflictException(`Task ${id} is ${task.status}; only queued or processing tasks can be cancelled.`);
-    await this.stopWork(id);
+    await this.stopWork(task);
     return cancelled;
   }
 
@@ -243,7 +258,7 @@ export class TasksService {
    */
   async remove(id: string, principal: Principal | undefined): Promise<void> {
     const task = await this.get(id, principal);
-    if (await this.lifecycle.cancel(id)) await this.stopWork(id);
+    if (await this.lifecycle.cancel(id)) await this.stopWork(task);
     await this.taskRepository.remove(id);
     if (task.mediaPath) await rm(task.mediaPath, { force: true });
   }
@@ -260,7 +275,7 @@ export class TasksService {
       throw new ConflictException(`Task ${id} is ${task.status}; only failed or cancelled tasks can be retried.`);
     }
     if (task.source === 'upload' && task.mediaRemovedAt) throw this.mediaGone(id, task.mediaRemovedAt);
-    if (!(await within(this.queue.removeJob(id), 'redis')))
+    if (!(await within(this.queue.removeJob(task), 'redis')))
       throw new ConflictException(`Task ${id} is still being stopped by a processor; retry in a few seconds.`);
     const queued = await this.lifecycle.retry(id);
     if (!queued) throw new ConflictException(`Task ${id} changed meanwhile; fetch it and try again.`);
@@ -405,9 +420,10 @@ export class TasksService {
    * remove now is skipped when a processor takes it, and a processor still working on it has
    * every write refused.
    */
-  private async stopWork(id: string): Promise<void> {
+  private async stopWork(task: Pick<TaskEntity, 'id' | 'model'>): Promise<void> {
+    const { id } = task;
     try {
-      if (!(await within(this.queue.removeJob(id), 'redis'))) await within(this.cancellation.publish(id), 'redis');
+      if (!(await within(this.queue.removeJob(task), 'redis'))) await within(this.cancellation.publish(id), 'redis');
     } catch (error) {
       this.logger.warn(
         `Task ${id}: could not reach Redis to stop its job (${error instanceof Error ? error.message : String(error)}); the task is stopped in Postgres`,
@@ -416,12 +432,13 @@ export class TasksService {
   }
 
   /**
-   * Fills in the defaults and refuses what the engine cannot do.
+   * Fills in the defaults and refuses what the engine cannot do with the task's model.
+   * @param capabilities what the task's model can give besides text (`ServedModels.resolve`)
    * @throws BadRequestException (400) for invalid `clip_timestamps`, or diarization options that
    *   cannot go together (`checkDiarizationOptions`); UnprocessableEntityException (422) naming
    *   every option the engine cannot apply, and why (a refused `diarize` names the missing models)
    */
-  private acceptDecodeOptions(options: DecodeOptionsDto): DecodeOptions {
+  private acceptDecodeOptions(options: DecodeOptionsDto, capabilities: ModelCapabilities): DecodeOptions {
     // Only the decode options (the DTO also carries file_url, priority, callback fields).
     const given = Object.fromEntries(
       Object.keys(DEFAULT_DECODE_OPTIONS).map((key) => [key, options[key as keyof DecodeOptionsDto]]),
@@ -436,7 +453,7 @@ export class TasksService {
       });
     }
     this.checkDiarizationOptions(decode, given);
-    const refused = refusedOptions(decode, activeModelCapabilities(this.config)).map((refusal) => ({
+    const refused = refusedOptions(decode, capabilities).map((refusal) => ({
       ...refusal,
       reason: deploymentReason(refusal.option, refusal.reason, this.config) ?? refusal.reason,
     }));

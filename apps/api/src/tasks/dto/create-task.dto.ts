@@ -1,11 +1,28 @@
+import { MODEL_NAME_PATTERN } from '@app/config';
 import { TASK_PRIORITIES, type TaskPriority } from '@app/tasks';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
 import { DecodeOptionsDto } from './decode-options.dto';
 import { EmptyToUndefined, ToBoolean } from './transforms';
 
-/** Queue priority, callback and decoding options: what every way of creating a task accepts. */
+/** Model, queue priority, callback and decoding options: what every way of creating a task accepts. */
 export class TaskOptionsDto extends DecodeOptionsDto {
+  @ApiPropertyOptional({
+    description:
+      'Whisper model to run the task on: a model a running processor serves (ASR_MODELS; `GET /api/v1/engine` → `live_models`), e.g. `large-v3`. Leave out (or empty) for the default model (ASR_MODEL), which is always accepted: its tasks wait in its queue while no processor serves it. A model no running processor serves is refused with 422 listing the models served. The task keeps the name (`model`).',
+    example: 'tiny',
+    maxLength: 64,
+    pattern: MODEL_NAME_PATTERN.source,
+  })
+  @EmptyToUndefined()
+  @IsOptional()
+  @IsString()
+  @Matches(MODEL_NAME_PATTERN, {
+    message:
+      'model must be a model name: letters, digits, ".", "_" and "-", at most 64 characters (e.g. large-v3, small.en); GET /api/v1/engine lists the models served (live_models)',
+  })
+  model?: string;
+
   @ApiPropertyOptional({
     description: 'Queue priority: `high` tasks are taken before `normal`, `normal` before `low`.',
     enum: TASK_PRIORITIES,

@@ -243,6 +243,15 @@ export class TaskDto {
 
   @ApiProperty({
     description:
+      'The Whisper model the task runs on: the one it named (`model`), or the default model (ASR_MODEL) when it named none. Null for tasks created before tasks named their model (they run on the default model).',
+    nullable: true,
+    type: String,
+    example: 'tiny',
+  })
+  model: string | null;
+
+  @ApiProperty({
+    description:
       "The language of the task's transcript: the requested one until the task completes, then the one it was decoded in (requested, or detected when `language_requested` is null; null when no speech was found). `GET /api/v1/tasks?language=` filters on it.",
     nullable: true,
     type: String,
@@ -409,6 +418,7 @@ export class TaskDto {
       id: task.id,
       status: task.status,
       task: task.task,
+      model: task.model,
       language: task.language,
       language_requested: task.languageRequested,
       priority: task.priority,

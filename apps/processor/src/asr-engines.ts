@@ -1,0 +1,107 @@
+import { type AsrEngine, installedModelCapabilities, ModelNotFoundError } from '@app/asr-engine';
+import { HarkConfig } from '@app/config';
+import type { AnnouncedModel } from '@app/tasks';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { loadAsrEngine } from './asr-engine.provider';
+import { ModelSlots } from './model-slots';
+
+/**
+ * The Whisper models this processor serves (ASR_MODELS), one `AsrEngine` with its own pool of
+ * ASR_POOL_SIZE recognizers per loaded model. With MODEL_IDLE_TIMEOUT=0 (the default) every model
+ * is loaded at start and kept; otherwise a model is loaded by the first job that needs it and
+ * unloaded once no job has used it for MODEL_IDLE_TIMEOUT seconds (its recognizers are dropped, and
+ * their native memory freed when V8 collects them), to be loaded again by the next job.
+ */
+@Injectable()
+export class AsrEngines implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(AsrEngines.name);
+  private readonly slots: ModelSlots<AsrEngine>;
+  private readonly listeners: (() => void)[] = [];
+
+  constructor(private readonly config: HarkConfig) {
+    this.slots = new ModelSlots(config.asrModels, {
+      idleTimeoutMs: config.modelIdleTimeoutMs,
+      load: (model) => this.loadEngine(model),
+      onUnload: (model, engine, idleMs) =>
+        this.logger.log(
+          `Model ${model} unloaded after ${(idleMs / 1000).toFixed(1)} s without a job (MODEL_IDLE_TIMEOUT): ${engine.info.name}, ${config.asrPoolSize} recognizers freed`,
+        ),
+      onChange: () => this.listeners.forEach((listener) => listener()),
+    });
+  }
+
+  /**
+   * Checks that every model's files are there, and loads them all unless they load on demand
+   * (MODEL_IDLE_TIMEOUT > 0); Nest awaits it before the workers start.
+   * @throws ModelNotFoundError naming the model and MODELS_DIR; a model's loading error
+   */
+  async onModuleInit(): Promise<void> {
+    for (const model of this.slots.models) {
+      if (!installedModelCapabilities(this.config.modelsDir, model)) {
+        throw new ModelNotFoundError(
+          `Whisper model "${model}" (ASR_MODELS) is not installed in MODELS_DIR (${this.config.modelsDir}). Run \`npm run models:download -- ${model}\`, or remove it from ASR_MODELS.`,
+        );
+      }
+    }
+    if (this.config.modelIdleTimeoutMs > 0) return;
+    for (const model of this.slots.models) await this.slots.load(model);
+  }
+
+  onApplicationShutdown(): void {
+    this.slots.close();
+  }
+
+  /** The models served (ASR_MODELS), in order. */
+  models(): string[] {
+    return this.slots.models;
+  }
+
+  /** Whether this processor serves `model`. */
+  serves(model: string): boolean {
+    return this.slots.serves(model);
+  }
+
+  /**
+   * Runs `work` with the engine of `model`, loading it first when it is not loaded; the model is
+   * not unloaded while `work` runs.
+   * @throws ModelNotServedError for a model not in ASR_MODELS; the model's loading error; what `work` throws
+   */
+  use<R>(model: string, work: (engine: AsrEngine) => Promise<R>): Promise<R> {
+    return this.slots.use(model, work);
+  }
+
+  /** Each served model: whether it is loaded now, and whether it gives word times (for the registry). */
+  status(): AnnouncedModel[] {
+    return this.slots.models.map((name) => {
+      const engine = this.slots.loaded(name);
+      const wordTimestamps = engine
+        ? engine.info.capabilities.wordTimestamps
+        : (installedModelCapabilities(this.config.modelsDir, name)?.wordTimestamps ?? false);
+      return { name, loaded: engine !== undefined, word_timestamps: wordTimestamps };
+    });
+  }
+
+  /**
+   * One line for logs and the readiness probe: each model with its engine when loaded, e.g.
+   * `sherpa-onnx/whisper-tiny (int8, cpu); large-v3 (loaded on demand)`.
+   */
+  summary(): string {
+    return this.slots.models
+      .map((name) => this.slots.loaded(name)?.info.name ?? `${name} (loaded on demand)`)
+      .join('; ');
+  }
+
+  /** Calls `listener` after a model was loaded or unloaded. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private async loadEngine(model: string): Promise<AsrEngine> {
+    const started = performance.now();
+    const engine = await loadAsrEngine(this.config, model);
+    this.logger.log(
+      `Model ${model} loaded in ${((performance.now() - started) / 1000).toFixed(1)} s: ${engine.info.name}, ${this.config.asrPoolSize} recognizers × ${this.config.asrThreads} threads`,
+    );
+    return engine;
+  }
+}
