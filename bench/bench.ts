@@ -330,10 +330,11 @@ async function diarizeChild(file: string): Promise<Measured> {
     provider: config.asrProvider,
   });
   const started = performance.now();
-  const turns = await diarizer.diarize(recorder.toFloat32(), { numSpeakers: null, threshold: 0.5 });
+  const audio = recorder.seconds; // the recorder is handed over (emptied) by diarize
+  const turns = await diarizer.diarize(recorder, { numSpeakers: null, threshold: 0.5 });
   const wall = (performance.now() - started) / 1000;
   return {
-    audio: recorder.seconds,
+    audio,
     wall,
     windows: turns.length,
     decodes: 0,
@@ -456,6 +457,7 @@ async function deviceRtfTable(file: string, cuda: boolean): Promise<void> {
 
 /**
  * Throughput with a pool of 1, 2 and 4 on `provider`, as many tasks at once as recognizers.
+ * @param note which files, for the heading
  * @returns the runs of each pool, in the order of DEVICE_POOLS
  */
 async function deviceThroughputTable(provider: Provider, files: string[], note: string): Promise<Measured[][]> {
@@ -463,7 +465,7 @@ async function deviceThroughputTable(provider: Provider, files: string[], note: 
   const runs = Object.values(
     await interleaved(Object.fromEntries(setups.map((setup) => [deviceLabel(setup), { setup, files }]))),
   );
-  console.log(`\n### Throughput: ${files.length} files of 30–160 s submitted at once${note}\n`);
+  console.log(`\n### Throughput: ${files.length} files submitted at once (${note})\n`);
   console.log(
     '| device, recognizers × threads | tasks at once | audio s | wall s (min / median) | audio s per wall s (median) | vs pool of 1 | peak RSS MiB (max) |',
   );
@@ -522,7 +524,7 @@ async function devicesSection(file: string): Promise<void> {
       `GPUs: ${status.gpus.map((gpu) => `${gpu.index}: ${gpu.name}`).join(', ')}; each child runs on the first one it sees (CUDA_VISIBLE_DEVICES=${visible ?? 'unset'}).`,
     );
     await deviceRtfTable(file, true);
-    gpuMemoryTable(await deviceThroughputTable('cuda', all, ''));
+    gpuMemoryTable(await deviceThroughputTable('cuda', all, 'the 20 files of 30–160 s'));
     return;
   }
   console.log(`**The CUDA rows cannot run here:** ${status.problem}`);
@@ -531,8 +533,8 @@ async function devicesSection(file: string): Promise<void> {
   const files = CORES < 8 ? all.filter((_, i) => i % 2 === 0) : all;
   const note =
     files.length < all.length
-      ? ` (CPU rows: ${files.length} of the ${all.length} files, every other one, to fit ${CORES} cores)`
-      : '';
+      ? `CPU rows: every other one of the 20 files of 30–160 s, to fit ${CORES} cores`
+      : 'the 20 files of 30–160 s';
   await deviceThroughputTable('cpu', files, note);
 }
 

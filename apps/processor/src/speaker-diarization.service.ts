@@ -1,17 +1,17 @@
 import { assignSpeakers, type DecodeOptions, Diarizer, PcmRecorder, type Transcript } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
 import { HarkError } from '@app/errors';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 
 /**
  * Who spoke when, for tasks created with `diarize=true`: the samples the transcription decodes
  * are recorded as they pass (16-bit, capped at DIARIZATION_MAX_SECONDS), so the file is decoded
- * once; after the transcription, sherpa-onnx's speaker diarization runs on them off the event
- * loop and each word (or segment) gets the speaker it overlaps most. The diarization models are
+ * once; after the transcription, sherpa-onnx's speaker diarization runs on them in a thread of
+ * its own (`Diarizer`), and each word (or segment) gets the speaker it overlaps most. The diarization models are
  * loaded on first use and kept.
  */
 @Injectable()
-export class SpeakerDiarizationService {
+export class SpeakerDiarizationService implements OnModuleDestroy {
   private diarizer?: Promise<Diarizer>;
 
   constructor(private readonly config: HarkConfig) {}
@@ -45,14 +45,20 @@ export class SpeakerDiarizationService {
   ): Promise<Transcript> {
     const diarizer = await this.load();
     const turns = await diarizer.diarize(
-      recorder.toFloat32(),
+      recorder, // handed over to the diarization thread: nothing is converted or copied here
       { numSpeakers: options.num_speakers, threshold: options.diarization_threshold },
       onProgress,
     );
     return assignSpeakers(transcript, turns);
   }
 
-  private load(): Promise<Diarizer> {
+  async onModuleDestroy(): Promise<void> {
+    await (await this.diarizer?.catch(() => undefined))?.close();
+  }
+
+  /** The diarizer, loaded on first use (and again after its thread stopped). */
+  private async load(): Promise<Diarizer> {
+    if ((await this.diarizer?.catch(() => undefined))?.usable === false) this.diarizer = undefined;
     this.diarizer ??= Promise.resolve().then(() =>
       Diarizer.load({
         segmentationModel: this.config.diarizationSegmentationModel,

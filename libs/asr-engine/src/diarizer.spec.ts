@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { audioPath, testModelsDir } from '../../../test/support/env';
 import { Diarizer, type DiarizerSettings } from './diarizer';
 import { ModelNotFoundError } from './model-files';
+import { PcmRecorder } from './pcm-recorder';
 import type { SpeakerTurn } from './transcript';
 
 const RATE = 16000;
@@ -109,6 +110,15 @@ describe('Diarizer', () => {
     for (let i = 1; i < fractions.length; i++) expect(fractions[i]).toBeGreaterThan(fractions[i - 1]);
     await new Promise((done) => setTimeout(done, 50));
     expect(fractions.length).toBe(reportedWhenDone);
+  });
+
+  it('takes a 16-bit recording over from a PcmRecorder (emptied) and gives the same turns as its Float32 samples', async () => {
+    const recorder = new PcmRecorder(60);
+    recorder.append(conversation);
+    const fromFloat32 = await diarizer.diarize(recorder.toFloat32(), { numSpeakers: 2, threshold: 0.5 });
+    const fromRecorder = await diarizer.diarize(recorder, { numSpeakers: 2, threshold: 0.5 });
+    expect(fromRecorder).toEqual(fromFloat32);
+    expect(recorder.length).toBe(0);
   });
 
   it('keeps the event loop responsive while it runs: a 10 ms timer never waits much longer', async () => {

@@ -1,13 +1,16 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { WHISPER_SAMPLE_RATE } from '@app/media';
+import type { FastClusteringConfig, OfflineSpeakerDiarizationConfig } from 'sherpa-onnx-node';
 import {
-  OfflineSpeakerDiarization,
-  type FastClusteringConfig,
-  type OfflineSpeakerDiarizationConfig,
-  type SpeakerDiarizationSegment,
-} from 'sherpa-onnx-node';
-import addon from 'sherpa-onnx-node/addon.js';
+  DIARIZATION_THREAD_SOURCE,
+  type DiarizationReply,
+  type DiarizationRequest,
+  type DiarizationThreadData,
+} from './diarization-thread';
 import { ModelNotFoundError } from './model-files';
+import { PCM16_SCALE, PcmRecorder } from './pcm-recorder';
 import { readOnnxInterface } from './onnx-info';
 import type { SpeakerTurn } from './transcript';
 
@@ -153,24 +156,55 @@ function onnxMetadata(path: string, label: string): Record<string, string> | str
  * Speaker diarization with sherpa-onnx's `OfflineSpeakerDiarization`: pyannote segmentation 3.0 over
  * 10 s windows (1 s hop), one speaker embedding per local speaker and window, clustering, then
  * turns shorter than {@link MIN_DURATION_ON} dropped and gaps shorter than {@link MIN_DURATION_OFF}
- * closed. Both models are loaded once and reused.
+ * closed. Both models are loaded once, in a worker thread of their own
+ * ({@link DIARIZATION_THREAD_SOURCE}), which does all the work: the app's event loop never
+ * converts, copies or waits on the samples (sherpa-onnx's addon copies them synchronously, about
+ * 20 ms per minute of audio, which would stall health probes for seconds on long files).
  *
  * Calls of {@link diarize} run one at a time (the clustering setting belongs to the sherpa-onnx
- * object); each runs on a libuv worker thread, so it takes one of the pool's threads (4 by default,
- * UV_THREADPOOL_SIZE) for its whole duration.
+ * object). The thread does not keep the process alive; {@link close} ends it.
  */
 export class Diarizer {
   /** The last queued diarization; the next one starts when it settles. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private queue: Promise<unknown>;
+  /** Why the thread cannot diarize (it failed to load the models, or it stopped), once known. */
+  private broken: Error | null = null;
+  /** The reply handler of the diarization in progress. */
+  private listener: ((reply: DiarizationReply) => void) | null = null;
 
-  private constructor(private readonly diarization: OfflineSpeakerDiarization) {}
+  private constructor(
+    private readonly thread: Worker,
+    segmentationModel: string,
+  ) {
+    const ready = new Promise<void>((resolve, reject) => {
+      this.listener = (reply) => {
+        if (reply.type === 'ready' && reply.sampleRate === WHISPER_SAMPLE_RATE) return resolve();
+        reject(
+          (this.broken = new Error(
+            reply.type === 'ready'
+              ? `The diarization models expect ${reply.sampleRate} Hz audio, but Hark decodes ${WHISPER_SAMPLE_RATE} Hz (DIARIZATION_SEGMENTATION_MODEL ${segmentationModel}).`
+              : `sherpa-onnx could not load the diarization models: ${reply.type === 'failed' ? reply.message : reply.type}`,
+          )),
+        );
+      };
+    });
+    this.queue = ready.catch(() => undefined); // the reason is kept in `broken`; each diarize rejects with it
+    thread.on('message', (reply: DiarizationReply) => this.listener?.(reply));
+    const stopped = (error: Error) => {
+      this.broken ??= error;
+      this.listener?.({ type: 'failed', message: error.message });
+    };
+    thread.on('error', stopped);
+    thread.on('exit', (code) => stopped(new Error(`The diarization thread stopped (exit code ${code}).`)));
+    thread.unref();
+  }
 
   /**
-   * Loads both models, synchronously (sherpa-onnx has no asynchronous constructor for them), after
-   * checking them with {@link assertDiarizationModels}.
+   * Checks both models with {@link assertDiarizationModels}, then starts the diarization thread,
+   * which loads them; a load failure (or models for another sample rate than 16 kHz) makes every
+   * {@link diarize} reject with the reason.
    * @throws ModelNotFoundError naming the missing file and `npm run models:download -- diarization`
-   * @throws Error when a file is not a model sherpa-onnx can use, or sherpa-onnx refuses the
-   *   configuration, or the models expect another sample rate than 16 kHz
+   * @throws Error when a file is not a model sherpa-onnx can use
    */
   static load(settings: DiarizerSettings): Diarizer {
     assertDiarizationModels(settings.segmentationModel, settings.embeddingModel);
@@ -191,20 +225,27 @@ export class Diarizer {
       minDurationOn: MIN_DURATION_ON,
       minDurationOff: MIN_DURATION_OFF,
     };
-    const diarization = new OfflineSpeakerDiarization(config);
-    if (diarization.sampleRate !== WHISPER_SAMPLE_RATE) {
-      throw new Error(
-        `The diarization models expect ${diarization.sampleRate} Hz audio, but Hark decodes ${WHISPER_SAMPLE_RATE} Hz (DIARIZATION_SEGMENTATION_MODEL ${settings.segmentationModel}).`,
-      );
-    }
-    return new Diarizer(diarization);
+    const resolve = createRequire(__filename).resolve;
+    const workerData: DiarizationThreadData = {
+      sherpaOnnxNode: resolve('sherpa-onnx-node'),
+      addon: resolve('sherpa-onnx-node/addon.js'),
+      config,
+      pcm16Scale: PCM16_SCALE,
+    };
+    return new Diarizer(new Worker(DIARIZATION_THREAD_SOURCE, { eval: true, workerData }), settings.segmentationModel);
+  }
+
+  /** Whether the thread can still diarize (false after a failed load, or once it stopped). */
+  get usable(): boolean {
+    return this.broken === null;
   }
 
   /**
-   * Who spoke when. Runs sherpa-onnx's asynchronous `offlineSpeakerDiarizationProcessAsync` (a
-   * libuv worker; the event loop only copies the samples, about 4 bytes per sample, into sherpa-onnx's
-   * own buffer, which it holds until it is done). Waits for any earlier call on this Diarizer first.
-   * @param samples Float32 mono at 16 kHz, in [-1, 1]
+   * Who spoke when, computed in the diarization thread. Waits for any earlier call on this
+   * Diarizer first.
+   * @param samples Float32 mono at 16 kHz, in [-1, 1] (copied to the thread), or a recorder whose
+   *   16-bit recording is handed over (`release()`: the recorder is empty afterwards, and nothing is
+   *   converted or copied on this thread)
    * @param onProgress the fraction done, 0–1, increasing: 0 at the start, then after each window's
    *   embeddings (segmentation, the first part of the work, reports nothing), and 1 at the end.
    *   Errors it throws are kept: reporting stops, and `diarize` rejects with the first one once
@@ -214,10 +255,10 @@ export class Diarizer {
    *   come back when there are fewer embeddings to cluster (sherpa-onnx skips clustering when it
    *   finds one local speaker in one window only).
    * @throws RangeError when `numSpeakers` is not a positive integer or null, or `threshold` is not a
-   *   positive number
+   *   positive number; Error when the models could not be loaded or the thread stopped
    */
   async diarize(
-    samples: Float32Array,
+    samples: Float32Array | PcmRecorder,
     options: DiarizeOptions,
     onProgress?: (fraction: number) => void,
   ): Promise<SpeakerTurn[]> {
@@ -227,30 +268,49 @@ export class Diarizer {
     return run;
   }
 
-  private async run(
-    samples: Float32Array,
+  /** Ends the diarization thread (and with it the models' memory). */
+  async close(): Promise<void> {
+    this.broken ??= new Error('The Diarizer was closed.');
+    await this.thread.terminate();
+  }
+
+  private run(
+    samples: Float32Array | PcmRecorder,
     clustering: Required<FastClusteringConfig>,
     onProgress?: (fraction: number) => void,
   ): Promise<SpeakerTurn[]> {
+    if (this.broken) return Promise.reject(this.broken);
     const progress = new ProgressReporter(onProgress);
-    let segments: SpeakerDiarizationSegment[] = [];
-    try {
-      progress.report(0);
-      if (samples.length > 0) {
-        this.diarization.setConfig({ clustering });
-        segments = await addon.offlineSpeakerDiarizationProcessAsync(this.diarization.handle, samples, (done, total) =>
-          progress.report(total > 0 ? done / total : 0),
+    progress.report(0);
+    return new Promise<SpeakerTurn[]>((resolve, reject) => {
+      this.listener = (reply) => {
+        if (reply.type === 'progress') return progress.report(reply.fraction);
+        if (reply.type === 'ready') return;
+        this.listener = null;
+        // sherpa-onnx posts its progress calls through a queue of their own: none counts after the end.
+        progress.report(reply.type === 'done' ? 1 : 0);
+        progress.close();
+        if (reply.type === 'failed') return reject(new Error(`Speaker diarization failed: ${reply.message}`));
+        try {
+          progress.rethrow();
+        } catch (error) {
+          return reject(error instanceof Error ? error : new Error(String(error)));
+        }
+        resolve(
+          reply.segments
+            .map(({ start, end, speaker }) => ({ start, end, speaker }))
+            .sort((a, b) => a.start - b.start || a.end - b.end),
         );
+      };
+      if (samples instanceof PcmRecorder) {
+        const chunks = samples.release();
+        const request: DiarizationRequest = { samples: chunks, clustering };
+        // The chunks' own buffers move to the thread (a chunk is the whole of its buffer, or its start).
+        this.thread.postMessage(request, [...new Set(chunks.map((chunk) => chunk.buffer as ArrayBuffer))]);
+      } else {
+        this.thread.postMessage({ samples, clustering } satisfies DiarizationRequest);
       }
-      progress.report(1);
-    } finally {
-      // sherpa-onnx posts the progress calls through a queue of their own: some may arrive after this.
-      progress.close();
-    }
-    progress.rethrow();
-    return segments
-      .map(({ start, end, speaker }) => ({ start, end, speaker }))
-      .sort((a, b) => a.start - b.start || a.end - b.end);
+    });
   }
 }
 

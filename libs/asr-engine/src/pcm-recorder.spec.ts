@@ -40,6 +40,20 @@ describe('PcmRecorder', () => {
     expect(Buffer.from(again.buffer).equals(Buffer.from(back.buffer))).toBe(true);
   });
 
+  it('hands the recording over as 16-bit chunks, in order, and is empty afterwards', () => {
+    const recorder = new PcmRecorder(3600);
+    const appended = signal(0, 50_000);
+    recorder.append(appended.subarray(0, 20_000));
+    recorder.append(appended.subarray(20_000));
+    const expected = recorder.toFloat32();
+    const chunks = recorder.release();
+    expect(chunks.length).toBeGreaterThan(1); // 1 s, then 1 s, then 2 s chunks
+    const joined = chunks.flatMap((chunk) => Array.from(chunk, (value) => value / 32768));
+    expect(joined).toEqual(Array.from(expected));
+    expect([recorder.length, recorder.bytes]).toEqual([0, 0]);
+    expect(recorder.toFloat32()).toHaveLength(0);
+  });
+
   it('keeps 16-bit samples exactly, and clamps and rounds the rest', () => {
     const recorder = new PcmRecorder(10);
     const exact = Float32Array.from([0, 1 / 32768, -1, 32767 / 32768, -12345 / 32768]);

@@ -6,7 +6,7 @@ const FIRST_CHUNK_SAMPLES = WHISPER_SAMPLE_RATE;
 /** Largest chunk: 60 s at 16 kHz (1.9 MB), which bounds the memory reserved but not yet used. */
 const MAX_CHUNK_SAMPLES = 60 * WHISPER_SAMPLE_RATE;
 /** Int16 full scale: a sample `s` is stored as round(s × 32768), clamped to [-32768, 32767]. */
-const SCALE = 32768;
+export const PCM16_SCALE = 32768;
 
 /**
  * The audio is longer than a {@link PcmRecorder} may hold (DIARIZATION_MAX_SECONDS). Not worth
@@ -82,7 +82,7 @@ export class PcmRecorder {
       }
       const count = Math.min(samples.length - read, chunk.length - this.filled);
       for (let i = 0; i < count; i++) {
-        const value = Math.round(samples[read + i] * SCALE);
+        const value = Math.round(samples[read + i] * PCM16_SCALE);
         chunk[this.filled + i] = value > 32767 ? 32767 : value < -32768 ? -32768 : value;
       }
       read += count;
@@ -100,10 +100,25 @@ export class PcmRecorder {
     let offset = 0;
     for (const [index, chunk] of this.chunks.entries()) {
       const used = index === this.chunks.length - 1 ? this.filled : chunk.length;
-      for (let i = 0; i < used; i++) out[offset + i] = chunk[i] / SCALE;
+      for (let i = 0; i < used; i++) out[offset + i] = chunk[i] / PCM16_SCALE;
       offset += used;
     }
     return out;
+  }
+
+  /**
+   * Hands the recording over as 16-bit chunks (the used part of each), in order, and empties the
+   * recorder (its length is 0 afterwards): the caller may transfer their buffers to another thread.
+   */
+  release(): Int16Array[] {
+    const chunks = this.chunks.map((chunk, index) =>
+      index === this.chunks.length - 1 ? chunk.subarray(0, this.filled) : chunk,
+    );
+    this.chunks.length = 0;
+    this.filled = 0;
+    this.total = 0;
+    this.allocated = 0;
+    return chunks;
   }
 
   /**
