@@ -61,7 +61,9 @@ export class UploadLimitInterceptor implements NestInterceptor {
     const response = context.switchToHttp().getResponse<Response>();
     if (!request.is('multipart/form-data')) return next.handle();
     const tooLarge = () => {
-      response.setHeader('Connection', 'close');
+      // The limit can be crossed after multer's own size error was already answered (a race of the
+      // two paths): the late one must not touch the sent response.
+      if (!response.headersSent) response.setHeader('Connection', 'close');
       return new BodyTooLargeException(uploadTooLargeMessage(this.config.maxUploadBytes));
     };
     const length = Number(request.headers['content-length']);
