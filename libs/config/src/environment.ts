@@ -30,6 +30,27 @@ export const DEVICE_PATTERN = /^(cpu|cuda(:\d+)?)$/;
 /** Variables a process sets for the processes it starts, never documented for operators (.env.example leaves them out). */
 export const INTERNAL_VARIABLES: readonly string[] = ['HARK_WORKER_DEVICE'];
 
+/**
+ * A comma-separated list (spaces around the commas ignored) whose every entry matches `pattern`;
+ * `message` says what is wrong otherwise (the variable's name is put before it).
+ */
+function CommaSeparated(name: string, pattern: RegExp, message: string): PropertyDecorator {
+  const strip = Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.replace(/\s+/g, '') : value,
+  );
+  const check = ValidateBy({
+    name,
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && value.split(',').every((entry) => pattern.test(entry)),
+      defaultMessage: () => message,
+    },
+  });
+  return (target, key) => {
+    strip(target, key);
+    check(target, key);
+  };
+}
+
 /** Precision of the Whisper files: `auto` picks fp32 on CUDA and int8 on the CPU. */
 export const ASR_PRECISIONS = ['auto', 'int8', 'fp32'] as const;
 export type AsrPrecision = (typeof ASR_PRECISIONS)[number];
@@ -129,16 +150,11 @@ export class Environment {
    * One recognizer pool (ASR_POOL_SIZE) per loaded model. Spaces around commas are ignored.
    */
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(/\s+/g, '') : value))
-  @ValidateBy({
-    name: 'modelList',
-    validator: {
-      validate: (value: unknown) =>
-        typeof value === 'string' && value.split(',').every((model) => MODEL_NAME_PATTERN.test(model)),
-      defaultMessage: () =>
-        `must be a comma-separated list of model names; each ${MODEL_NAME_RULE.replace(/^must /, '')}`,
-    },
-  })
+  @CommaSeparated(
+    'modelList',
+    MODEL_NAME_PATTERN,
+    `must be a comma-separated list of model names; each ${MODEL_NAME_RULE.replace(/^must /, '')}`,
+  )
   ASR_MODELS?: string = undefined;
 
   /**
@@ -185,16 +201,11 @@ export class Environment {
    * `cuda:0,cuda:1`, or `cuda` for every GPU that `nvidia-smi -L` lists (CUDA needs a GPU build of
    * sherpa-onnx). Spaces around commas are ignored.
    */
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(/\s+/g, '') : value))
-  @ValidateBy({
-    name: 'devices',
-    validator: {
-      validate: (value: unknown) =>
-        typeof value === 'string' && value.split(',').every((device) => DEVICE_PATTERN.test(device)),
-      defaultMessage: () =>
-        'must be a comma-separated list of devices: cpu, cuda:<index> (e.g. cuda:0,cuda:1) or cuda (every GPU)',
-    },
-  })
+  @CommaSeparated(
+    'devices',
+    DEVICE_PATTERN,
+    'must be a comma-separated list of devices: cpu, cuda:<index> (e.g. cuda:0,cuda:1) or cuda (every GPU)',
+  )
   ASR_DEVICES = 'cpu';
 
   /**
@@ -202,12 +213,8 @@ export class Environment {
    * (`cpu` or `cuda:<index>`). Internal: not for operators.
    */
   @IsOptional()
-  @ValidateBy({
-    name: 'workerDevice',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && /^(cpu|cuda:\d+)$/.test(value),
-      defaultMessage: () => 'must be cpu or cuda:<index> (set by the processor for its worker processes)',
-    },
+  @Matches(/^(cpu|cuda:\d+)$/, {
+    message: 'must be cpu or cuda:<index> (set by the processor for its worker processes)',
   })
   HARK_WORKER_DEVICE?: string = undefined;
 

@@ -174,21 +174,22 @@ export class OpenAiService {
    *   processor serves, 503 while Redis is down)
    */
   private async resolveModel(requested: string): Promise<TaskModel> {
-    if (requested === OPENAI_DEFAULT_MODEL || requested === this.served.defaultModel)
-      return this.served.resolve(undefined);
-    const live = await this.served.live();
-    const known =
-      live.some((model) => model.name === requested) || listWhisperModels(this.config.modelsDir).includes(requested);
-    if (!known) {
-      const available = [OPENAI_DEFAULT_MODEL, this.served.defaultModel, ...live.map((model) => model.name)];
+    try {
+      return await this.served.resolve(requested === OPENAI_DEFAULT_MODEL ? undefined : requested);
+    } catch (error) {
+      // Not served now: OpenAI's 404 unless the model is at least installed here (then the 422 stands).
+      if (
+        !(error instanceof UnprocessableEntityException) ||
+        listWhisperModels(this.config.modelsDir).includes(requested)
+      )
+        throw error;
       throw new HarkError(
         'model_not_found',
-        `The model '${requested}' does not exist. Available: ${[...new Set(available)].join(', ')}.`,
+        `The model '${requested}' does not exist. Available: ${(await this.models()).join(', ')}.`,
         false,
         { field: 'model' },
       );
     }
-    return this.served.resolve(requested);
   }
 }
 
