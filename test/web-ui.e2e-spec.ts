@@ -77,6 +77,27 @@ class Pages {
   }
 }
 
+/**
+ * Registers a describe block's clean-up: after each test its pages are checked (`Pages.check`) and
+ * closed; after the last, the browser and the stack go. `get` reads the block's variables when the
+ * hooks run (they are assigned in its beforeAll).
+ */
+function closeAfter(get: () => { pages: Pages; browser?: Browser; stack?: TestStack }): void {
+  afterEach(async () => {
+    const { pages } = get();
+    try {
+      pages.check();
+    } finally {
+      await pages.closeAll();
+    }
+  });
+  afterAll(async () => {
+    const { browser, stack } = get();
+    await browser?.close();
+    await stack?.destroy();
+  });
+}
+
 async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: resolve(SCREENSHOTS, `web-${name}.png`), fullPage: true });
@@ -121,17 +142,7 @@ describe('web page', () => {
     ]);
     pages = new Pages(browser, stack.baseUrl);
   });
-  afterEach(async () => {
-    try {
-      pages.check();
-    } finally {
-      await pages.closeAll();
-    }
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.destroy();
-  });
+  closeAfter(() => ({ pages, browser, stack }));
 
   it('is served at / with its assets, from Hark only', async () => {
     const index = await fetch(`${stack.baseUrl}/`);
@@ -139,7 +150,9 @@ describe('web page', () => {
     expect(index.headers.get('content-type')).toContain('text/html');
     const html = await index.text();
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script (the CSP allows none)
-    for (const [, asset] of html.matchAll(/(?:src|href)="([^"]+)"/g)) {
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map(([, asset]) => asset);
+    expect(assets.length, 'assets in index.html').toBeGreaterThan(0);
+    for (const asset of assets) {
       expect(asset, 'assets are local').toMatch(/^\/assets\//);
       expect((await fetch(`${stack.baseUrl}${asset}`)).status, asset).toBe(200);
     }
@@ -355,18 +368,20 @@ describe('web page', () => {
   });
 
   it('holds at phone width (390×844): one column, no horizontal scroll, the main controls visible', async () => {
-    const page = await pages.page({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const width = 390;
+    const page = await pages.page({ viewport: { width, height: 844 }, isMobile: true, hasTouch: true });
+    // Against the fixed width, not window.innerWidth: a mobile browser zoomed out to fit a too-wide page widens that too.
     const noHorizontalScroll = async (view: string) =>
       expect(
-        await inPage(page, 'document.documentElement.scrollWidth <= window.innerWidth'),
+        await inPage<number>(page, 'document.documentElement.scrollWidth'),
         `no horizontal scroll on ${view}`,
-      ).toBe(true);
+      ).toBeLessThanOrEqual(width);
     const inView = async (locator: ReturnType<Page['locator']>, what: string) => {
       await locator.scrollIntoViewIfNeeded();
-      const box = (await locator.boundingBox())!;
+      const box = await locator.boundingBox();
       expect(box, what).not.toBeNull();
-      expect(box.x, what).toBeGreaterThanOrEqual(0);
-      expect(box.x + box.width, what).toBeLessThanOrEqual(390);
+      expect(box!.x, what).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width, what).toBeLessThanOrEqual(width);
     };
 
     await page.goto(`${stack.baseUrl}/`);
@@ -471,17 +486,7 @@ describe('web page with API keys', () => {
     aliceTask = (await uploadAs(SECRETS.alice, 'alice-talk.wav')).id;
     await uploadAs(SECRETS.bob, 'bob-talk.wav');
   });
-  afterEach(async () => {
-    try {
-      pages.check();
-    } finally {
-      await pages.closeAll();
-    }
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.destroy();
-  });
+  closeAfter(() => ({ pages, browser, stack }));
 
   it('asks for a key, refuses a wrong one, then shows that key’s tasks; the key can be forgotten', async () => {
     const page = await pages.page();

@@ -12,6 +12,7 @@ function timeLeft(seconds: number): string {
 /** A task followed live: its status (announced), a progress bar with the time left, and the segments so far. */
 export function LiveStatus({ live }: { live: LiveTask }) {
   const done = live.status === 'completed';
+  const progress = done ? 100 : live.progress;
   return (
     <section class="card live" aria-labelledby="live-title">
       <h2 id="live-title" class="visually-hidden">
@@ -22,9 +23,9 @@ export function LiveStatus({ live }: { live: LiveTask }) {
       </p>
       {live.status !== 'failed' && live.status !== 'cancelled' && (
         <div class="live-progress">
-          <ProgressBar id="task-progress" value={done ? 100 : live.progress} label={t('progress')} />
+          <ProgressBar id="task-progress" value={progress} label={t('progress')} />
           <span class="muted">
-            {Math.round(done ? 100 : live.progress)} %{live.eta !== null && !done ? ` · ${timeLeft(live.eta)}` : ''}
+            {Math.round(progress)} %{live.eta !== null && !done ? ` · ${timeLeft(live.eta)}` : ''}
           </span>
         </div>
       )}

@@ -5,7 +5,6 @@ import type { ApiError } from '../api/client';
 export interface Loaded<T> {
   data: T | undefined;
   error: ApiError | undefined;
-  loading: boolean;
   /** Loads again (keeps the current data meanwhile). */
   reload: () => void;
   /** Replaces the data, e.g. with what an action answered. */
@@ -16,7 +15,6 @@ export interface Loaded<T> {
 export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<ApiError>();
-  const [loading, setLoading] = useState(true);
   const [run, setRun] = useState(0);
   const latest = useRef(0);
   const loadRef = useRef(load);
@@ -24,22 +22,19 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> 
 
   useEffect(() => {
     const ticket = ++latest.current;
-    setLoading(true);
     loadRef.current().then(
       (value) => {
         if (ticket !== latest.current) return;
         setData(value);
         setError(undefined);
-        setLoading(false);
       },
       (failure: ApiError) => {
         if (ticket !== latest.current) return;
         setError(failure);
-        setLoading(false);
       },
     );
   }, [...deps, run]); // the caller's deps, and reload()
 
   const reload = useCallback(() => setRun((n) => n + 1), []);
-  return { data, error, loading, reload, setData };
+  return { data, error, reload, setData };
 }
