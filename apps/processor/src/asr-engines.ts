@@ -1,4 +1,9 @@
-import { type AsrEngine, installedModelCapabilities, ModelNotFoundError } from '@app/asr-engine';
+import {
+  type AsrEngine,
+  installedModelCapabilities,
+  type ModelCapabilities,
+  ModelNotFoundError,
+} from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
 import type { AnnouncedModel } from '@app/tasks';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
@@ -17,6 +22,8 @@ export class AsrEngines implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(AsrEngines.name);
   private readonly slots: ModelSlots<AsrEngine>;
   private readonly listeners: (() => void)[] = [];
+  /** Each model's capabilities, read from its files once at start (`status()` runs at every heartbeat). */
+  private readonly capabilities = new Map<string, ModelCapabilities>();
 
   constructor(private readonly config: HarkConfig) {
     this.slots = new ModelSlots(config.asrModels, {
@@ -37,11 +44,13 @@ export class AsrEngines implements OnModuleInit, OnApplicationShutdown {
    */
   async onModuleInit(): Promise<void> {
     for (const model of this.slots.models) {
-      if (!installedModelCapabilities(this.config.modelsDir, model)) {
+      const capabilities = installedModelCapabilities(this.config.modelsDir, model);
+      if (!capabilities) {
         throw new ModelNotFoundError(
           `Whisper model "${model}" (ASR_MODELS) is not installed in MODELS_DIR (${this.config.modelsDir}). Run \`npm run models:download -- ${model}\`, or remove it from ASR_MODELS.`,
         );
       }
+      this.capabilities.set(model, capabilities);
     }
     if (this.config.modelIdleTimeoutMs > 0) return;
     for (const model of this.slots.models) await this.slots.load(model);
@@ -70,15 +79,16 @@ export class AsrEngines implements OnModuleInit, OnApplicationShutdown {
     return this.slots.use(model, work);
   }
 
-  /** Each served model: whether it is loaded now, and whether it gives word times (for the registry). */
+  /**
+   * Each served model: whether it is loaded now, and whether it gives word times (for the registry,
+   * at every heartbeat: no file is read, the capabilities come from `onModuleInit`).
+   */
   status(): AnnouncedModel[] {
-    return this.slots.models.map((name) => {
-      const engine = this.slots.loaded(name);
-      const wordTimestamps = engine
-        ? engine.info.capabilities.wordTimestamps
-        : (installedModelCapabilities(this.config.modelsDir, name)?.wordTimestamps ?? false);
-      return { name, loaded: engine !== undefined, word_timestamps: wordTimestamps };
-    });
+    return this.slots.models.map((name) => ({
+      name,
+      loaded: this.slots.loaded(name) !== undefined,
+      word_timestamps: this.capabilities.get(name)?.wordTimestamps ?? false,
+    }));
   }
 
   /**

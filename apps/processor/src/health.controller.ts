@@ -3,6 +3,7 @@ import { DependencyHealthIndicator } from '@app/tasks';
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { AsrEngines } from './asr-engines';
+import { workerDeviceLabel } from './devices/devices';
 import { TranscriptionWorkers } from './transcription.worker';
 
 /** The processor's probes, on PROCESSOR_HEALTH_PORT. */
@@ -36,7 +37,7 @@ export class HealthController {
       () =>
         this.indicators
           .check('device')
-          .up({ device: this.config.workerDevice ?? 'cpu', provider: this.config.asrProvider }),
+          .up({ device: workerDeviceLabel(this.config), provider: this.config.asrProvider }),
       // The models are checked (and loaded, unless on demand) before the probes listen, so this entry names them rather than checks them.
       () => this.indicators.check('model').up({ name: this.engines.summary(), models: this.engines.status() }),
       () =>

@@ -4,6 +4,7 @@ import { HarkConfig } from '@app/config';
 import { type ProcessorAnnouncement, ProcessorRegistry } from '@app/tasks';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AsrEngines } from './asr-engines';
+import { workerDeviceLabel } from './devices/devices';
 
 /**
  * Announces this processor and the models it serves in the processor registry (`ProcessorRegistry`,
@@ -13,8 +14,9 @@ import { AsrEngines } from './asr-engines';
 @Injectable()
 export class ModelAnnouncer implements OnApplicationBootstrap {
   private readonly logger = new Logger(ModelAnnouncer.name);
+  private readonly host = hostname();
   /** Unique per process start: two processes of one host never share it. */
-  private readonly id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private readonly id = `${this.host}-${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly startedAt = new Date().toISOString();
 
   constructor(
@@ -39,9 +41,9 @@ export class ModelAnnouncer implements OnApplicationBootstrap {
   announcement(): ProcessorAnnouncement {
     return {
       id: this.id,
-      host: hostname(),
+      host: this.host,
       pid: process.pid,
-      device: this.config.workerDevice ?? this.config.asrProvider,
+      device: workerDeviceLabel(this.config),
       models: this.engines.status(),
       started_at: this.startedAt,
     };

@@ -132,7 +132,7 @@ export class ModelSlots<T> {
     slot.idleTimer = setTimeout(() => {
       slot.idleTimer = undefined;
       const value = slot.value;
-      if (slot.users > 0 || value === undefined) return;
+      if (value === undefined) return; // a use clears this timer, so no use runs now
       slot.value = undefined;
       this.options.onUnload?.(slot.model, value, Date.now() - since);
       this.options.onChange?.();

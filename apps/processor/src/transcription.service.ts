@@ -106,11 +106,10 @@ export class TranscriptionService {
       await this.events.publish(taskId, { type: 'progress', progress });
     };
     const windows = { count: 0, decodes: 0 };
-    let engineName = '';
     // The model's engine, loaded first if it is not (MODEL_IDLE_TIMEOUT); it stays loaded while this runs.
-    let transcript = await this.engines.use(modelOf(task, this.config), (engine) => {
-      engineName = engine.info.name;
-      return engine.transcribe(recorder ? this.diarization.recording(decoded, recorder) : decoded, options, {
+    const transcribed = await this.engines.use(modelOf(task, this.config), async (engine) => ({
+      engine: engine.info.name,
+      transcript: await engine.transcribe(recorder ? this.diarization.recording(decoded, recorder) : decoded, options, {
         signal,
         resumeFrom,
         onWindow: (report) => {
@@ -126,8 +125,9 @@ export class TranscriptionService {
           for (const segment of segments) await this.events.publish(taskId, { type: 'segment', segment });
           await report(next);
         },
-      });
-    });
+      }),
+    }));
+    let { transcript } = transcribed;
     if (recorder) {
       let reporting = Promise.resolve();
       transcript = await this.diarization.assign(transcript, recorder, withDefaults(options), (fraction) => {
@@ -149,7 +149,7 @@ export class TranscriptionService {
       );
     const outcome = {
       result: transcript,
-      engine: engineName,
+      engine: transcribed.engine,
       processingTime,
       language: transcript.language,
       duration: transcript.duration,

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { isConnectionError } from '@app/errors';
 import { Logger } from '@nestjs/common';
-import { Queue, Worker } from 'bullmq';
+import { type Processor, Queue, type QueueOptions, Worker, type WorkerOptions } from 'bullmq';
 
 const logger = new Logger('Redis');
 
@@ -51,16 +51,16 @@ export function watchRedisConnection(source: EventEmitter, name: string, readine
 
 /** A BullMQ `Queue` whose connection errors go through `watchRedisConnection` from its construction on. */
 export class WatchedQueue extends Queue {
-  constructor(...args: ConstructorParameters<typeof Queue>) {
-    super(...args);
+  constructor(name: string, opts: QueueOptions) {
+    super(name, opts);
     watchRedisConnection(this, `queue ${this.name}`, this.getBackend());
   }
 }
 
 /** A BullMQ `Worker` whose connection errors go through `watchRedisConnection` from its construction on. */
 export class WatchedWorker extends Worker {
-  constructor(...args: ConstructorParameters<typeof Worker>) {
-    super(...args);
+  constructor(name: string, processor: string | URL | null | Processor | undefined, opts: WorkerOptions) {
+    super(name, processor, opts);
     watchRedisConnection(this, `worker ${this.name}`, this.getBackend());
   }
 }

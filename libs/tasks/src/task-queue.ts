@@ -1,6 +1,6 @@
 import { HarkConfig } from '@app/config';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { type Job, type JobState, Queue } from 'bullmq';
+import type { Job, JobState, Queue } from 'bullmq';
 import {
   JOB_OPTIONS,
   modelOf,
@@ -9,7 +9,7 @@ import {
   type QueueJob,
   transcriptionQueue,
 } from './queue.contract';
-import { watchRedisConnection } from './redis-connection-log';
+import { WatchedQueue } from './redis-connection-log';
 import type { TaskEntity } from './task.entity';
 
 /** What routes a task's job: its id (the job id) and its model (the queue). */
@@ -32,8 +32,7 @@ export class TaskQueue implements OnApplicationShutdown {
     const name = transcriptionQueue(model);
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue<QueueData<'transcription'>>(name, queueConnection(this.config));
-      watchRedisConnection(queue, `queue ${name}`, queue.getBackend());
+      queue = new WatchedQueue(name, queueConnection(this.config)) as Queue<QueueData<'transcription'>>;
       this.queues.set(name, queue);
     }
     return queue;
@@ -88,7 +87,8 @@ export class TaskQueue implements OnApplicationShutdown {
     await Promise.all([...this.queues.values()].map((queue) => queue.close().catch(() => undefined)));
   }
 
-  private queueOf(task: Pick<TaskEntity, 'model'>): Queue<QueueData<'transcription'>> {
+  /** The queue a task's job goes to: the one of its model (`modelOf`). */
+  queueOf(task: Pick<TaskEntity, 'model'>): Queue<QueueData<'transcription'>> {
     return this.queue(modelOf(task, this.config));
   }
 }

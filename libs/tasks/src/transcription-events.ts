@@ -1,7 +1,7 @@
 import { HarkConfig } from '@app/config';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { type Job, QueueEvents } from 'bullmq';
-import { modelOf, queueConnection } from './queue.contract';
+import { queueConnection } from './queue.contract';
 import { watchRedisConnection } from './redis-connection-log';
 import type { TaskEntity } from './task.entity';
 import { TaskQueue } from './task-queue';
@@ -38,8 +38,7 @@ export class TranscriptionEvents implements OnApplicationShutdown {
    * @throws an Error whose message contains "timed out" after `timeoutMs`
    */
   async waitForTask(task: Pick<TaskEntity, 'id' | 'model'>, timeoutMs: number): Promise<boolean> {
-    const queue = this.queue.queue(modelOf(task, this.config));
-    await this.eventsOf(queue.name).waitUntilReady(); // listening before looking, so no completion is missed
+    await this.eventsOf(this.queue.queueOf(task).name).waitUntilReady(); // listening before looking, so no completion is missed
     const job = await this.queue.job(task);
     if (!job) return false;
     await this.result(job, timeoutMs).catch((error: Error) => {

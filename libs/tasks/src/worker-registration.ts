@@ -1,7 +1,7 @@
 import type { HarkConfig } from '@app/config';
 import { Processor, type WorkerHost } from '@nestjs/bullmq';
 import type { Type } from '@nestjs/common';
-import { Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import {
   type QueueData,
   type QueueJob,
@@ -10,7 +10,7 @@ import {
   transcriptionQueue,
   workerOptions,
 } from './queue.contract';
-import { watchRedisConnection } from './redis-connection-log';
+import { WatchedWorker } from './redis-connection-log';
 
 /**
  * Makes `host` the consumer of `queue`, with the worker options of the queue contract computed from
@@ -36,11 +36,8 @@ export function transcriptionWorker(
   process: (job: QueueJob<'transcription'>, token?: string) => Promise<unknown>,
   config: HarkConfig,
 ): Worker<QueueData<'transcription'>> {
-  const name = transcriptionQueue(model);
-  const worker = new Worker<QueueData<'transcription'>>(name, process as never, {
+  return new WatchedWorker(transcriptionQueue(model), process as never, {
     ...queueConnection(config),
     ...workerOptions('transcription', config),
-  });
-  watchRedisConnection(worker, `worker ${name}`, worker.getBackend());
-  return worker;
+  }) as Worker<QueueData<'transcription'>>;
 }

@@ -70,6 +70,7 @@ class DeviceWorker {
  */
 export class DeviceSupervisor {
   private readonly workers: DeviceWorker[];
+  private readonly backoff: RestartBackoff;
   private stopping = false;
   private allReadyAnnounced = false;
 
@@ -77,7 +78,8 @@ export class DeviceSupervisor {
     devices: readonly Device[],
     private readonly options: Options,
   ) {
-    this.workers = devices.map((device) => new DeviceWorker(device, options.backoff ?? DEFAULT_BACKOFF));
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.workers = devices.map((device) => new DeviceWorker(device, this.backoff));
   }
 
   /** Starts every device's worker. */
@@ -154,7 +156,7 @@ export class DeviceSupervisor {
       );
       return;
     }
-    const backoff = this.options.backoff ?? DEFAULT_BACKOFF;
+    const { backoff } = this;
     if (Date.now() - worker.readyAt >= backoff.resetAfterMs) worker.delayMs = backoff.firstMs;
     const delay = worker.delayMs;
     worker.delayMs = Math.min(backoff.maxMs, worker.delayMs * 2);

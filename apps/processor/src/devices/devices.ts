@@ -1,3 +1,5 @@
+import type { HarkConfig } from '@app/config';
+
 /** One device a worker process runs Whisper on. */
 export type Device = { label: 'cpu'; provider: 'cpu' } | { label: `cuda:${number}`; provider: 'cuda'; index: number };
 
@@ -59,4 +61,13 @@ export function deviceEnvironment(device: Device): Record<string, string> {
     CUDA_DEVICE_ORDER: 'PCI_BUS_ID',
     CUDA_VISIBLE_DEVICES: device.provider === 'cuda' ? String(device.index) : '',
   };
+}
+
+/**
+ * The device this worker process runs Whisper on, as the probes and the processor registry name it:
+ * its supervisor's `HARK_WORKER_DEVICE` (`cpu`, `cuda:<index>`), or `cpu` for a processor that is
+ * its own single worker (ASR_DEVICES=cpu).
+ */
+export function workerDeviceLabel(config: Pick<HarkConfig, 'workerDevice'>): string {
+  return config.workerDevice ?? 'cpu';
 }
