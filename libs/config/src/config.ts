@@ -70,6 +70,15 @@ export class HarkConfig {
   readonly workerConcurrency: number;
   readonly maxUploadBytes: number;
   readonly jsonBodyLimitBytes: number;
+  /** MAX_AUDIO_SECONDS: longest audio of one task, in seconds. */
+  readonly maxAudioSeconds: number;
+  /** MEDIA_STALL_TIMEOUT_S in ms: an ffmpeg/ffprobe without progress this long is killed. */
+  readonly mediaStallTimeoutMs: number;
+  /** MAX_CLIP_RANGES: most ranges in one `clip_timestamps`. */
+  readonly maxClipRanges: number;
+  /** EVENT_STREAMS_PER_KEY and EVENT_STREAMS_MAX: open event streams per API key and per api node. */
+  readonly eventStreamsPerKey: number;
+  readonly eventStreamsMax: number;
   /** Storage janitor (api): sweep period, grace of unreferenced files, retention (0: forever). */
   readonly storageSweepIntervalMs: number;
   readonly orphanUploadGraceMs: number;
@@ -142,6 +151,11 @@ export class HarkConfig {
     this.workerConcurrency = env.WORKER_CONCURRENCY ?? this.asrPoolSize;
     this.maxUploadBytes = env.MAX_UPLOAD_BYTES;
     this.jsonBodyLimitBytes = env.JSON_BODY_LIMIT_BYTES;
+    this.maxAudioSeconds = env.MAX_AUDIO_SECONDS;
+    this.mediaStallTimeoutMs = env.MEDIA_STALL_TIMEOUT_S * 1000;
+    this.maxClipRanges = env.MAX_CLIP_RANGES;
+    this.eventStreamsPerKey = env.EVENT_STREAMS_PER_KEY;
+    this.eventStreamsMax = env.EVENT_STREAMS_MAX;
     this.storageSweepIntervalMs = env.STORAGE_SWEEP_INTERVAL_MS;
     this.orphanUploadGraceMs = env.ORPHAN_UPLOAD_GRACE_MS;
     this.mediaRetentionHours = env.MEDIA_RETENTION_HOURS;

@@ -254,6 +254,43 @@ export class Environment {
   @Min(1)
   MAX_UPLOAD_BYTES = 2 * 1024 ** 3;
 
+  /**
+   * Longest audio one task may hold, in seconds (default 4 h): checked when the file is probed
+   * (its header) and enforced while it is decoded, so a header that lies still stops here.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MAX_AUDIO_SECONDS = 4 * 3600;
+
+  /**
+   * Seconds an ffmpeg or ffprobe may run without progress (no output, no new position) before it
+   * is killed (SIGTERM, then SIGKILL) and its task fails as `unreadable`.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MEDIA_STALL_TIMEOUT_S = 60;
+
+  /** Most time ranges one `clip_timestamps` may list (each is VAD-cut and decoded on its own). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  MAX_CLIP_RANGES = 100;
+
+  /** Live event streams (task events, OpenAI `stream=true`) one API key may hold open on one api node. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  EVENT_STREAMS_PER_KEY = 20;
+
+  /** Live event streams one api node holds open in all; beyond it (or the key's share) a stream gets 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  EVENT_STREAMS_MAX = 1000;
+
   /** Largest JSON (or form-urlencoded) request body, in bytes (default 1 MiB); media goes in uploads, not JSON. */
   @Transform(toInt)
   @IsInt()

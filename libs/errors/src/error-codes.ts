@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'unreadable',
   'no_audio',
   'decode_failed',
+  /** A playlist or another indirection format (HLS, DASH, concat, …), or a container not on the whitelist. */
+  'unsupported_format',
   /** Longer than a limit allows (DIARIZATION_MAX_SECONDS). */
   'too_long',
   // Fetching media from a URL.
@@ -36,6 +38,8 @@ export const ERROR_CODES = [
   // Requests to the api.
   'invalid_api_key',
   'rate_limit_exceeded',
+  /** Too many open event streams (EVENT_STREAMS_PER_KEY, EVENT_STREAMS_MAX). */
+  'too_many_streams',
   'model_not_found',
   'dependency_unavailable',
   'media_gone',

@@ -25,6 +25,10 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, HttpMapping>> = {
     status: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
     hint: 'Upload an audio or video file that ffmpeg can read (wav, mp3, m4a, flac, ogg, opus, mp4, mkv, webm, …).',
   },
+  unsupported_format: {
+    status: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+    hint: 'Upload the media itself (wav, mp3, m4a, flac, ogg, opus, mp4, mkv, webm, …), not a playlist or a list of other files.',
+  },
   no_audio: { status: HttpStatus.UNPROCESSABLE_ENTITY, hint: CONTAINS_AUDIO },
   decode_failed: { status: HttpStatus.UNPROCESSABLE_ENTITY, hint: CONTAINS_AUDIO },
   too_long: { status: HttpStatus.UNPROCESSABLE_ENTITY },
@@ -42,6 +46,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, HttpMapping>> = {
   dependency_outage: { status: HttpStatus.SERVICE_UNAVAILABLE, retryAfter: 5 },
   invalid_api_key: { status: HttpStatus.UNAUTHORIZED },
   rate_limit_exceeded: { status: HttpStatus.TOO_MANY_REQUESTS, retryAfter: 30 },
+  too_many_streams: { status: HttpStatus.TOO_MANY_REQUESTS, retryAfter: 10 },
   model_not_found: { status: HttpStatus.NOT_FOUND },
   dependency_unavailable: { status: HttpStatus.SERVICE_UNAVAILABLE, retryAfter: 5 },
   media_gone: { status: HttpStatus.GONE },
