@@ -188,7 +188,7 @@ export class TranscriptionService {
   /**
    * Downloads media into STORAGE_DIR/downloads, checks it with ffprobe and records it on the task.
    * @throws HttpRequestError (code `download_failed`, see `retryable`), or MediaError when the
-   *   download is not audio/video
+   *   download is not audio/video, is a playlist (`unsupported_format`) or is too long (`too_long`)
    */
   private async download(
     task: TaskEntity,
@@ -212,7 +212,9 @@ export class TranscriptionService {
     });
     const info = await this.media.probe(mediaPath).catch(async (error: unknown) => {
       await rm(mediaPath, { force: true });
-      throw error instanceof MediaError ? new MediaError(error.code, `not audio/video: ${error.message}`) : error;
+      // A playlist, a file too long, …: their messages say so; otherwise the download is not media at all.
+      const notMedia = error instanceof MediaError && ['empty', 'unreadable', 'no_audio'].includes(error.code);
+      throw notMedia ? new MediaError(error.code, `not audio/video: ${error.message}`) : error;
     });
     const media = { mediaPath, fileName: task.fileName ?? fileName, fileSizeBytes: bytes, duration: info.duration };
     await this.taskRepository.setMedia(task.id, media);

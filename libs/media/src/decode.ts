@@ -1,65 +1,51 @@
-import { PassThrough } from 'node:stream';
-import ffmpeg from 'fluent-ffmpeg';
 import { ffmpegReason } from './ffmpeg-error';
-import { MediaError, WHISPER_SAMPLE_RATE } from './media-info';
+import { DEFAULT_MEDIA_LIMITS, MediaError, type MediaLimits, tooLong, WHISPER_SAMPLE_RATE } from './media-info';
+import { guardedInput, MediaProcess, stalledError } from './media-process';
 
 const BYTES_PER_SAMPLE = Float32Array.BYTES_PER_ELEMENT;
+
+/** Samples the decoded audio may run past `limits.maxSeconds` before it counts as too long (resampler padding). */
+const LENGTH_TOLERANCE_SAMPLES = WHISPER_SAMPLE_RATE;
+
+/**
+ * ffmpeg's options that print its progress (`out_time_us=…`) to stderr, which feeds the watchdog of
+ * a tool that writes to a file rather than to stdout.
+ */
+export const FFMPEG_PROGRESS = ['-nostdin', '-hide_banner', '-v', 'error', '-nostats', '-progress', 'pipe:2'];
 
 /**
  * Decodes the first audio stream of a media file to mono Float32 PCM at 16 kHz, as a stream.
  * ffmpeg downmixes every channel and resamples; video streams are skipped. Memory stays bounded:
- * chunks arrive as ffmpeg produces them and ffmpeg is paused while the consumer is busy
- * (stream back-pressure), so nothing here grows with the file's length.
+ * chunks arrive as ffmpeg produces them (at most a pipe's worth each) and ffmpeg waits while the
+ * consumer is busy (stream back-pressure), so nothing here grows with the file's length, and
+ * ffmpeg's own allocations are capped (`guardedInput`).
  *
- * @param path local media file
+ * @param path local media file (read through the demuxer whitelist)
  * @param signal aborting it kills ffmpeg and ends the iteration with the abort reason
  * @param startSeconds where to start in the file (ffmpeg seeks the input; for audio the seek is sample-accurate)
+ * @param limits the longest audio, enforced on the samples decoded whatever the header said, and
+ *   the watchdog's stall timeout
  * @yields Float32Array chunks of samples in [-1, 1] (16 kHz mono); lengths vary
- * @throws MediaError `decode_failed` when ffmpeg exits with an error
+ * @throws MediaError `decode_failed` when ffmpeg exits with an error, `unreadable` when it stalls,
+ *   `too_long` once the audio passes `limits.maxSeconds`
  */
-export async function* decodePcm(path: string, signal?: AbortSignal, startSeconds = 0): AsyncGenerator<Float32Array> {
-  // Kept open until ffmpeg has exited (no auto-destroy at the end, none when the loop ends):
-  // fluent-ffmpeg reports "Output stream closed" when the output closes more than 20 ms before
-  // ffmpeg's exit event, which happens under load even when the decode succeeded.
-  const output = new PassThrough({ highWaterMark: 1 << 18, autoDestroy: false });
-  let stderr = '';
-  let running = true;
-  let settle!: { resolve: () => void; reject: (error: Error) => void };
-  const exited = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-  exited.catch(() => undefined); // awaited below; this only keeps an early exit from being unhandled
-  const command = ffmpeg(path)
-    .seekInput(startSeconds)
-    .noVideo()
-    .audioChannels(1)
-    .audioFrequency(WHISPER_SAMPLE_RATE)
-    .audioCodec('pcm_f32le')
-    .format('f32le')
-    .on('stderr', (line: string) => {
-      stderr = `${stderr}\n${line}`.slice(-4000);
-    })
-    .on('end', () => {
-      running = false;
-      settle.resolve();
-    })
-    .on('error', (error: Error) => {
-      running = false;
-      const failure = new MediaError(
-        'decode_failed',
-        `ffmpeg could not decode the audio: ${ffmpegReason(error, stderr)}`,
-      );
-      settle.reject(failure);
-      if (!output.destroyed) output.destroy(failure);
-    });
-  const abort = () => {
-    if (running) command.kill('SIGKILL');
-    output.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
-  };
-  signal?.addEventListener('abort', abort, { once: true });
-  command.pipe(output, { end: true });
-
+export async function* decodePcm(
+  path: string,
+  signal?: AbortSignal,
+  startSeconds = 0,
+  limits: MediaLimits = DEFAULT_MEDIA_LIMITS,
+): AsyncGenerator<Float32Array> {
+  const seek = startSeconds > 0 ? ['-ss', String(startSeconds)] : [];
+  const output = ['-vn', '-ac', '1', '-ar', String(WHISPER_SAMPLE_RATE), '-c:a', 'pcm_f32le', '-f', 'f32le', 'pipe:1'];
+  const tool = new MediaProcess('ffmpeg', [...FFMPEG_PROGRESS, ...seek, ...guardedInput(path), ...output], {
+    signal,
+    stallTimeoutMs: limits.stallTimeoutMs,
+  });
+  const maxSamples = Math.max(0, limits.maxSeconds - startSeconds) * WHISPER_SAMPLE_RATE + LENGTH_TOLERANCE_SAMPLES;
+  let decoded = 0;
   let carry = Buffer.alloc(0);
   try {
-    for await (const chunk of output.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    for await (const chunk of tool.stdout as AsyncIterable<Buffer>) {
       const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
       const usable = bytes.length - (bytes.length % BYTES_PER_SAMPLE);
       carry = Buffer.from(bytes.subarray(usable));
@@ -67,12 +53,18 @@ export async function* decodePcm(path: string, signal?: AbortSignal, startSecond
       // Copy into an aligned buffer: Float32Array views need 4-byte-aligned offsets.
       const samples = new Float32Array(usable / BYTES_PER_SAMPLE);
       Buffer.from(samples.buffer).set(bytes.subarray(0, usable));
+      decoded += samples.length;
+      if (decoded > maxSamples) throw tooLong(`The file's audio goes on past ${limits.maxSeconds} s`, limits);
       yield samples;
     }
-    await exited; // stdout can end before ffmpeg reports a failed exit
+    const exit = await tool.exited; // stdout can end before ffmpeg reports a failed exit
+    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
+    if (exit.stalled) throw stalledError(limits, 'Decoding the file');
+    if (exit.code !== 0)
+      throw new MediaError('decode_failed', `ffmpeg could not decode the audio: ${ffmpegReason(exit.stderr)}`);
   } finally {
-    signal?.removeEventListener('abort', abort);
-    if (!output.destroyed) output.destroy();
-    if (running) command.kill('SIGKILL'); // the consumer stopped early
+    // The consumer stopped early, or the audio was too long (nothing happens when ffmpeg has exited).
+    tool.kill();
+    tool.stdout.destroy();
   }
 }

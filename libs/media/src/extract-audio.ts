@@ -3,9 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import ffmpeg from 'fluent-ffmpeg';
 import { ffmpegReason } from './ffmpeg-error';
-import { MediaError } from './media-info';
+import { FFMPEG_PROGRESS } from './decode';
+import { DEFAULT_MEDIA_LIMITS, MediaError, type MediaLimits } from './media-info';
+import { guardedInput, MediaProcess, stalledError } from './media-process';
 
 /** Audio formats `extractAudio` writes, with ffmpeg's codec and muxer and the HTTP content type. */
 export const AUDIO_OUTPUT_FORMATS = {
@@ -41,58 +42,81 @@ function codecOf({ format, bitDepth }: ExtractAudioOptions): string {
   }
 }
 
+/** ffmpeg's output options of one `ExtractAudioOptions`. */
+function outputOptions(options: ExtractAudioOptions, limits: MediaLimits): string[] {
+  const { format, bitDepth } = options;
+  return [
+    '-vn',
+    '-t',
+    String(limits.maxSeconds), // a header that lies cannot make it work longer than a task may
+    '-ac',
+    String(options.channels),
+    '-ar',
+    String(options.sampleRate),
+    '-c:a',
+    codecOf(options),
+    ...(format === 'flac' ? ['-sample_fmt', bitDepth === 16 ? 's16' : 's32'] : []),
+    ...(format === 'flac' && bitDepth === 24 ? ['-bits_per_raw_sample', '24'] : []),
+    ...(format === 'm4a' ? ['-movflags', 'frag_keyframe+empty_moov'] : []),
+    '-f',
+    AUDIO_OUTPUT_FORMATS[format].muxer,
+  ];
+}
+
 /**
  * Extracts and converts the first audio stream of a media file, streamed as ffmpeg writes it.
  * m4a is written as fragmented MP4 so it can stream; opus in ogg only takes 8/12/16/24/48 kHz.
  * flac is written to a temporary file first (ffmpeg finalises a FLAC header — duration, sample
  * count, checksum — only on a seekable output) and streamed from there once ffmpeg is done; the
- * file is deleted when the stream closes.
- * @returns a stream of the encoded file; it errors with MediaError `decode_failed` if ffmpeg fails
+ * file is deleted when the stream closes. The input is read through the demuxer whitelist, at
+ * most `limits.maxSeconds` of it, and ffmpeg has a watchdog (`limits.stallTimeoutMs`).
+ *
+ * Destroying the returned stream (a client that went away) kills ffmpeg.
+ * @returns a stream of the encoded file; it errors with MediaError `decode_failed` if ffmpeg
+ *   fails, `unreadable` if it stalls
  */
-export function extractAudio(path: string, options: ExtractAudioOptions): Readable {
+export function extractAudio(
+  path: string,
+  options: ExtractAudioOptions,
+  limits: MediaLimits = DEFAULT_MEDIA_LIMITS,
+): Readable {
   const output = new PassThrough();
-  let stderr = '';
-  const fail = (error: Error) => {
-    if (!output.destroyed)
+  const toFile = options.format === 'flac';
+  const start = (target: string) => {
+    const tool = new MediaProcess(
+      'ffmpeg',
+      [...FFMPEG_PROGRESS, ...guardedInput(path), ...outputOptions(options, limits), target],
+      { stallTimeoutMs: limits.stallTimeoutMs },
+    );
+    output.on('close', () => {
+      tool.kill();
+      tool.stdout.destroy();
+    });
+    if (!toFile) tool.stdout.pipe(output, { end: false });
+    else tool.stdout.resume();
+    void tool.exited.then((exit) => {
+      if (output.destroyed) return;
+      if (exit.code === 0) {
+        if (!toFile) return void output.end();
+        const written = createReadStream(target);
+        written.on('error', (error) => output.destroy(error));
+        return void written.pipe(output);
+      }
       output.destroy(
-        new MediaError('decode_failed', `ffmpeg could not extract the audio: ${ffmpegReason(error, stderr)}`),
+        exit.stalled
+          ? stalledError(limits, 'Extracting the audio')
+          : new MediaError('decode_failed', `ffmpeg could not extract the audio: ${ffmpegReason(exit.stderr)}`),
       );
+    });
   };
-  const command = ffmpeg(path)
-    .noVideo()
-    .audioChannels(options.channels)
-    .audioFrequency(options.sampleRate)
-    .audioCodec(codecOf(options))
-    .format(AUDIO_OUTPUT_FORMATS[options.format].muxer)
-    .on('stderr', (line: string) => {
-      stderr = `${stderr}\n${line}`.slice(-4000);
-    })
-    .on('error', fail);
-  if (options.format === 'flac')
-    command.outputOptions([
-      '-sample_fmt',
-      options.bitDepth === 16 ? 's16' : 's32',
-      ...(options.bitDepth === 24 ? ['-bits_per_raw_sample', '24'] : []),
-    ]);
-  if (options.format === 'm4a') command.outputOptions(['-movflags', 'frag_keyframe+empty_moov']);
-  output.on('close', () => command.kill('SIGKILL'));
-  if (options.format !== 'flac') {
-    command.pipe(output, { end: true });
+  if (!toFile) {
+    start('pipe:1');
     return output;
   }
   void mkdtemp(join(tmpdir(), 'hark-extract-')).then(
     (dir) => {
-      const file = join(dir, 'audio.flac');
       output.on('close', () => void rm(dir, { recursive: true, force: true }));
-      if (output.destroyed) return; // the client went away before anything started
-      command
-        .on('end', () => {
-          if (output.destroyed) return;
-          const written = createReadStream(file);
-          written.on('error', (error) => output.destroy(error));
-          written.pipe(output);
-        })
-        .save(file);
+      if (!output.destroyed) start(join(dir, 'audio.flac')); // unless the client went away already
     },
     (error: Error) => output.destroy(error),
   );

@@ -1,7 +1,9 @@
 /**
  * Shortens an ffmpeg/ffprobe error to the line that explains it, e.g.
- * "Invalid data found when processing input", dropping fluent-ffmpeg's command echo and
- * the banner. Returns at most 300 characters.
+ * "Invalid data found when processing input", dropping the banner and the file name that
+ * prefixes it. Returns at most 300 characters.
+ * @param error an Error, or the tool's stderr as text
+ * @param stderr more of the tool's stderr, read before `error`
  */
 export function ffmpegReason(error: unknown, stderr = ''): string {
   const text = `${stderr}\n${error instanceof Error ? error.message : String(error)}`;

@@ -1,6 +1,7 @@
 export { decodePcm } from './decode';
-export { MediaError, WHISPER_SAMPLE_RATE } from './media-info';
-export type { MediaErrorCode, MediaInfo } from './media-info';
+export { DEFAULT_MEDIA_LIMITS, MediaError, MIN_SAMPLE_RATE, WHISPER_SAMPLE_RATE } from './media-info';
+export type { MediaErrorCode, MediaInfo, MediaLimits } from './media-info';
+export { MEDIA_DEMUXERS } from './media-process';
 export { probeMedia } from './probe';
 export { FfmpegMediaTools, MediaTools } from './media-tools';
 export { MediaModule } from './media.module';
