@@ -84,6 +84,38 @@ describe('decode options', () => {
     expect(clips.body.message).toMatch(/clip_timestamps must be strictly ascending/);
   });
 
+  it('more clip_timestamps ranges than MAX_CLIP_RANGES, or a 60 kB punctuation set → 400 naming the limit', async () => {
+    const storedBefore = await stack.storedUploads();
+    // 101 ranges: 0–0.05, 0.1–0.15, … (the attack sent 1,000, and each loaded a VAD).
+    const times = Array.from({ length: 202 }, (_, i) => (i * 0.05).toFixed(2)).join(',');
+    const clips = await upload(stack.baseUrl, audioPath('jfk.wav'), { clip_timestamps: times });
+    expect(clips.status).toBe(400);
+    expect(clips.body.details).toEqual([
+      {
+        field: 'clip_timestamps',
+        problems: [
+          'clip_timestamps lists 101 ranges; at most 100 are accepted (MAX_CLIP_RANGES): send fewer, wider ranges, or raise MAX_CLIP_RANGES on the server',
+        ],
+      },
+    ]);
+    const punctuation = await upload(stack.baseUrl, audioPath('jfk.wav'), {
+      append_punctuations: '.'.repeat(60_000),
+      prepend_punctuations: '¿'.repeat(65),
+    });
+    expect(punctuation.status).toBe(400);
+    expect(punctuation.body.details).toEqual([
+      {
+        field: 'prepend_punctuations',
+        problems: ['prepend_punctuations must be shorter than or equal to 64 characters'],
+      },
+      {
+        field: 'append_punctuations',
+        problems: ['append_punctuations must be shorter than or equal to 64 characters'],
+      },
+    ]);
+    expect(await stack.storedUploads()).toEqual(storedBefore);
+  });
+
   it('speech_pad_ms=0 gives the raw VAD regions; the default pads them by 0.2 s', async () => {
     const raw = await transcribe({ speech_pad_ms: '0' });
     expectSpeechRegions(raw.result.segments, JFK_REGIONS, 0.05);

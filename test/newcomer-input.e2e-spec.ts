@@ -259,6 +259,40 @@ describe('newcomer input: unknown fields, misnamed files, UTF-8 file names', () 
         await response.arrayBuffer();
       }
     });
+
+    it('names keep no control or bidirectional-override characters, and filename* is decoded once', async () => {
+      // filename* (RFC 5987) carries what a plain filename cannot: CR/LF. %2541 must stay %41.
+      const encoded = "filename*=UTF-8''%E2%80%AEevil%0D%0A%2541%E5%90%8D.wav";
+      const cleaned = 'evil%41名.wav';
+      const audio = Buffer.from(await (await openAsBlob(audioPath('jfk.wav'))).arrayBuffer());
+      const raw = (route: string, fields: string) =>
+        fetch(`${stack.baseUrl}${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'multipart/form-data; boundary=hark-boundary' },
+          body: Buffer.concat([
+            Buffer.from(
+              `${fields}--hark-boundary\r\nContent-Disposition: form-data; name="file"; filename="x.wav"; ${encoded}\r\nContent-Type: audio/wav\r\n\r\n`,
+            ),
+            audio,
+            Buffer.from('\r\n--hark-boundary--\r\n'),
+          ]),
+        });
+      const created = await raw('/api/v1/tasks', '');
+      expect(created.status).toBe(201);
+      const { id, file_name } = await json(created);
+      expect(file_name).toBe(cleaned);
+      expect((await getJson(stack.baseUrl, `/api/v1/tasks/${id}`)).body.file_name).toBe(cleaned);
+
+      const format = '--hark-boundary\r\nContent-Disposition: form-data; name="output_format"\r\n\r\nflac\r\n';
+      const extracted = await raw('/api/v1/media/extract-audio', format);
+      expect(extracted.status).toBe(200);
+      expect(downloadName(extracted)).toBe(cleaned.replace(/\.wav$/, '.flac'));
+      await extracted.arrayBuffer();
+
+      // A plain (FormData) file name with a right-to-left override.
+      const plain = await send(stack.baseUrl, '/api/v1/tasks', [], { name: 'invoice\u202Egpj.wav' });
+      expect((await json(plain)).file_name).toBe('invoicegpj.wav');
+    });
   });
 });
 

@@ -108,6 +108,18 @@ describe('task management and subtitles', () => {
     expect(bad.body.message).toMatch(/limit must not be greater than 100/);
   });
 
+  it('an offset or date Postgres cannot take is 400 naming the field and its limit, not 500', async () => {
+    const offset = await getJson(stack.baseUrl, '/api/v1/tasks?offset=100000000000000000000');
+    expect(offset.status).toBe(400);
+    expect(offset.body.details).toEqual([
+      { field: 'offset', problems: ['offset must be at most 1000000000 (past the last task the page is empty)'] },
+    ]);
+    const week = await getJson(stack.baseUrl, '/api/v1/tasks?created_after=2026W011');
+    expect(week.status).toBe(400);
+    expect(week.body.details[0].field).toBe('created_after');
+    expect((await getJson(stack.baseUrl, '/api/v1/tasks?offset=1000000000')).body).toMatchObject({ items: [] });
+  });
+
   it('subtitles: SubRip and WebVTT that a standard parser reads, with cue times matching the segments', async () => {
     for (const format of ['srt', 'vtt']) {
       const response = await fetch(`${stack.baseUrl}/api/v1/tasks/${jfk.id}/subtitles?format=${format}`);

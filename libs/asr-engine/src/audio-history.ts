@@ -31,6 +31,11 @@ export class AudioHistory {
     this.written += data.length;
   }
 
+  /** Forgets every sample: the next one appended has index 0 (the buffer is kept). */
+  clear(): void {
+    this.written = 0;
+  }
+
   /** Copies samples [from, to), clamped to what is held. */
   slice(from: number, to: number): Float32Array {
     const begin = Math.max(from, this.start);

@@ -47,6 +47,15 @@ describe('decode options', () => {
     expect(() => parseClipTimestamps('a,b')).toThrow(/comma-separated seconds/);
   });
 
+  it('refuses more clip_timestamps ranges than the limit, naming it and MAX_CLIP_RANGES', () => {
+    const ranges = (count: number) => Array.from({ length: count * 2 }, (_, i) => i).join(',');
+    expect(parseClipTimestamps(ranges(3), 3)).toHaveLength(3);
+    expect(parseClipTimestamps(`${ranges(3)},100`, 4)).toHaveLength(4); // an odd count: the last runs to the end
+    expect(() => parseClipTimestamps(`${ranges(3)},100`, 3)).toThrow(
+      'clip_timestamps lists 4 ranges; at most 3 are accepted (MAX_CLIP_RANGES): send fewer, wider ranges, or raise MAX_CLIP_RANGES on the server',
+    );
+  });
+
   it('caps the chunk length at what sherpa-onnx decodes in one call', () => {
     expect(effectiveChunkLength({ chunk_length: 30, max_speech_duration_s: 29 })).toBe(29);
     expect(effectiveChunkLength({ chunk_length: 10, max_speech_duration_s: 29 })).toBe(10);

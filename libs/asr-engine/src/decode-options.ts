@@ -147,11 +147,18 @@ export function refusedOptions(options: DecodeOptions, capabilities: ModelCapabi
 
 /**
  * Parses `clip_timestamps` ("0" = the whole file; "10,20,35" = 10–20 s and 35 s to the end).
+ * @param maxRanges most ranges accepted (MAX_CLIP_RANGES); each range is VAD-cut and decoded on its own
  * @returns ascending [start, end) ranges in seconds, or null for the whole file
- * @throws Error when the list is not ascending numbers
+ * @throws Error when the list is not ascending numbers, or lists more than `maxRanges` ranges (the
+ *   message names the limit and MAX_CLIP_RANGES)
  */
-export function parseClipTimestamps(value: string): [number, number][] | null {
+export function parseClipTimestamps(value: string, maxRanges = Infinity): [number, number][] | null {
   const times = value.split(',').map((part) => Number(part.trim()));
+  const ranges = Math.ceil(times.length / 2);
+  if (ranges > maxRanges)
+    throw new Error(
+      `clip_timestamps lists ${ranges} ranges; at most ${maxRanges} are accepted (MAX_CLIP_RANGES): send fewer, wider ranges, or raise MAX_CLIP_RANGES on the server`,
+    );
   if (times.some((time) => !Number.isFinite(time) || time < 0))
     throw new Error('clip_timestamps must be comma-separated seconds, e.g. "0,30,60,90"');
   if (times.some((time, i) => i > 0 && time <= times[i - 1]))

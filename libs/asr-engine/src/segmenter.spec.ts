@@ -24,7 +24,7 @@ describe('ClipSegmenter', () => {
         [2, 5],
         [8, Infinity],
       ],
-      () => new FixedWindowSegmenter(2),
+      new FixedWindowSegmenter(2),
     );
     const chunks = [...segmenter.push(ramp(0, 7)), ...segmenter.push(ramp(7, 5)), ...segmenter.flush()];
     // [2,5) → windows [2,4) [4,5); [8,12) → [8,10) [10,12)
@@ -37,7 +37,7 @@ describe('ClipSegmenter', () => {
   });
 
   it('gives nothing when the clips lie beyond the audio', () => {
-    const segmenter = new ClipSegmenter([[100, 200]], () => new FixedWindowSegmenter(10));
+    const segmenter = new ClipSegmenter([[100, 200]], new FixedWindowSegmenter(10));
     expect([...segmenter.push(ramp(0, 50)), ...segmenter.flush()]).toEqual([]);
   });
 });

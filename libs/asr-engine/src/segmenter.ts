@@ -7,6 +7,8 @@ import type { SpeechChunk } from './transcript';
 export interface Segmenter {
   push(samples: Float32Array): SpeechChunk[];
   flush(): SpeechChunk[];
+  /** Starts over as for a new stream (after `flush()`): nothing is kept, chunk starts count from 0 again. */
+  reset(): void;
 }
 
 /**
@@ -39,6 +41,11 @@ export class FixedWindowSegmenter implements Segmenter {
     return this.length > 0 ? [this.emit()] : [];
   }
 
+  reset(): void {
+    this.length = 0;
+    this.position = 0;
+  }
+
   private emit(): SpeechChunk {
     const chunk = { start: this.position, samples: this.buffer.slice(0, this.length) };
     this.position += this.length;
@@ -49,21 +56,23 @@ export class FixedWindowSegmenter implements Segmenter {
 
 /**
  * Restricts another segmenter to time ranges (Whisper's `clip_timestamps`): samples outside the
- * ranges are dropped, each range is segmented on its own (a fresh inner segmenter, flushed at the
- * range's end), and chunk starts stay indexes into the whole stream.
+ * ranges are dropped, each range is segmented on its own (the one inner segmenter is flushed at
+ * the range's end and reset before the next, so however many ranges there are, one segmenter, and
+ * one VAD, serves them all), and chunk starts stay indexes into the whole stream.
  */
 export class ClipSegmenter implements Segmenter {
   private position = 0;
   private index = 0;
-  private inner: Segmenter | null = null;
+  /** The inner segmenter has been given samples of the current range. */
+  private open = false;
 
   /**
    * @param clips ascending, non-overlapping [start, end) ranges in samples; `end` may be Infinity
-   * @param create makes the segmenter for one range
+   * @param inner segments each range, reset between ranges
    */
   constructor(
     private readonly clips: readonly [number, number][],
-    private readonly create: () => Segmenter,
+    private readonly inner: Segmenter,
   ) {}
 
   push(samples: Float32Array): SpeechChunk[] {
@@ -77,7 +86,7 @@ export class ClipSegmenter implements Segmenter {
         continue;
       }
       const take = Math.min(end - at, samples.length - offset);
-      this.inner ??= this.create();
+      this.open = true;
       chunks.push(...this.shift(this.inner.push(samples.subarray(offset, offset + take)), start));
       offset += take;
       if (this.position + offset >= end) chunks.push(...this.closeClip());
@@ -87,12 +96,20 @@ export class ClipSegmenter implements Segmenter {
   }
 
   flush(): SpeechChunk[] {
-    return this.inner ? this.closeClip() : [];
+    return this.open ? this.closeClip() : [];
+  }
+
+  reset(): void {
+    this.inner.reset();
+    this.position = 0;
+    this.index = 0;
+    this.open = false;
   }
 
   private closeClip(): SpeechChunk[] {
-    const chunks = this.inner ? this.shift(this.inner.flush(), this.clips[this.index][0]) : [];
-    this.inner = null;
+    const chunks = this.shift(this.inner.flush(), this.clips[this.index][0]);
+    this.inner.reset();
+    this.open = false;
     this.index++;
     return chunks;
   }

@@ -1,5 +1,5 @@
 import { WHISPER_SAMPLE_RATE } from '@app/media';
-import { Vad } from 'sherpa-onnx-node';
+import { Vad, type VadConfig } from 'sherpa-onnx-node';
 import { AudioHistory } from './audio-history';
 import { cutAtQuietPoints, MAX_CHUNK_SECONDS } from './segments';
 import type { Segmenter } from './segmenter';
@@ -31,6 +31,14 @@ export const DEFAULT_VAD_OPTIONS: VadOptions = {
   speechPad: 0.2,
 };
 
+/**
+ * Makes the sherpa-onnx VAD (the Silero model loaded, its ring buffer of `bufferSeconds`): one per
+ * `SpeechSegmenter`. The default is `new Vad(config, bufferSeconds)`.
+ */
+export type VadFactory = (config: VadConfig, bufferSeconds: number) => Vad;
+
+const newVad: VadFactory = (config, bufferSeconds) => new Vad(config, bufferSeconds);
+
 /** Samples per VAD window: Silero VAD's window at 16 kHz. */
 export const VAD_WINDOW_SAMPLES = 512;
 const WINDOW_SIZE = VAD_WINDOW_SAMPLES;
@@ -57,15 +65,16 @@ export class SpeechSegmenter implements Segmenter {
   /**
    * @param modelPath Silero VAD ONNX file
    * @param sampleRate of the samples pushed (16 kHz, `WHISPER_SAMPLE_RATE`)
+   * @param createVad makes the one VAD this segmenter holds (loads the model: tens of MB natively)
    */
-  constructor(modelPath: string, options: VadOptions, sampleRate = WHISPER_SAMPLE_RATE) {
+  constructor(modelPath: string, options: VadOptions, sampleRate = WHISPER_SAMPLE_RATE, createVad = newVad) {
     this.history = new AudioHistory(HISTORY_SECONDS * sampleRate);
     const maxSpeechDuration = Math.min(options.maxSpeechDuration, MAX_CHUNK_SECONDS);
     this.maxSamples = Math.floor(maxSpeechDuration * sampleRate);
     this.padSamples = Math.round(options.speechPad * sampleRate);
     this.endPadSamples = Math.min(this.padSamples, Math.floor((options.minSilenceDuration * sampleRate) / 2));
     const { threshold, minSpeechDuration, minSilenceDuration } = options;
-    this.vad = new Vad(
+    this.vad = createVad(
       {
         sileroVad: {
           model: modelPath,
@@ -112,6 +121,14 @@ export class SpeechSegmenter implements Segmenter {
     }
     this.vad.flush();
     return this.drain();
+  }
+
+  /** Starts over as for a new stream: the same VAD (its model stays loaded), its state and buffers reset. */
+  reset(): void {
+    this.vad.reset();
+    this.history.clear();
+    this.pendingLength = 0;
+    this.lastEnd = 0;
   }
 
   private drain(): SpeechChunk[] {

@@ -1,20 +1,24 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { embeddedIPv4 } from './embedded-ipv4';
 import { UrlNotAllowedError } from './http-errors';
 
 /**
  * True for addresses on the public internet. Loopback, private (RFC 1918, fc00::/7), link-local
  * (169.254/16 — cloud metadata services live there — and fe80::/10), carrier-grade NAT,
  * multicast, reserved and unspecified ranges are not. Ranges as classified by ipaddr.js
- * (`range() === 'unicast'`); IPv4-mapped IPv6 addresses are judged as their IPv4 address.
+ * (`range() === 'unicast'`). An IPv6 address that embeds an IPv4 address (IPv4-mapped,
+ * -translated and -compatible, NAT64, 6to4, Teredo, ISATAP: `embeddedIPv4`) is judged by that
+ * IPv4 address (and, for ISATAP, by its IPv6 prefix as well).
  * @param address an IPv4 or IPv6 address (throws for anything else)
  */
 export function isPublicAddress(address: string): boolean {
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress())
-    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  return parsed.range() === 'unicast';
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv4') return parsed.range() === 'unicast';
+  const embedded = embeddedIPv4(parsed as ipaddr.IPv6);
+  if (!embedded) return parsed.range() === 'unicast';
+  return embedded.ipv4.range() === 'unicast' && (!embedded.judgePrefix || parsed.range() === 'unicast');
 }
 
 /** A host name as matched against ALLOWED_URL_HOSTS: lower case, without IPv6 brackets. */

@@ -1,5 +1,6 @@
 export { assertFetchableUrl } from './fetchable-url';
 export { isPublicAddress } from './address-guard';
+export { cleanFileName, MAX_FILE_NAME_LENGTH } from './file-name';
 export { DEFAULT_USER_AGENT } from './headers';
 export { HttpClient } from './http-client';
 export { HttpClientModule } from './http-client.module';

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { Allow, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
+import {
+  Allow,
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { MAX_PROMPT_LENGTH } from '../tasks/dto/decode-options.dto';
 import { EmptyToUndefined, ToBoolean, ToNumber } from '../tasks/dto/transforms';
 
 /** `response_format` of translations (OpenAI's translation formats). */
@@ -19,14 +32,22 @@ class OpenAiAudioDto {
     description:
       '`whisper-1` (the default model, ASR_MODEL), or the name of a model a running processor serves (`GET /v1/models`). An unknown model is 404 `model_not_found`; a model installed here that no running processor serves is 422.',
     example: 'whisper-1',
+    maxLength: 64,
   })
   @IsString()
+  @MaxLength(64, {
+    message: 'model must be at most 64 characters: whisper-1, or a model name from GET /v1/models',
+  })
   model: string;
 
-  @ApiPropertyOptional({ description: 'Text to guide the model. Not supported by the engine: only empty is accepted.' })
+  @ApiPropertyOptional({
+    description: 'Text to guide the model. Not supported by the engine: only empty is accepted.',
+    maxLength: MAX_PROMPT_LENGTH,
+  })
   @EmptyToUndefined()
   @IsOptional()
   @IsString()
+  @MaxLength(MAX_PROMPT_LENGTH)
   prompt?: string;
 
   @ApiPropertyOptional({ description: 'Sampling temperature. The decoder is greedy: only 0 is accepted.', default: 0 })
@@ -60,10 +81,15 @@ export class OpenAiTranscriptionDto extends OpenAiAudioDto {
   @IsIn(OPENAI_RESPONSE_FORMATS)
   response_format?: OpenAiResponseFormat;
 
-  @ApiPropertyOptional({ description: 'Spoken language (ISO-639-1); detected when left out.', example: 'en' })
+  @ApiPropertyOptional({
+    description: 'Spoken language (ISO-639-1); detected when left out.',
+    example: 'en',
+    maxLength: 16,
+  })
   @EmptyToUndefined()
   @IsOptional()
   @IsString()
+  @MaxLength(16, { message: 'language must be at most 16 characters: an ISO-639-1 code such as en' })
   language?: string;
 
   /** Sent as `timestamp_granularities[]` form fields; multer collects them into this array. */
@@ -72,12 +98,14 @@ export class OpenAiTranscriptionDto extends OpenAiAudioDto {
       'With `verbose_json`: `segment` (the default) gives `segments`, `word` gives `words` (needs a model with word times, see `GET /api/v1/engine`; 422 otherwise). Sent as `timestamp_granularities[]` fields.',
     type: [String],
     enum: ['segment', 'word'],
+    maxItems: 2,
   })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>
     value === undefined ? undefined : Array.isArray(value) ? value : [value],
   )
   @IsArray()
+  @ArrayMaxSize(2, { message: 'timestamp_granularities[] takes at most 2 values: segment and word' })
   @IsIn(['segment', 'word'], { each: true })
   timestamp_granularities?: ('segment' | 'word')[];
 

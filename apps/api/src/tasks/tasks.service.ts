@@ -434,7 +434,8 @@ export class TasksService {
   /**
    * Fills in the defaults and refuses what the engine cannot do with the task's model.
    * @param capabilities what the task's model can give besides text (`ServedModels.resolve`)
-   * @throws BadRequestException (400) for invalid `clip_timestamps`, or diarization options that
+   * @throws BadRequestException (400) for invalid `clip_timestamps` (or more ranges than
+   *   MAX_CLIP_RANGES), or diarization options that
    *   cannot go together (`checkDiarizationOptions`); UnprocessableEntityException (422) naming
    *   every option the engine cannot apply, and why (a refused `diarize` names the missing models)
    */
@@ -445,7 +446,7 @@ export class TasksService {
     );
     const decode = withDefaults(given);
     try {
-      parseClipTimestamps(decode.clip_timestamps);
+      parseClipTimestamps(decode.clip_timestamps, this.config.maxClipRanges);
     } catch (error) {
       throw new BadRequestException({
         message: (error as Error).message,

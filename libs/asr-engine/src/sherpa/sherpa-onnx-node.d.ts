@@ -75,6 +75,8 @@ declare module 'sherpa-onnx-node' {
     front(enableExternalBuffer?: boolean): { start: number; samples: Float32Array };
     pop(): void;
     flush(): void;
+    /** Forgets the detector state, the buffered samples and segments: the next sample is index 0 again. */
+    reset(): void;
   }
   /** Reads a mono or multi-channel WAV file (first channel), samples in [-1, 1] (int16 / 32768). */
   export function readWave(

@@ -1,4 +1,5 @@
 import type { BadRequestException } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { createValidationPipe } from '../../common/validation';
 import { CreateTaskDto } from './create-task.dto';
@@ -63,5 +64,64 @@ describe('DecodeOptionsDto: diarization fields', () => {
 
   it('refuses a diarize that is not a boolean', async () => {
     expect(await problems({ diarize: 'maybe' })).toEqual([{ field: 'diarize', problems: [expect.any(String)] }]);
+  });
+});
+
+describe('DecodeOptionsDto and CreateTaskDto: every field is bounded', () => {
+  it.each(
+    (
+      [
+        ['patience', 11, 'patience must not be greater than 10'],
+        ['compression_ratio_threshold', 1001, 'compression_ratio_threshold must not be greater than 1000'],
+        ['log_prob_threshold', '1', 'log_prob_threshold must not be greater than 0'],
+        ['log_prob_threshold', -101, 'log_prob_threshold must not be less than -100'],
+        ['hallucination_silence_threshold', '3601', 'hallucination_silence_threshold must not be greater than 3600'],
+        ['append_punctuations', '.'.repeat(65), 'append_punctuations must be shorter than or equal to 64 characters'],
+        [
+          'prepend_punctuations',
+          '¿'.repeat(60_000),
+          'prepend_punctuations must be shorter than or equal to 64 characters',
+        ],
+        ['initial_prompt', 'x'.repeat(2001), 'initial_prompt must be shorter than or equal to 2000 characters'],
+        ['prefix', 'x'.repeat(2001), 'prefix must be shorter than or equal to 2000 characters'],
+        ['hotwords', 'x'.repeat(2001), 'hotwords must be shorter than or equal to 2000 characters'],
+        ['beam_size', '21', 'beam_size must not be greater than 20'],
+        ['best_of', 21, 'best_of must not be greater than 20'],
+        ['speech_pad_ms', '2001', 'speech_pad_ms must not be greater than 2000'],
+        ['min_speech_duration_ms', '1e20', 'min_speech_duration_ms must not be greater than 10000'],
+        [
+          'callback_url',
+          `https://example.com/${'a'.repeat(2048)}`,
+          'callback_url must be shorter than or equal to 2048 characters',
+        ],
+        ['url', 'x'.repeat(4097), 'url must be shorter than or equal to 4096 characters'],
+      ] as [string, unknown, string][]
+    ).map(([field, value, problem]) => ({ field, value, problem, shown: String(value).slice(0, 12) })),
+  )('refuses $field=$shown with a 400 naming the limit', async ({ field, value, problem }) => {
+    expect(await problems({ [field]: value })).toEqual([{ field, problems: expect.arrayContaining([problem]) }]);
+  });
+
+  it('takes the punctuation sets up to 64 characters, the empty set included', async () => {
+    expect(await accept({ append_punctuations: '.'.repeat(64), prepend_punctuations: '' })).toMatchObject({
+      append_punctuations: '.'.repeat(64),
+      prepend_punctuations: '',
+    });
+  });
+
+  it('declares a limit on every field: a list of values, a maximum length, or a minimum and a maximum', () => {
+    // clip_timestamps is limited by MAX_CLIP_RANGES (a setting), checked by TasksService.
+    const checks = getMetadataStorage().getTargetValidationMetadatas(CreateTaskDto, '', true, false);
+    const rules = new Map<string, Set<string>>();
+    for (const check of checks) {
+      if (!rules.has(check.propertyName)) rules.set(check.propertyName, new Set());
+      if (check.name) rules.get(check.propertyName)!.add(check.name);
+    }
+    const bounded = (names: Set<string>) =>
+      ['isIn', 'isBoolean', 'maxLength'].some((name) => names.has(name)) ||
+      (names.has('max') && (names.has('min') || names.has('isPositive'))) ||
+      names.has('matches'); // model: MODEL_NAME_PATTERN allows at most 64 characters
+    const unbounded = [...rules].filter(([field, names]) => field !== 'clip_timestamps' && !bounded(names));
+    expect(unbounded.map(([field]) => field)).toEqual([]);
+    expect(rules.size).toBeGreaterThan(30);
   });
 });

@@ -18,6 +18,11 @@ import { EmptyToUndefined, ToBoolean, ToNumber } from './transforms';
 
 const unsupported = (option: keyof typeof U) => `Only the default is supported: ${U[option]}.`;
 
+/** Longest `initial_prompt`, `prefix` and `hotwords`, in characters. */
+export const MAX_PROMPT_LENGTH = 2000;
+/** Longest `prepend_punctuations` / `append_punctuations`, in characters (Whisper's defaults have about 20). */
+export const MAX_PUNCTUATIONS_LENGTH = 64;
+
 /**
  * Whisper decoding and VAD options, with the names and meaning they have in openai-whisper,
  * faster-whisper and whisper-asr-webservice. Options the engine cannot apply are accepted only at
@@ -74,70 +79,87 @@ export class DecodeOptionsDto {
   @Max(20)
   best_of?: number;
 
-  @ApiPropertyOptional({ description: `Beam search patience. ${unsupported('patience')}`, default: D.patience })
+  @ApiPropertyOptional({
+    description: `Beam search patience. ${unsupported('patience')}`,
+    default: D.patience,
+    minimum: 0,
+    maximum: 10,
+  })
   @ToNumber()
   @IsOptional()
   @IsNumber()
   @Min(0)
+  @Max(10)
   patience?: number;
 
   @ApiPropertyOptional({
     description: `Text prompt for the first window. ${unsupported('initial_prompt')}`,
     default: D.initial_prompt,
     type: String,
+    maxLength: MAX_PROMPT_LENGTH,
   })
   @EmptyToUndefined()
   @IsOptional()
   @IsString()
-  @MaxLength(2000)
+  @MaxLength(MAX_PROMPT_LENGTH)
   initial_prompt?: string;
 
   @ApiPropertyOptional({
     description: `Text the transcript starts with. ${unsupported('prefix')}`,
     default: D.prefix,
     type: String,
+    maxLength: MAX_PROMPT_LENGTH,
   })
   @EmptyToUndefined()
   @IsOptional()
   @IsString()
-  @MaxLength(2000)
+  @MaxLength(MAX_PROMPT_LENGTH)
   prefix?: string;
 
   @ApiPropertyOptional({
     description: `Words to favour. ${unsupported('hotwords')}`,
     default: D.hotwords,
     type: String,
+    maxLength: MAX_PROMPT_LENGTH,
   })
   @EmptyToUndefined()
   @IsOptional()
   @IsString()
-  @MaxLength(2000)
+  @MaxLength(MAX_PROMPT_LENGTH)
   hotwords?: string;
 
   @ApiPropertyOptional({
     description:
-      'Hallucination guard: a window whose text has a compression ratio (UTF-8 bytes ÷ zlib bytes, as openai-whisper computes it) above this repeats itself; it is decoded again in halves, and a half that still repeats loses its repeated tail (the segment gets `repetition_removed`). A large value (e.g. 1000) turns the guard off.',
+      'Hallucination guard: a window whose text has a compression ratio (UTF-8 bytes ÷ zlib bytes, as openai-whisper computes it) above this repeats itself; it is decoded again in halves, and a half that still repeats loses its repeated tail (the segment gets `repetition_removed`). 1 to 1000; 1000 (no window of Whisper text compresses that well) turns the guard off.',
     default: D.compression_ratio_threshold,
     minimum: 1,
+    maximum: 1000,
   })
   @ToNumber()
   @IsOptional()
   @IsNumber()
   @Min(1)
+  @Max(1000)
   compression_ratio_threshold?: number;
 
   @ApiPropertyOptional({
     description: `Average log-probability below which a window is re-decoded. ${unsupported('log_prob_threshold')}`,
     default: D.log_prob_threshold,
+    minimum: -100,
+    maximum: 0,
   })
   @ToNumber()
   @IsOptional()
   @IsNumber()
+  @Min(-100)
+  @Max(0)
   log_prob_threshold?: number;
 
   @ApiPropertyOptional({
     description: `No-speech probability above which a window is skipped. ${unsupported('no_speech_threshold')}`,
     default: D.no_speech_threshold,
+    minimum: 0,
+    maximum: 1,
   })
   @ToNumber()
   @IsOptional()
@@ -166,24 +188,28 @@ export class DecodeOptionsDto {
   word_timestamps?: boolean;
 
   @ApiPropertyOptional({
-    description: 'With word_timestamps: punctuation merged into the next word.',
+    description: `With word_timestamps: punctuation merged into the next word (at most ${MAX_PUNCTUATIONS_LENGTH} characters).`,
     default: D.prepend_punctuations,
+    maxLength: MAX_PUNCTUATIONS_LENGTH,
   })
   @IsOptional()
   @IsString()
+  @MaxLength(MAX_PUNCTUATIONS_LENGTH)
   prepend_punctuations?: string;
 
   @ApiPropertyOptional({
-    description: 'With word_timestamps: punctuation merged into the previous word.',
+    description: `With word_timestamps: punctuation merged into the previous word (at most ${MAX_PUNCTUATIONS_LENGTH} characters).`,
     default: D.append_punctuations,
+    maxLength: MAX_PUNCTUATIONS_LENGTH,
   })
   @IsOptional()
   @IsString()
+  @MaxLength(MAX_PUNCTUATIONS_LENGTH)
   append_punctuations?: string;
 
   @ApiPropertyOptional({
     description:
-      'Time ranges to transcribe, in seconds: "start,end,start,end,…"; an odd count runs the last range to the end. "0" is the whole file. Supported.',
+      'Time ranges to transcribe, in seconds: "start,end,start,end,…"; an odd count runs the last range to the end. "0" is the whole file. At most MAX_CLIP_RANGES ranges (default 100); more is 400 naming the limit. Supported.',
     default: D.clip_timestamps,
     example: '0,30',
   })
@@ -199,11 +225,14 @@ export class DecodeOptionsDto {
     description: `Skip silent periods longer than this inside speech, in seconds. ${unsupported('hallucination_silence_threshold')}`,
     default: D.hallucination_silence_threshold,
     type: Number,
+    minimum: 0,
+    maximum: 3600,
   })
   @ToNumber()
   @IsOptional()
   @IsNumber()
   @Min(0)
+  @Max(3600)
   hallucination_silence_threshold?: number;
 
   @ApiPropertyOptional({

@@ -11,9 +11,30 @@ import {
   type TaskStatus,
 } from '@app/tasks';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, isISO8601, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { TaskDto } from './task.dto';
 import { EmptyToUndefined, ToNumber } from './transforms';
+
+/** Largest `offset` of a task list (it stays an exact integer and within Postgres's bigint). */
+export const MAX_OFFSET = 1_000_000_000;
+
+const CALENDAR_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * A calendar date or date-time in ISO 8601's extended form (`2026-11-01`, `2026-11-01T08:30:00Z`,
+ * `…+01:00`), a real day (no 30 February): what JavaScript's Date and Postgres read alike. Week
+ * dates (`2026W011`) and ordinal dates, which ISO 8601 also allows, are not.
+ */
+const IsDateTime = (field: string) =>
+  ValidateBy({
+    name: 'isDateTime',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && CALENDAR_DATE_TIME.test(value) && isISO8601(value, { strict: true }),
+      defaultMessage: () =>
+        `${field} must be an ISO 8601 date or date-time such as 2026-11-01 or 2026-11-01T00:00:00Z (a real day; no week or ordinal dates)`,
+    },
+  });
 
 /** Query of `GET /api/v1/tasks`. */
 export class ListTasksQueryDto {
@@ -63,7 +84,7 @@ export class ListTasksQueryDto {
   })
   @EmptyToUndefined()
   @IsOptional()
-  @IsISO8601({}, { message: 'created_after must be an ISO 8601 date-time, e.g. 2026-11-01T00:00:00Z' })
+  @IsDateTime('created_after')
   created_after?: string;
 
   @ApiPropertyOptional({
@@ -72,22 +93,28 @@ export class ListTasksQueryDto {
   })
   @EmptyToUndefined()
   @IsOptional()
-  @IsISO8601({}, { message: 'created_before must be an ISO 8601 date-time, e.g. 2026-12-01T00:00:00Z' })
+  @IsDateTime('created_before')
   created_before?: string;
 
   @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
   @ToNumber()
   @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @IsInt({ message: 'limit must be a whole number from 1 to 100' })
+  @Min(1, { message: 'limit must not be less than 1 (a whole number from 1 to 100)' })
+  @Max(100, { message: 'limit must not be greater than 100 (a whole number from 1 to 100)' })
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @ApiPropertyOptional({
+    description: 'Tasks to skip (at most 1,000,000,000; past the last task the page is empty).',
+    default: 0,
+    minimum: 0,
+    maximum: MAX_OFFSET,
+  })
   @ToNumber()
   @IsOptional()
-  @IsInt()
-  @Min(0)
+  @IsInt({ message: `offset must be a whole number from 0 to ${MAX_OFFSET}` })
+  @Min(0, { message: `offset must be a whole number from 0 to ${MAX_OFFSET}` })
+  @Max(MAX_OFFSET, { message: `offset must be at most ${MAX_OFFSET} (past the last task the page is empty)` })
   offset?: number;
 }
 
