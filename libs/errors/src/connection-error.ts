@@ -1,3 +1,5 @@
+import { HarkError } from './hark-error';
+
 /** Socket-level error codes of a lost or refused connection (Node's `errno` names). */
 const SOCKET_CODES = new Set([
   'ECONNREFUSED',
@@ -24,10 +26,14 @@ const CONNECTION_MESSAGES =
 /**
  * Whether an error means a dependency (Postgres or Redis) cannot be reached right now, rather
  * than that the work itself is wrong: refused or reset sockets, a server shutting down, a closed
- * client. Looks through `driverError` (TypeORM) and `cause`.
+ * client. Looks through `driverError` (TypeORM) and `cause`, but never into a `HarkError`: a
+ * domain error (a download's `HttpRequestError`, a share link's `LinkError`, a `MediaError`…) is
+ * the work's own failure whatever socket error it carries, so a media host or callback receiver
+ * that refuses, resets or never answers is not an outage of Hark's.
  */
 export function isConnectionError(error: unknown): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 4; depth++) {
+    if (current instanceof HarkError) return false;
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && (SOCKET_CODES.has(code) || POSTGRES_UNAVAILABLE.test(code))) return true;
     if (CONNECTION_MESSAGES.test(current.message)) return true;
