@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isConnectionError } from './connection-error';
+import { databaseBusyReason, isConnectionError } from './connection-error';
 import { HarkError } from './hark-error';
 
 describe('isConnectionError', () => {
@@ -43,5 +43,20 @@ describe('isConnectionError', () => {
     expect(isConnectionError(new HarkError('download_failed', 'Connection terminated unexpectedly', true))).toBe(false);
     // The same socket error from the Postgres driver is an outage.
     expect(isConnectionError(refused)).toBe(true);
+  });
+
+  it('does not take a busy database for an outage: a full pool, a statement timeout, no connection slot', () => {
+    const poolFull = new Error('timeout exceeded when trying to connect'); // pg-pool, every client in use
+    const statementTimeout = withCode('canceling statement due to statement timeout', '57014');
+    const tooMany = withCode('sorry, too many clients already', '53300');
+    for (const error of [poolFull, statementTimeout, tooMany]) expect(isConnectionError(error)).toBe(false);
+    expect(databaseBusyReason(poolFull)).toBe("every connection of this server's pool is in use");
+    expect(databaseBusyReason(Object.assign(new Error('query failed'), { driverError: statementTimeout }))).toMatch(
+      /statement_timeout/,
+    );
+    expect(databaseBusyReason(tooMany)).toMatch(/max_connections/);
+    // A server that does not answer is not busy.
+    expect(databaseBusyReason(new Error('Connection terminated due to connection timeout'))).toBeNull();
+    expect(databaseBusyReason(withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'))).toBeNull();
   });
 });
