@@ -5,8 +5,14 @@
  *   terminal's Ctrl-C reaches them once, through this supervisor, not twice.
  * - SIGINT, SIGTERM and SIGHUP are forwarded to both apps (each signal once), which then stop
  *   gracefully; this process exits when both have ended.
- * - When either app exits on its own, the other one is stopped too, and this process exits with
- *   the first one's status.
+ * - When an app that was ready exits on its own (a crash, an out-of-memory kill), it is started
+ *   again after a backoff (`RestartBackoff`: 1 s, doubling to 30 s, reset after a minute of
+ *   running) while the other one goes on: the api keeps answering while the processor restarts
+ *   (its jobs go back to the queue and continue from their checkpoints), and the processor keeps
+ *   working while the api restarts (the api holds no state, so restarting it in place loses
+ *   nothing, where stopping both would cut every transcription short).
+ * - When an app exits before it was ever ready (bad configuration, a missing model), a restart
+ *   would fail the same way: the other one is stopped too, and this process exits with its status.
  * - When this process's parent goes away without a signal (killed with SIGKILL), both apps are
  *   stopped; when this process itself is killed with SIGKILL, the apps notice that the IPC channel
  *   closed and stop themselves (`stopWhenSupervisorGoes`).
@@ -18,7 +24,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createLogger, type HarkConfig, loadConfigOrExit, READY_MESSAGE } from '@app/config';
+import { createLogger, type HarkConfig, isReadyMessage, loadConfigOrExit, RestartBackoff } from '@app/config';
 
 const APPS = [
   { name: 'api', main: join(__dirname, '../apps/api/src/main.js') },
@@ -40,34 +46,61 @@ function readyLine(config: Pick<HarkConfig, 'apiHost' | 'apiPort' | 'swaggerEnab
   return `Hark is ready: ${readyUrl(config)}${config.swaggerEnabled ? ' (API docs at /docs)' : ''}`;
 }
 
+/** One supervised app, across its restarts. */
+interface App {
+  name: (typeof APPS)[number]['name'];
+  main: string;
+  child?: ChildProcess;
+  /** Whether it has reported ready at least once (since this supervisor started). */
+  everReady: boolean;
+  /** When its current run reported ready (epoch ms), or null since its last start. */
+  readyAt: number | null;
+  backoff: RestartBackoff;
+  restartTimer?: NodeJS.Timeout;
+}
+
 /** Starts both apps and supervises them until they have ended. */
 function main(): void {
   const config = loadConfigOrExit();
   const env = { ...process.env, LOG_FORMAT: config.logFormat };
-  const children = new Map<string, ChildProcess>();
-  const ready = new Set<string>();
+  const apps: App[] = APPS.map((app) => ({ ...app, everReady: false, readyAt: null, backoff: new RestartBackoff() }));
   const sent = new Set<NodeJS.Signals>();
   let exitStatus: number | null = null;
   let stopping = false;
+  let announced = false;
 
+  const running = (app: App) => !!app.child && app.child.exitCode === null && app.child.signalCode === null;
+  const exitOnceAllEnded = () => {
+    if (!stopping || apps.some(running)) return;
+    clearInterval(watchdog);
+    process.exit(exitStatus ?? 0);
+  };
   const stopAll = (signal: NodeJS.Signals) => {
     stopping = true;
-    if (sent.has(signal)) return;
-    sent.add(signal);
-    for (const child of children.values()) if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    for (const app of apps) clearTimeout(app.restartTimer);
+    if (!sent.has(signal)) {
+      sent.add(signal);
+      for (const app of apps) if (running(app)) app.child!.kill(signal);
+    }
+    exitOnceAllEnded();
   };
 
-  for (const app of APPS) {
+  const start = (app: App) => {
     const child = spawn(process.execPath, [app.main], {
       env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       detached: true, // its own process group: a terminal's Ctrl-C reaches it through stopAll only
     });
-    children.set(app.name, child);
+    app.child = child;
+    app.readyAt = null;
     child.on('message', (message: unknown) => {
-      if ((message as typeof READY_MESSAGE | null)?.hark !== READY_MESSAGE.hark || ready.has(app.name)) return;
-      ready.add(app.name);
-      if (ready.size === APPS.length && !stopping) announce(config);
+      if (!isReadyMessage(message)) return;
+      app.everReady = true;
+      app.readyAt = Date.now();
+      if (!announced && !stopping && apps.every((each) => each.everReady)) {
+        announced = true;
+        announce(config);
+      }
     });
     child.on('error', (error) => {
       process.stderr.write(`Cannot start the ${app.name} (${app.main}): ${error.message}. Run npm run build first.\n`);
@@ -76,18 +109,26 @@ function main(): void {
     });
     child.on('exit', (code, signal) => {
       const byUs = signal !== null && sent.has(signal);
+      if (!stopping && app.everReady) {
+        // It ran before: a crash (or a kill) is started again, the other app goes on serving.
+        const delay = app.backoff.next(app.readyAt === null ? 0 : Date.now() - app.readyAt);
+        process.stderr.write(`The ${app.name} exited (${code ?? signal}); starting it again in ${delay} ms.\n`);
+        app.restartTimer = setTimeout(() => start(app), delay);
+        return;
+      }
       if (!stopping) {
-        process.stderr.write(`The ${app.name} exited (${code ?? signal}); stopping the other app.\n`);
+        // It never got ready (bad configuration, a missing model): a restart would fail the same way.
+        process.stderr.write(
+          `The ${app.name} exited (${code ?? signal}) before it was ready; stopping the other app.\n`,
+        );
         exitStatus ??= code ?? 1;
         stopAll('SIGTERM');
       } else if (code !== 0 && !byUs) exitStatus ??= code ?? 1;
-      if ([...children.values()].every((c) => c.exitCode !== null || c.signalCode !== null)) {
-        clearInterval(watchdog);
-        process.exit(exitStatus ?? 0);
-      }
+      exitOnceAllEnded();
     });
-  }
+  };
 
+  for (const app of apps) start(app);
   for (const signal of FORWARDED_SIGNALS) process.on(signal, () => stopAll(signal));
   const parent = process.ppid;
   const watchdog = setInterval(() => {

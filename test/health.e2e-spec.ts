@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OwnRedis } from './support/own-redis';
 import { type AppProcess, TestStack } from './support/stack';
@@ -65,5 +66,36 @@ describe('health probes', () => {
         intervalMs: 100,
       },
     );
+  });
+
+  it('a full connection pool is "busy" (503, Retry-After), not a Postgres that does not answer', async () => {
+    const api = stack.processes.find((app) => app.name === 'api')!;
+    const get = (path: string) => fetch(`${stack.baseUrl}${path}`, { headers: { authorization: 'Bearer secret-key' } });
+    // Every query on tasks waits for this lock, so each request holds one of the api's 10 pooled connections.
+    const locker = new Client({ connectionString: stack.env.DATABASE_URL });
+    await locker.connect();
+    let held: Promise<Response>[] = [];
+    try {
+      await locker.query('BEGIN; LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE');
+      held = Array.from({ length: 10 }, () => get('/api/v1/tasks'));
+      await waitFor(
+        async () => (await locker.query('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted')).rows[0].n,
+        { until: (waiting) => waiting >= 10, what: '10 api queries waiting for the lock', intervalMs: 50 },
+      );
+      const refused = await get('/api/v1/tasks');
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      const { message } = (await refused.json()) as { message: string };
+      expect(message).toMatch(/^The database is busy: every connection .* is in use/);
+      expect(message).not.toMatch(/unreachable/);
+      // Postgres itself answers all along: readiness stays up, and no outage is logged.
+      expect((await readiness(stack.baseUrl)).body.info?.postgres).toEqual({ status: 'up' });
+      expect(api.log).not.toMatch(/Postgres does not answer/);
+      await locker.query('COMMIT');
+      expect((await Promise.all(held)).map((response) => response.status)).toEqual(Array(10).fill(200));
+    } finally {
+      await locker.end();
+      await Promise.allSettled(held);
+    }
   });
 });

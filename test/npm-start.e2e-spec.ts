@@ -4,8 +4,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { upload, waitForTask } from './support/api-client';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { testModel, testModelsDir, testRedisUrl } from './support/env';
+import { audioPath, testModel, testModelsDir, testRedisUrl } from './support/env';
 import { freePort } from './support/ports';
 import { waitFor } from './support/wait';
 
@@ -37,6 +38,18 @@ function descendants(pid: number): number[] {
       }
   }
   return found;
+}
+
+/** The pid of the api's or the processor's main process under `npm start` (pid `npmPid`). */
+function appPid(npmPid: number, app: 'api' | 'processor'): number {
+  const tree = new Set(descendants(npmPid));
+  const table = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).trim().split('\n');
+  const pids = table
+    .map((line) => /^\s*(\d+)\s+(.*)$/.exec(line)!)
+    .filter(([, pid, args]) => tree.has(Number(pid)) && args.includes(`apps/${app}/src/main.js`))
+    .map(([, pid]) => Number(pid));
+  expect(pids, `the ${app} under npm start`).toHaveLength(1);
+  return pids[0];
 }
 
 function alive(pid: number): boolean {
@@ -169,5 +182,45 @@ describe('npm start', () => {
 
   it('SIGKILL to npm stops both apps too (the supervisor sees its parent go)', async () => {
     await stopWith('SIGKILL');
+  });
+
+  it('an app killed with SIGKILL is started again with backoff while the other goes on; tasks still complete', async () => {
+    const started = await start();
+    const api = `http://127.0.0.1:${started.apiPort}`;
+    const count = (pattern: RegExp) => started.output.stdout.match(pattern)?.length ?? 0;
+    const processor = appPid(started.npm.pid!, 'processor');
+    const apiPid = appPid(started.npm.pid!, 'api');
+
+    process.kill(processor, 'SIGKILL');
+    await waitFor(
+      () => started.output.stderr.includes('The processor exited (SIGKILL); starting it again in 1000 ms.'),
+      {
+        what: () => `the supervisor to restart the processor:\n${started.output.stderr}`,
+        intervalMs: 20,
+      },
+    );
+    expect((await fetch(`${api}/health/live`)).status).toBe(200); // the api answers while the processor is away
+    await waitFor(() => count(/Processor ready/g) >= 2, {
+      what: () => `a second "Processor ready":\n${started.output.stdout}`,
+      timeoutMs: 60_000,
+    });
+    expect(appPid(started.npm.pid!, 'processor')).not.toBe(processor);
+    expect(appPid(started.npm.pid!, 'api')).toBe(apiPid);
+    expect((await fetch(`http://127.0.0.1:${started.healthPort}/health/ready`)).status).toBe(200);
+    const created = await upload(api, audioPath('jfk.wav'));
+    expect(created.status).toBe(201);
+    expect((await waitForTask(api, created.body.id, ['completed', 'failed'], 60_000)).task.status).toBe('completed');
+
+    // The api too: started again, the processor untouched.
+    const restarted = appPid(started.npm.pid!, 'processor');
+    process.kill(apiPid, 'SIGKILL');
+    await waitFor(() => count(/API listening/g) >= 2, {
+      what: () => `a second "API listening":\n${started.output.stdout}\n${started.output.stderr}`,
+      timeoutMs: 60_000,
+    });
+    expect((await fetch(`${api}/health/live`)).status).toBe(200);
+    expect(appPid(started.npm.pid!, 'processor')).toBe(restarted);
+    expect(count(/Hark is ready/g)).toBe(1);
+    expect(started.npm.exitCode).toBeNull();
   });
 });

@@ -1,9 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, postJson, upload, waitForTask } from './support/api-client';
 import { audioPath } from './support/env';
 import { FixtureServer } from './support/fixture-server';
+import { freePort } from './support/ports';
 import { TestStack } from './support/stack';
 import { waitFor } from './support/wait';
 
@@ -59,6 +61,10 @@ describe('media URLs and signed callbacks', () => {
       CALLBACK_BACKOFF_MS: '200',
       MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES),
       PUBLIC_URL: 'https://hark.example.com',
+      // Small, so that a transient download failure ends within seconds (see "refuses, resets or never answers").
+      JOB_ATTEMPTS: '2',
+      JOB_BACKOFF_MS: '200',
+      URL_DOWNLOAD_TIMEOUT_MS: '1500',
     });
     await stack.startApi();
     await stack.startProcessor();
@@ -210,6 +216,58 @@ describe('media URLs and signed callbacks', () => {
       { method: 'POST' },
     );
     expect(none.status).toBe(409);
+  });
+
+  it('a media host that refuses, resets or never answers: download_failed after JOB_ATTEMPTS (2), not taken for an outage', async () => {
+    // Raw TCP hosts: a port nobody listens on, one that resets every connection, one that accepts and stays silent.
+    const sockets: Socket[] = [];
+    const listen = async (onConnection: (socket: Socket) => void): Promise<Server> => {
+      const server = createServer((socket) => (sockets.push(socket), onConnection(socket)));
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      return server;
+    };
+    const resetting = await listen((socket) => socket.resetAndDestroy());
+    const silent = await listen(() => undefined);
+    const portOf = (server: Server) => (server.address() as { port: number }).port;
+    const hosts = {
+      refused: `http://127.0.0.1:${await freePort()}/talk.wav`,
+      reset: `http://127.0.0.1:${portOf(resetting)}/talk.wav`,
+      silent: `http://127.0.0.1:${portOf(silent)}/talk.wav`,
+    };
+    try {
+      const ids = Object.fromEntries(
+        await Promise.all(
+          Object.entries(hosts).map(async ([name, url]) => {
+            // The refused host is the callback receiver too: a callback network error is the callback's own retry.
+            const created = await createJson({ file_url: url, ...(name === 'refused' ? { callback_url: url } : {}) });
+            expect(created.status).toBe(201);
+            return [name, created.body.id as string] as const;
+          }),
+        ),
+      );
+      for (const [name, id] of Object.entries(ids)) {
+        const { task } = await waitForTask(stack.baseUrl, id, ['completed', 'failed'], 30_000);
+        expect(task, name).toMatchObject({ status: 'failed', error_code: 'download_failed' });
+        const [{ attempts }] = await stack.sql<{ attempts: number }>('SELECT attempts FROM tasks WHERE id = $1', [id]);
+        expect(attempts, name).toBe(2);
+      }
+      const refused = await waitFor(() => getJson(stack.baseUrl, `/api/v1/tasks/${ids.refused}`), {
+        until: ({ body }) => body.callback_attempts?.some((attempt: any) => attempt.error),
+        what: 'a failed callback attempt to the refused host',
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      });
+      expect(refused.body.callback_attempts[0]).toMatchObject({
+        status_code: null,
+        error: expect.stringMatching(/ECONNREFUSED/),
+      });
+      const processor = stack.processes.find((app) => app.name === 'processor')!;
+      expect(processor.log).not.toMatch(/unreachable .*waiting up to/);
+      expect(processor.log).not.toMatch(/dependencies are back/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await Promise.all([resetting, silent].map((server) => new Promise((done) => server.close(done))));
+    }
   });
 
   it('a cancelled task reports "cancelled" to its callback', async () => {

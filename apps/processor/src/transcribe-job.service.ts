@@ -8,6 +8,12 @@ import { decideFailure } from './failure-policy';
 import { TranscriptionService } from './transcription.service';
 
 /**
+ * How many times one attempt goes on from its checkpoint after a connection error while Postgres
+ * and Redis both answered their ping: more means the error was not theirs (normal retry policy).
+ */
+const MAX_UNCONFIRMED_OUTAGES = 2;
+
+/**
  * Runs one `transcribe` job: the pipeline with a cancel signal. When Postgres or Redis drops out,
  * the job waits for them (up to DEPENDENCY_OUTAGE_TOLERANCE_MS) and goes on from its checkpoint:
  * an outage is not the task's fault. When the pipeline throws for any other reason, it does what
@@ -58,12 +64,17 @@ export class TranscribeJobService {
   }
 
   /**
-   * The pipeline, continued after each dependency outage until it ends.
+   * The pipeline, continued after each dependency outage until it ends. An outage is judged by
+   * what failed: a Postgres or Redis connection error (`isConnectionError`, which never counts a
+   * download's, share link's or callback's error), confirmed by the DependencyMonitor pinging them.
+   * When both answer at once, the connection that failed was a passing one (a server restarted, a
+   * pooled connection closed): the pipeline goes on from its checkpoint at most
+   * MAX_UNCONFIRMED_OUTAGES times, then the error takes the normal retry policy.
    * @throws HarkError `dependency_outage` when a dependency stays away longer than the tolerance
    */
   private async throughOutages(job: NamedJob<'transcribe'>, signal: AbortSignal): Promise<void> {
     const { taskId } = job.data;
-    for (let started = false; ;) {
+    for (let started = false, unconfirmed = 0; ;) {
       try {
         const task = started ? await this.transcription.current(taskId) : await this.transcription.start(taskId);
         started = true;
@@ -75,15 +86,19 @@ export class TranscribeJobService {
         return;
       } catch (error) {
         if (!isConnectionError(error) || signal.aborted) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        await this.monitor.check();
+        const down = this.monitor.down();
+        if (down.length === 0) {
+          if (++unconfirmed > MAX_UNCONFIRMED_OUTAGES) throw error;
+          this.logger.warn(
+            `Task ${taskId}: a connection failed (${reason}) but Postgres and Redis answer; continuing from the checkpoint`,
+          );
+          continue;
+        }
+        const missing = down.map((dependency) => DEPENDENCY_NAMES[dependency]).join(' and ');
         const tolerance = this.config.dependencyOutageToleranceMs;
-        const missing =
-          this.monitor
-            .down()
-            .map((dependency) => DEPENDENCY_NAMES[dependency])
-            .join(' and ') || 'A dependency';
-        this.logger.warn(
-          `Task ${taskId}: ${missing} unreachable (${error instanceof Error ? error.message : String(error)}); waiting up to ${tolerance} ms`,
-        );
+        this.logger.warn(`Task ${taskId}: ${missing} unreachable (${reason}); waiting up to ${tolerance} ms`);
         if (!(await this.monitor.waitUntilUp(Date.now() + tolerance, signal))) {
           throw new HarkError(
             'dependency_outage',

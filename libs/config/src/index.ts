@@ -9,6 +9,7 @@ export {
 } from './config';
 export { HarkConfigModule } from './config.module';
 export { routeProcessOutputToLogger } from './process-output';
+export { DEFAULT_RESTART_BACKOFF, RestartBackoff, type RestartBackoffPolicy } from './restart-backoff';
 export { API_KEY_NAME, apiKeyId, readApiKeys, type ApiKey } from './api-keys';
 export {
   ASR_PRECISIONS,

@@ -2,6 +2,8 @@ import { HarkError } from '@app/errors';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { ClientConfig } from 'pg';
+import { PostgresProbe } from './postgres-probe';
 import { TaskQueue } from './task-queue';
 
 /** The services Hark cannot work without. */
@@ -11,13 +13,25 @@ const DEPENDENCIES: readonly Dependency[] = ['postgres', 'redis'];
 /** Display names, for messages. */
 export const DEPENDENCY_NAMES: Readonly<Record<Dependency, string>> = { postgres: 'Postgres', redis: 'Redis' };
 
+/** The connection fields of TypeORM's Postgres options (PostgresConnectionOptions is not exported). */
+interface PostgresOptions {
+  url?: string;
+  host?: string;
+  port?: number;
+  username?: string;
+  password?: unknown;
+  database?: string;
+  ssl?: ClientConfig['ssl'];
+}
+
 /** How often each dependency is pinged, and how long a ping may take, in ms. */
 const CHECK_INTERVAL_MS = 1000;
 const PING_TIMEOUT_MS = 1000;
 
 /**
  * Knows, within about a second, whether Postgres and Redis answer: pings each every second
- * (`SELECT 1`; a cheap queue read), logs each outage once when it starts and once when it ends,
+ * (`SELECT 1` over a connection of its own, outside the pool, so that a busy pool is not an
+ * outage; a cheap queue read), logs each outage once when it starts and once when it ends,
  * and tells listeners. The processor stops taking jobs while one is down and its jobs wait for
  * them; the api answers 503 at once on routes that need one that is down.
  */
@@ -27,11 +41,18 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnApplicationS
   private readonly downSince = new Map<Dependency, number>();
   private readonly listeners: ((down: readonly Dependency[]) => void)[] = [];
   private timer?: NodeJS.Timeout;
+  private readonly postgres: PostgresProbe;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     private readonly queue: TaskQueue,
-  ) {}
+  ) {
+    const { url, host, port, username, password, database, ssl } = dataSource.options as PostgresOptions;
+    this.postgres = new PostgresProbe(
+      { connectionString: url, host, port, user: username, password: password as string | undefined, database, ssl },
+      PING_TIMEOUT_MS,
+    );
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.check(), CHECK_INTERVAL_MS);
@@ -39,6 +60,7 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+    this.postgres.close();
   }
 
   /** The dependencies that did not answer their last ping. */
@@ -75,9 +97,9 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  /** Whether a dependency answers a ping (`SELECT 1`; a cheap queue read) within a second. */
+  /** Whether a dependency answers a ping (`SELECT 1` outside the pool; a cheap queue read) within a second. */
   ping(dependency: Dependency): Promise<boolean> {
-    return answers(dependency === 'postgres' ? this.dataSource.query('SELECT 1') : this.queue.ping());
+    return dependency === 'postgres' ? this.postgres.answers() : answers(this.queue.ping());
   }
 
   /** Pings both dependencies once and updates the state. */
@@ -111,6 +133,16 @@ export function unavailable(dependency: Dependency): HarkError {
     `${DEPENDENCY_NAMES[dependency]} is unreachable right now; retry in a few seconds.`,
     true,
   );
+}
+
+/**
+ * The api's answer when Postgres answers but cannot serve a query now (`databaseBusyReason`): a
+ * full pool, a statement timeout, no connection slot. 503 like an outage (the client retries), but
+ * it says what happened.
+ * @param reason what `databaseBusyReason` found, e.g. "every connection of this server's pool is in use"
+ */
+export function busy(reason: string): HarkError {
+  return new HarkError('dependency_unavailable', `The database is busy: ${reason}. Retry in a few seconds.`, true);
 }
 
 /**

@@ -25,7 +25,7 @@ export type {
   QueueName,
   TranscribeJobData,
 } from './queue.contract';
-export { DEPENDENCY_NAMES, DependencyMonitor, dependencyOf, unavailable } from './dependency-monitor';
+export { busy, DEPENDENCY_NAMES, DependencyMonitor, dependencyOf, unavailable } from './dependency-monitor';
 export { DEPENDENCY_WAIT_MS, within } from './within';
 export type { Dependency } from './dependency-monitor';
 export { DependencyHealthIndicator } from './dependency-health.indicator';

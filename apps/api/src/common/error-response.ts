@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
-import { HarkError, isConnectionError } from '@app/errors';
-import { dependencyOf, unavailable } from '@app/tasks';
+import { databaseBusyReason, HarkError, isConnectionError } from '@app/errors';
+import { busy, dependencyOf, unavailable } from '@app/tasks';
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { MulterError } from 'multer';
 import { BodyTooLargeException, jsonBodyTooLargeMessage, uploadTooLargeMessage } from './body-limits';
@@ -24,16 +24,22 @@ interface ExceptionFields {
 
 /**
  * Turns anything thrown while serving a request into the api's error: a `HarkError` by the
- * `HTTP_STATUS` table, a lost Postgres or Redis connection as 503 `dependency_unavailable`, an
+ * `HTTP_STATUS` table, a lost Postgres or Redis connection as 503 `dependency_unavailable` (a busy
+ * database too, said as busy), an
  * `HttpException` as it says, anything else as a 500 that says only "Internal server error" (the
  * details go to the log, never to the client).
  * @param maxUploadBytes quoted by the message of an upload's 413
  * @param jsonBodyLimitBytes quoted by the message of a JSON (or form-urlencoded) body's 413
  */
 export function toErrorResponse(thrown: unknown, maxUploadBytes: number, jsonBodyLimitBytes?: number): ErrorResponse {
-  // A lost database or Redis connection is the service's outage, not the request's fault: 503.
-  const exception =
-    !(thrown instanceof HarkError) && isConnectionError(thrown) ? unavailable(dependencyOf(thrown)) : thrown;
+  // A lost database or Redis connection is the service's outage, not the request's fault: 503;
+  // so is a database that answers but is busy (full pool, statement timeout), said as such.
+  const busyReason = databaseBusyReason(thrown);
+  const exception = busyReason
+    ? busy(busyReason)
+    : !(thrown instanceof HarkError) && isConnectionError(thrown)
+      ? unavailable(dependencyOf(thrown))
+      : thrown;
   if (exception instanceof HarkError) {
     const { status, hint, retryAfter, field = exception.field } = HTTP_STATUS[exception.code];
     const message = hint

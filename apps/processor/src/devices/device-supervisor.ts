@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { isReadyMessage } from '@app/config';
+import { DEFAULT_RESTART_BACKOFF, isReadyMessage, RestartBackoff, type RestartBackoffPolicy } from '@app/config';
 import type { LoggerService } from '@nestjs/common';
 import { type Device, deviceEnvironment } from './devices';
 
@@ -15,15 +15,6 @@ export interface DeviceWorkerState {
   healthPort: number | null;
 }
 
-/** Restart backoff after a crash, in ms: doubles from `firstMs` up to `maxMs`; back to `firstMs` after a run of `resetAfterMs`. */
-export interface RestartBackoff {
-  firstMs: number;
-  maxMs: number;
-  resetAfterMs: number;
-}
-
-export const DEFAULT_BACKOFF: RestartBackoff = { firstMs: 1000, maxMs: 30_000, resetAfterMs: 60_000 };
-
 interface Options {
   /** The worker's main script (run with this Node). */
   script: string;
@@ -31,7 +22,7 @@ interface Options {
   logger: LoggerService;
   /** How long a worker may take to finish after SIGTERM before it is killed, in ms. */
   stopGraceMs: number;
-  backoff?: RestartBackoff;
+  backoff?: RestartBackoffPolicy;
   /** Called once, when every worker has reported ready for the first time. */
   onAllReady: () => void;
   /** Called when the processor cannot run: a worker failed before it was ever ready (e.g. it refused its device). */
@@ -45,16 +36,17 @@ class DeviceWorker {
   restarts = 0;
   healthPort: number | null = null;
   everReady = false;
-  readyAt = 0;
-  delayMs: number;
+  /** When it last reported ready (epoch ms), or null since its last start. */
+  readyAt: number | null = null;
+  readonly backoff: RestartBackoff;
   timer?: NodeJS.Timeout;
   exited: Promise<void> = Promise.resolve();
 
   constructor(
     readonly device: Device,
-    backoff: RestartBackoff,
+    backoff: RestartBackoffPolicy,
   ) {
-    this.delayMs = backoff.firstMs;
+    this.backoff = new RestartBackoff(backoff);
   }
 }
 
@@ -70,7 +62,6 @@ class DeviceWorker {
  */
 export class DeviceSupervisor {
   private readonly workers: DeviceWorker[];
-  private readonly backoff: RestartBackoff;
   private stopping = false;
   private allReadyAnnounced = false;
 
@@ -78,8 +69,7 @@ export class DeviceSupervisor {
     devices: readonly Device[],
     private readonly options: Options,
   ) {
-    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    this.workers = devices.map((device) => new DeviceWorker(device, this.backoff));
+    this.workers = devices.map((device) => new DeviceWorker(device, options.backoff ?? DEFAULT_RESTART_BACKOFF));
   }
 
   /** Starts every device's worker. */
@@ -125,6 +115,7 @@ export class DeviceSupervisor {
     worker.child = child;
     worker.state = 'starting';
     worker.healthPort = null;
+    worker.readyAt = null;
     worker.exited = new Promise((done) => child.once('exit', () => done()));
     child.on('message', (message: unknown) => {
       if (!isReadyMessage(message)) return;
@@ -156,10 +147,7 @@ export class DeviceSupervisor {
       );
       return;
     }
-    const { backoff } = this;
-    if (Date.now() - worker.readyAt >= backoff.resetAfterMs) worker.delayMs = backoff.firstMs;
-    const delay = worker.delayMs;
-    worker.delayMs = Math.min(backoff.maxMs, worker.delayMs * 2);
+    const delay = worker.backoff.next(worker.readyAt === null ? 0 : Date.now() - worker.readyAt);
     worker.state = 'restarting';
     this.options.logger.warn?.(
       `The worker for ${device.label} exited (${how}); starting it again in ${delay} ms (its job returns to the queue)`,
