@@ -24,7 +24,8 @@ export interface StreamWatcher {
   fail(error: Error): void;
 }
 
-interface Watch extends StreamWatcher {
+interface Watch {
+  watcher: StreamWatcher;
   key: string;
   /** The id of the last entry delivered (or the one the watcher resumes after). */
   last: string;
@@ -74,7 +75,7 @@ export class StreamFanout {
    */
   watch(key: string, after: string, watcher: StreamWatcher): () => void {
     if (!isEntryId(after)) throw new Error(`Not a stream entry id: ${after}`);
-    const watch: Watch = { key, last: after, deliver: watcher.deliver, fail: watcher.fail };
+    const watch: Watch = { watcher, key, last: after };
     this.watches.add(watch);
     if (!this.running) void this.loop();
     else void this.interruptFor(watch);
@@ -93,8 +94,8 @@ export class StreamFanout {
         let answer: [string, StreamEntry[]][] | null;
         this.reading = cursors;
         try {
-          this.clientId ??= (await this.reader.client('ID')) as number;
-          answer = (await this.reader.xread(
+          this.clientId ??= await this.reader.client('ID');
+          answer = await this.reader.xread(
             'COUNT',
             100,
             'BLOCK',
@@ -102,12 +103,12 @@ export class StreamFanout {
             'STREAMS',
             ...cursors.keys(),
             ...cursors.values(),
-          )) as [string, StreamEntry[]][] | null;
+          );
         } catch (error) {
           this.reading = null;
           const failed = [...this.watches];
           this.watches.clear();
-          for (const watch of failed) watch.fail(error as Error);
+          for (const watch of failed) watch.watcher.fail(error as Error);
           continue;
         }
         this.reading = null;
@@ -126,7 +127,7 @@ export class StreamFanout {
       const fresh = entries.filter(([id]) => compareEntryIds(id, watch.last) > 0);
       if (!fresh.length) continue;
       watch.last = fresh[fresh.length - 1][0];
-      watch.deliver(fresh);
+      watch.watcher.deliver(fresh);
     }
   }
 
