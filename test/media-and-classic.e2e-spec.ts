@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { openAsBlob, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, upload, waitForTask } from './support/api-client';
 import { audioPath, isTestDouble } from './support/env';
+import { childrenNamed } from './support/proc';
 import { TestStack } from './support/stack';
 import { waitFor } from './support/wait';
 
@@ -81,6 +83,10 @@ describe('detect-language, extract-audio and the classic ASR task interface', ()
     const response = await fetch(`${stack.baseUrl}/api/v1/media/extract-audio`, { method: 'POST', body: form });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toMatch(new RegExp(`filename="?jfk\\.${extension}"?`));
+    // Served inert: a browser neither sniffs nor runs it.
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toBe('sandbox');
     const out = join(stack.env.STORAGE_DIR, `out.${extension}`);
     writeFileSync(out, Buffer.from(await response.arrayBuffer()));
     const info = probe(out);
@@ -94,6 +100,42 @@ describe('detect-language, extract-audio and the classic ASR task interface', ()
       intervalMs: 20,
     });
     expect(await stack.storedUploads()).toEqual([]);
+  });
+
+  it('extract-audio: a client that goes away ends its ffmpeg at once and the upload is deleted', async () => {
+    const api = stack.processes.find((app) => app.name === 'api')!;
+    const form = new FormData();
+    // 157 s as 48 kHz stereo 32-bit: 60 MB, far more than the socket buffers hold while nothing reads.
+    for (const [key, value] of Object.entries({ sample_rate: '48000', channels: '2', bit_depth: '32' }))
+      form.append(key, value);
+    form.append('file', await openAsBlob(audioPath('long-en-concat-16k.wav')), 'long.wav');
+    const encoded = new Response(form);
+    const body = Buffer.from(await encoded.arrayBuffer());
+    const aborted = new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${stack.baseUrl}/api/v1/media/extract-audio`,
+        { method: 'POST', headers: { 'content-type': encoded.headers.get('content-type')! } },
+        (response) => {
+          // Headers in and ffmpeg running; read nothing, then go away.
+          waitFor(() => childrenNamed(api.pid, 'ffmpeg').length > 0, { what: 'the api to run ffmpeg' }).then(() => {
+            req.destroy();
+            resolve(response.statusCode!);
+          }, reject);
+        },
+      );
+      req.on('error', () => undefined);
+      req.end(body);
+    });
+    expect(await aborted).toBe(200);
+    await waitFor(() => childrenNamed(api.pid, 'ffmpeg').length === 0, {
+      what: () => `the api's ffmpeg to end (still running: ${childrenNamed(api.pid, 'ffmpeg').join(', ')})`,
+      timeoutMs: 5000,
+    });
+    await waitFor(() => stack.storedUploads(), {
+      until: (files) => files.length === 0,
+      what: 'the upload to be deleted',
+      timeoutMs: 5000,
+    });
   });
 
   it('extract-audio: bad parameters → 400 naming each', async () => {

@@ -1,5 +1,8 @@
 import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upload } from './support/api-client';
 import { audioPath } from './support/env';
@@ -39,12 +42,42 @@ describe('GET /api/v1/tasks/{id}/media: the stored media with HTTP Range, for a 
 
   const media = () => `${stack.baseUrl}/api/v1/tasks/${id}/media`;
 
-  it('the whole file, with its type and Accept-Ranges', async () => {
+  it('the whole file, with its type and Accept-Ranges, inert: an attachment unless a player asks for it inline', async () => {
     const response = await get(media());
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^audio\/(x-)?wav/);
     expect(response.headers['accept-ranges']).toBe('bytes');
+    expect(response.headers['content-disposition']).toMatch(/^attachment; filename="?jfk\.wav"?$/);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-security-policy']).toBe('sandbox');
     expect(response.body.equals(jfk)).toBe(true);
+    const inline = await get(`${media()}?inline=true`, { range: 'bytes=0-99' });
+    expect(inline.status).toBe(206);
+    expect(inline.headers['content-disposition']).toBe('inline');
+    expect(inline.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('a WAV carrying HTML, uploaded as x.html, is served as bytes to save, never as a page', async () => {
+    // A valid WAV with one more RIFF chunk holding a script (ffprobe reads it as audio).
+    const script = Buffer.from('<html><script>document.title = localStorage.getItem("hark.apiKey")</script></html>');
+    const chunk = Buffer.alloc(8);
+    chunk.write('html', 0, 'latin1');
+    chunk.writeUInt32LE(script.length, 4);
+    const polyglot = Buffer.concat([jfk, chunk, script, Buffer.alloc(script.length % 2)]);
+    polyglot.writeUInt32LE(polyglot.length - 8, 4);
+    const path = join(await mkdtemp(join(tmpdir(), 'hark-polyglot-')), 'x.html');
+    await writeFile(path, polyglot);
+    const { status, body: task } = await upload(stack.baseUrl, path);
+    expect(status).toBe(201);
+    for (const query of ['', '?inline=true']) {
+      const response = await get(`${stack.baseUrl}/api/v1/tasks/${task.id}/media${query}`);
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toBe('application/octet-stream');
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['content-security-policy']).toBe('sandbox');
+      expect(response.headers['content-disposition']).toMatch(/^attachment; filename="?x\.html"?$/);
+      expect(response.body.equals(polyglot)).toBe(true);
+    }
   });
 
   it('a range: 206 with Content-Range and exactly those bytes; open and suffix ranges too', async () => {

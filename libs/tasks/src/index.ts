@@ -70,4 +70,5 @@ export type { AppRole } from './tasks.module';
 export { TranscriptionEvents } from './transcription-events';
 export { consumerOf, transcriptionWorker } from './worker-registration';
 export { statusEvent, TaskEvents } from './task-events';
+export { isEntryId } from './stream-fanout';
 export type { StoredTaskEvent, TaskEvent } from './task-events';

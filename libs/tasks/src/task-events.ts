@@ -3,6 +3,7 @@ import { HarkConfig } from '@app/config';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { watchRedisConnection } from './redis-connection-log';
+import { type StreamEntry, StreamFanout } from './stream-fanout';
 import type { TaskEntity } from './task.entity';
 import type { TaskStatus } from './task.types';
 import { within } from './within';
@@ -31,7 +32,7 @@ export function statusEvent(task: Pick<TaskEntity, 'status' | 'progress' | 'erro
 }
 
 /** A stream entry (`[id, [field, value, …]]`) as the event it holds. */
-function stored([id, fields]: [string, string[]]): StoredTaskEvent {
+function stored([id, fields]: StreamEntry): StoredTaskEvent {
   return { id, event: JSON.parse(fields[fields.indexOf('event') + 1]) as TaskEvent };
 }
 
@@ -49,7 +50,8 @@ const TTL_SECONDS = 24 * 3600;
 export class TaskEvents implements OnModuleDestroy {
   private readonly logger = new Logger(TaskEvents.name);
   private writer?: Redis;
-  private readonly readers = new Set<Redis>();
+  private reader?: Redis;
+  private shared?: StreamFanout;
 
   constructor(private readonly config: HarkConfig) {}
 
@@ -74,9 +76,10 @@ export class TaskEvents implements OnModuleDestroy {
   }
 
   /**
-   * The task's events after `after` (an event id; '0' for all), as they come: waits up to
-   * `blockMs` for new ones, then yields null (time for a keep-alive). Ends when `signal` aborts.
-   * Each call holds its own Redis connection (a blocking read), closed when it ends.
+   * The task's events after `after` (an event id; '0' for all), as they come; after `blockMs`
+   * without one it yields null (time for a keep-alive). Ends when `signal` aborts. Every reader in
+   * this process shares one Redis connection (`StreamFanout`), whatever their number.
+   * @throws Error when `after` is not an event id (check with `isEntryId` first), or when Redis fails
    */
   async *read(
     taskId: string,
@@ -84,26 +87,39 @@ export class TaskEvents implements OnModuleDestroy {
     blockMs: number,
     signal: AbortSignal,
   ): AsyncGenerator<StoredTaskEvent | null> {
-    const reader = new Redis(this.config.redisUrl, { maxRetriesPerRequest: 1 });
-    this.readers.add(reader);
-    const stop = () => reader.disconnect();
-    signal.addEventListener('abort', stop, { once: true });
+    const queue: StoredTaskEvent[] = [];
+    let failure: Error | undefined;
+    let wake = () => {};
+    const stop = this.fanout().watch(this.key(taskId), after, {
+      deliver: (entries) => {
+        queue.push(...entries.map(stored));
+        wake();
+      },
+      fail: (error) => {
+        failure = error;
+        wake();
+      },
+    });
+    const onAbort = () => wake();
+    signal.addEventListener('abort', onAbort, { once: true });
     try {
-      let last = after;
       while (!signal.aborted) {
-        const answer = await reader.xread('COUNT', 100, 'BLOCK', blockMs, 'STREAMS', this.key(taskId), last);
+        if (!queue.length && !failure)
+          await new Promise<void>((done) => {
+            const timer = setTimeout(done, blockMs);
+            wake = () => {
+              clearTimeout(timer);
+              done();
+            };
+          });
         if (signal.aborted) return;
-        const entries = answer?.[0]?.[1] ?? [];
-        if (entries.length === 0) yield null;
-        for (const entry of entries) {
-          last = entry[0];
-          yield stored(entry);
-        }
+        if (failure) throw failure;
+        const next = queue.shift();
+        yield next ?? null;
       }
     } finally {
-      signal.removeEventListener('abort', stop);
-      this.readers.delete(reader);
-      reader.disconnect();
+      signal.removeEventListener('abort', onAbort);
+      stop();
     }
   }
 
@@ -115,7 +131,20 @@ export class TaskEvents implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.writer?.disconnect();
-    for (const reader of this.readers) reader.disconnect();
+    this.reader?.disconnect();
+  }
+
+  /** The one reader of this process, opened on first use; its connection is named `<prefix>:task-events`. */
+  private fanout(): StreamFanout {
+    if (!this.shared) {
+      this.reader = new Redis(this.config.redisUrl, {
+        maxRetriesPerRequest: 1,
+        connectionName: `${this.config.queuePrefix}:task-events`,
+      });
+      watchRedisConnection(this.reader, 'task events reader');
+      this.shared = new StreamFanout(this.reader, () => this.connection());
+    }
+    return this.shared;
   }
 
   /** The shared connection for writes and non-blocking reads, opened on first use. */

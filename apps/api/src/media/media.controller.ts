@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { AUDIO_OUTPUT_FORMATS, MediaTools } from '@app/media';
 import {
   BadRequestException,
@@ -24,6 +25,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ErrorBodyDto } from '../common/error-body';
+import { inertFile } from '../common/inert-file';
 import { MISSING_FILE } from '../uploads/missing-file';
 import { ExtractAudioDto, ExtractAudioUploadDto } from './extract-audio.dto';
 
@@ -82,9 +84,12 @@ export class MediaController {
       channels: options.channels ?? 1,
       bitDepth: options.bit_depth ?? 16,
     });
-    response.status(200).type(AUDIO_OUTPUT_FORMATS[format].contentType).attachment(name);
-    audio.on('error', () => response.destroy()); // after the headers went out, only aborting tells the client
     audio.on('close', () => void rm(file.path, { force: true }));
-    audio.pipe(response);
+    response.status(200).type(AUDIO_OUTPUT_FORMATS[format].contentType);
+    inertFile(response, name);
+    // pipeline, not pipe: a client that goes away destroys the audio stream, which kills ffmpeg
+    // (and so deletes the upload); an ffmpeg failure after the headers went out aborts the response,
+    // the only way left to tell the client.
+    await pipeline(audio, response).catch(() => undefined);
   }
 }

@@ -22,6 +22,7 @@ import {
   IDEMPOTENT_REPLAYED_HEADER,
   IdempotencyKey,
 } from '../common/idempotency';
+import { StreamSlots } from '../common/stream-slots';
 import { OpenAiExceptionFilter } from './openai-exception.filter';
 import { formatOpenAiResult } from './openai-format';
 import { OpenAiTranscriptionDto, OpenAiTranslationDto } from './openai.dto';
@@ -60,6 +61,7 @@ export class OpenAiController {
   constructor(
     private readonly openai: OpenAiService,
     private readonly stream: OpenAiTranscriptionStream,
+    private readonly slots: StreamSlots,
   ) {}
 
   @Get('models')
@@ -119,6 +121,12 @@ export class OpenAiController {
     schema: { example: ERROR_EXAMPLE },
   })
   @ApiResponse({
+    status: 429,
+    description:
+      'With `stream=true`: the API key already holds EVENT_STREAMS_PER_KEY live streams on this api node, or the node EVENT_STREAMS_MAX (code `too_many_streams`, Retry-After); nothing was created.',
+    schema: { example: ERROR_EXAMPLE },
+  })
+  @ApiResponse({
     status: 504,
     description: 'Still running after OPENAI_WAIT_MS; the message names the task id.',
     schema: { example: ERROR_EXAMPLE },
@@ -133,6 +141,7 @@ export class OpenAiController {
   ): Promise<void> {
     if (!request.stream) return this.respond(file, request, 'transcribe', response, principal, idempotencyKey);
     if (!file) throw new BadRequestException(MISSING_FILE);
+    this.slots.hold(response, principal); // before the task is created: a refused stream creates nothing
     const { task, replayed } = await this.openai.start(file, request, 'transcribe', principal, idempotencyKey);
     if (replayed) response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
     await this.stream.serve(task, request.response_format ?? 'json', httpRequest, response, principal);

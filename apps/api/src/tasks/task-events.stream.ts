@@ -1,7 +1,9 @@
 import { HarkConfig } from '@app/config';
-import { FINAL_STATUSES, statusEvent, type TaskEntity, TaskEvents, type TaskEvent } from '@app/tasks';
-import { Injectable } from '@nestjs/common';
+import { FINAL_STATUSES, isEntryId, statusEvent, type TaskEntity, TaskEvents, type TaskEvent } from '@app/tasks';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { Principal } from '../auth/principal';
+import { StreamSlots } from '../common/stream-slots';
 
 /** One server-sent event (WHATWG HTML, "Server-sent events"): `id`, `event`, one-line JSON `data`. */
 function frame(id: string | undefined, event: TaskEvent): string {
@@ -16,16 +18,28 @@ const isFinal = (event: TaskEvent) => event.type === 'status' && FINAL_STATUSES.
  * `segment`), each with its id; a client that reconnects with `Last-Event-ID` continues after it.
  * Events travel through Redis, so any api node serves any task. Keep-alive comments every
  * EVENTS_KEEPALIVE_MS; the stream ends after the final status (completed, failed, cancelled).
+ * Each open stream holds one of the key's and the node's slots (`StreamSlots`) until it closes.
  */
 @Injectable()
 export class TaskEventsStream {
   constructor(
     private readonly events: TaskEvents,
     private readonly config: HarkConfig,
+    private readonly slots: StreamSlots,
   ) {}
 
-  async serve(task: TaskEntity, request: Request, response: Response): Promise<void> {
+  /**
+   * Streams `task`'s events on `response` until the final status or the client goes away.
+   * @throws BadRequestException when Last-Event-ID is not an event id
+   * @throws HarkError `too_many_streams` (429) at EVENT_STREAMS_PER_KEY or EVENT_STREAMS_MAX
+   */
+  async serve(task: TaskEntity, request: Request, response: Response, principal?: Principal): Promise<void> {
     const lastEventId = request.header('last-event-id')?.trim() || undefined;
+    if (lastEventId !== undefined && !isEntryId(lastEventId))
+      throw new BadRequestException(
+        `Last-Event-ID must be the id of an event this stream sent (\`<ms>-<seq>\`, e.g. 1732262400000-0), not ${JSON.stringify(lastEventId.slice(0, 60))}. Send the last \`id:\` you received, or no Last-Event-ID to start from the beginning.`,
+      );
+    this.slots.hold(response, principal);
     response.status(200);
     response.set({
       'Content-Type': 'text/event-stream; charset=utf-8',

@@ -37,12 +37,14 @@ import {
   ApiProduces,
   ApiResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Principal } from '../auth/principal';
 import { ErrorBodyDto } from '../common/error-body';
+import { inertFile, setMediaType } from '../common/inert-file';
 import {
   ApiIdempotencyKey,
   IDEMPOTENCY_KEY_HEADER,
@@ -53,6 +55,7 @@ import {
 import { MISSING_FILE } from '../uploads/missing-file';
 import { CreateTaskDto, CreateTaskUploadDto } from './dto/create-task.dto';
 import { ListTasksQueryDto, TaskPageDto } from './dto/list-tasks.dto';
+import { MediaQueryDto } from './dto/media-query.dto';
 import { SubtitlesQueryDto } from './dto/subtitles-query.dto';
 import { TaskDto } from './dto/task.dto';
 import { TaskEventsStream } from './task-events.stream';
@@ -278,6 +281,12 @@ export class TasksController {
       example: 'id: 1732262400000-0\nevent: progress\ndata: {"type":"progress","progress":42}\n\n',
     },
   })
+  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'Last-Event-ID is not an event id.' })
+  @ApiTooManyRequestsResponse({
+    type: ErrorBodyDto,
+    description:
+      'The API key already holds EVENT_STREAMS_PER_KEY live streams (events and OpenAI `stream=true`) on this api node, or the node EVENT_STREAMS_MAX (`code: too_many_streams`, Retry-After). A stream frees its slot when it closes.',
+  })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_FOUND })
   async events(
     @Param('id', uuidPipe) id: string,
@@ -285,12 +294,14 @@ export class TasksController {
     @Res() response: Response,
     @Principal() principal?: Principal,
   ): Promise<void> {
-    await this.eventsStream.serve(await this.tasks.get(id, principal), request, response);
+    await this.eventsStream.serve(await this.tasks.get(id, principal), request, response, principal);
   }
 
   @Get(':id/media')
   @ApiOperation({
     summary: 'The stored media (upload or download), for a player: HTTP Range requests get 206 with the exact bytes',
+    description:
+      'Served inert: the type is an audio or video type from the file name, else `application/octet-stream`, with `X-Content-Type-Options: nosniff`, `Content-Security-Policy: sandbox` and `Content-Disposition: attachment` (`inline` with `?inline=true` for an audio or video type).',
   })
   @ApiProduces('audio/*', 'video/*', 'application/octet-stream')
   @ApiHeader({
@@ -311,12 +322,16 @@ export class TasksController {
   @ApiGoneResponse({ type: ErrorBodyDto, description: 'Retention removed the media (`code: media_gone`).' })
   async media(
     @Param('id', uuidPipe) id: string,
+    @Query() query: MediaQueryDto,
     @Res() response: Response,
     @Principal() principal?: Principal,
   ): Promise<void> {
     const { path, fileName } = await this.tasks.mediaFile(id, principal);
-    // Content type from the original name (the stored file has none); `send` answers Range, ETag and conditional requests.
-    response.type(fileName && /\.[^.]+$/.test(fileName) ? fileName : 'application/octet-stream');
+    // Served inert whatever the upload holds: an audio or video type from the original name (the
+    // stored file has none), else bytes; an attachment unless a player asks for inline playback.
+    const playable = setMediaType(response, fileName);
+    inertFile(response, fileName ?? id, playable && query.inline === true);
+    // `send` answers Range, ETag and conditional requests, and closes the file when the client goes away.
     await new Promise<void>((done, fail) =>
       response.sendFile(
         path,
@@ -364,7 +379,8 @@ export class TasksController {
       maxCueDuration: query.max_cue_duration,
     });
     const base = (task.fileName ?? task.id).replace(/\.[^.]+$/, '') || task.id;
-    response.attachment(`${base}.${format}`).type(CONTENT_TYPES[format]).send(body);
+    inertFile(response, `${base}.${format}`);
+    response.type(CONTENT_TYPES[format]).send(body);
   }
 
   @Post(':id/callback/redeliver')

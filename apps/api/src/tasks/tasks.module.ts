@@ -2,6 +2,7 @@ import { CrawlersModule } from '@app/crawlers';
 import { HttpClientModule } from '@app/http';
 import { MediaModule } from '@app/media';
 import { Module } from '@nestjs/common';
+import { StreamSlots } from '../common/stream-slots';
 import { EngineModule } from '../engine/engine.module';
 import { UploadsModule } from '../uploads/uploads.module';
 import { TasksController } from './tasks.controller';
@@ -12,7 +13,7 @@ import { TasksService } from './tasks.service';
 @Module({
   imports: [UploadsModule, CrawlersModule, MediaModule, HttpClientModule, EngineModule],
   controllers: [TasksController],
-  providers: [TasksService, TaskEventsStream],
-  exports: [TasksService, EngineModule],
+  providers: [TasksService, TaskEventsStream, StreamSlots],
+  exports: [TasksService, EngineModule, StreamSlots],
 })
 export class TasksApiModule {}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { auth } from '../api/auth';
 import type { ApiError } from '../api/client';
-import { send } from '../api/client';
+import { send, withQuery } from '../api/client';
 import { taskPath } from '../api/tasks';
 
 /** Where the player gets a task's media: a URL, or the error that kept it from loading. */
@@ -14,12 +14,13 @@ export interface MediaUrl {
  * The URL of a task's media for an audio/video element. Without an API key it is the media route
  * itself (the browser streams it with Range requests). With a key the element could not send the
  * Authorization header, so the file is fetched with it into a Blob and played from an object URL.
+ * Either way it asks for `?inline=true` (the route answers an attachment otherwise).
  */
 export function useMediaUrl(id: string, available: boolean): MediaUrl {
   const [state, setState] = useState<MediaUrl>({ url: null, error: null });
   useEffect(() => {
     if (!available) return setState({ url: null, error: null });
-    const path = taskPath(id, 'media');
+    const path = withQuery(taskPath(id, 'media'), { inline: 'true' });
     if (!auth.get().key) return setState({ url: path, error: null });
     let objectUrl: string | null = null;
     let cancelled = false;
