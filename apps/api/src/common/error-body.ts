@@ -35,3 +35,7 @@ export class ErrorBodyDto {
   @ApiProperty({ type: [FieldErrorDto], required: false, description: 'Per-field problems, for validation errors.' })
   details?: FieldErrorDto[];
 }
+
+/** The 415 of every route that takes media, for Swagger. */
+export const UNSUPPORTED_MEDIA_DESCRIPTION =
+  'Not a file ffprobe can read (`unreadable`); a playlist or a file that points at other files (HLS, DASH, ffconcat, …), or audio sampled below 2 kHz (`unsupported_format`).';

@@ -25,7 +25,7 @@ import {
   ApiUnprocessableEntityResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import { ErrorBodyDto } from '../common/error-body';
+import { ErrorBodyDto, UNSUPPORTED_MEDIA_DESCRIPTION } from '../common/error-body';
 import { MISSING_FILE } from '../uploads/missing-file';
 import { Requires } from '../common/requires.decorator';
 
@@ -69,8 +69,11 @@ export class DetectLanguageController {
   @ApiBody({ type: DetectLanguageUploadDto })
   @ApiOkResponse({ type: DetectedLanguageDto })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`file` missing, or a field this route does not take.' })
-  @ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: 'Not a file ffprobe can read.' })
-  @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: 'Empty file, no audio stream, or no speech.' })
+  @ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: UNSUPPORTED_MEDIA_DESCRIPTION })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBodyDto,
+    description: 'Empty file, no audio stream, longer than MAX_AUDIO_SECONDS (`too_long`), or no speech.',
+  })
   @ApiGatewayTimeoutResponse({ type: ErrorBodyDto, description: 'No processor answered in time.' })
   async detect(
     @UploadedFile() file: Express.Multer.File | undefined,

@@ -24,7 +24,7 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ErrorBodyDto } from '../common/error-body';
+import { ErrorBodyDto, UNSUPPORTED_MEDIA_DESCRIPTION } from '../common/error-body';
 import { inertFile } from '../common/inert-file';
 import { MISSING_FILE } from '../uploads/missing-file';
 import { ExtractAudioDto, ExtractAudioUploadDto } from './extract-audio.dto';
@@ -49,8 +49,11 @@ export class MediaController {
   @ApiProduces('audio/wav', 'audio/flac', 'audio/mpeg', 'audio/ogg', 'audio/mp4')
   @ApiOkResponse({ description: 'The audio file.', schema: { type: 'string', format: 'binary' } })
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`file` missing, or invalid parameters (each is named).' })
-  @ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: 'Not a file ffprobe can read.' })
-  @ApiUnprocessableEntityResponse({ type: ErrorBodyDto, description: 'Empty file, or no audio stream.' })
+  @ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: UNSUPPORTED_MEDIA_DESCRIPTION })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorBodyDto,
+    description: 'Empty file, no audio stream, or longer than MAX_AUDIO_SECONDS (`too_long`).',
+  })
   async extract(
     @UploadedFile() file: Express.Multer.File | undefined,
     @Body() options: ExtractAudioDto,

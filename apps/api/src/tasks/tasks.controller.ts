@@ -43,7 +43,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Principal } from '../auth/principal';
-import { ErrorBodyDto } from '../common/error-body';
+import { ErrorBodyDto, UNSUPPORTED_MEDIA_DESCRIPTION } from '../common/error-body';
 import { inertFile, setMediaType } from '../common/inert-file';
 import {
   ApiIdempotencyKey,
@@ -117,11 +117,11 @@ export class TasksController {
     description: `\`idempotency_conflict\`: the ${IDEMPOTENCY_KEY_HEADER} was used for a different request (other fields or file) within ${IDEMPOTENCY_WINDOW_HOURS} h.`,
   })
   @ApiPayloadTooLargeResponse({ type: ErrorBodyDto, description: 'Larger than MAX_UPLOAD_BYTES.' })
-  @ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: 'Not a file ffprobe can read.' })
+  @ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: UNSUPPORTED_MEDIA_DESCRIPTION })
   @ApiUnprocessableEntityResponse({
     type: ErrorBodyDto,
     description:
-      'Empty file, no audio stream, a `model` no running processor serves (the message lists the models served), or options the model cannot apply.',
+      'Empty file, no audio stream, longer than MAX_AUDIO_SECONDS (`too_long`), a `model` no running processor serves (the message lists the models served), or options the model cannot apply.',
   })
   async create(
     @UploadedFile() file: Express.Multer.File | undefined,
