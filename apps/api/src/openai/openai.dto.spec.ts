@@ -1,19 +1,9 @@
-import type { BadRequestException } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
-import { createValidationPipe } from '../common/validation';
+import { dtoProblems } from '../../../../test/support/dto-validation';
 import { OpenAiTranscriptionDto } from './openai.dto';
 
-const pipe = createValidationPipe();
-
-/** The 400's per-field problems for a multipart body of `POST /v1/audio/transcriptions`. */
-async function problems(body: Record<string, unknown>): Promise<unknown> {
-  const error = (await pipe.transform(body, { type: 'body', metatype: OpenAiTranscriptionDto }).then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  )) as BadRequestException | undefined;
-  expect(error?.getStatus()).toBe(400);
-  return (error!.getResponse() as { details: unknown }).details;
-}
+/** The 400's per-field problems for `input`. */
+const problems = (input: Record<string, unknown>) => dtoProblems(OpenAiTranscriptionDto, input);
 
 describe('OpenAiTranscriptionDto: every field is bounded', () => {
   it.each([

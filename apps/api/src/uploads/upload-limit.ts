@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { HarkConfig } from '@app/config';
+import { cleanFileName } from '@app/http';
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { StorageEngine } from 'multer';
@@ -18,10 +19,12 @@ type LimitListener = (file: Express.Multer.File) => void;
 const limitListeners = new WeakMap<IncomingMessage, LimitListener>();
 
 /**
- * A multer storage engine around another (the disk storage): tells `UploadLimitInterceptor` the
- * moment a file crosses the size limit (multer itself only reports it once the whole request has
- * been read), and deletes the partial file of an upload that failed (a client that went away, a
- * connection cut), which multer's disk storage leaves behind.
+ * A multer storage engine around another (the disk storage): cleans the upload's name before
+ * anything sees it (`cleanFileName`: no control or bidirectional-formatting characters, at most 255
+ * characters; busboy has already decoded it once), tells `UploadLimitInterceptor` the moment a file
+ * crosses the size limit (multer itself only reports it once the whole request has been read), and
+ * deletes the partial file of an upload that failed (a client that went away, a connection cut),
+ * which multer's disk storage leaves behind.
  */
 export class LimitAwareStorage implements StorageEngine {
   constructor(private readonly inner: StorageEngine) {}
@@ -31,6 +34,7 @@ export class LimitAwareStorage implements StorageEngine {
     file: Express.Multer.File,
     callback: (error?: unknown, info?: Partial<Express.Multer.File>) => void,
   ): void {
+    file.originalname = cleanFileName(file.originalname);
     file.stream.once('limit', () => limitListeners.get(request)?.(file));
     this.inner._handleFile(request, file, (error?: unknown, info?: Partial<Express.Multer.File>) => {
       // `file.path` is set by the disk storage as soon as it opened the file.

@@ -5,7 +5,6 @@ import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { MulterModule } from '@nestjs/platform-express';
 import { diskStorage } from 'multer';
-import { CleanNameStorage } from './clean-name-storage';
 import { LimitAwareStorage, UploadLimitInterceptor } from './upload-limit';
 
 /**
@@ -14,7 +13,7 @@ import { LimitAwareStorage, UploadLimitInterceptor } from './upload-limit';
  * soon as it is known, by the global `UploadLimitInterceptor`). A failed upload leaves no file.
  * File names are read as UTF-8 (busboy's default is Latin-1, which garbles `名前.wav`) and keep only
  * their base name (`../x.wav` → `x.wav`, busboy's doing); control and bidirectional-formatting
- * characters are removed (`CleanNameStorage`). They are stored on the task, never used in a storage path.
+ * characters are removed (`LimitAwareStorage`). They are stored on the task, never used in a storage path.
  */
 @Module({
   imports: [
@@ -22,12 +21,10 @@ import { LimitAwareStorage, UploadLimitInterceptor } from './upload-limit';
       inject: [HarkConfig],
       useFactory: (config: HarkConfig) => ({
         storage: new LimitAwareStorage(
-          new CleanNameStorage(
-            diskStorage({
-              destination: join(config.storageDir, 'uploads'),
-              filename: (_request, _file, callback) => callback(null, randomUUID()),
-            }),
-          ),
+          diskStorage({
+            destination: join(config.storageDir, 'uploads'),
+            filename: (_request, _file, callback) => callback(null, randomUUID()),
+          }),
         ),
         limits: { fileSize: config.maxUploadBytes, files: 1 },
         defParamCharset: 'utf8',

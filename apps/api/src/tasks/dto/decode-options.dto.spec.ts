@@ -1,24 +1,13 @@
-import type { BadRequestException } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import { describe, expect, it } from 'vitest';
-import { createValidationPipe } from '../../common/validation';
+import { acceptDto, dtoProblems } from '../../../../../test/support/dto-validation';
 import { CreateTaskDto } from './create-task.dto';
 
-const pipe = createValidationPipe();
+/** The body as the validation pipe gives it to the route. */
+const accept = (input: Record<string, unknown>) => acceptDto(CreateTaskDto, input);
 
-/** The body as the validation pipe gives it to the route (multipart fields are strings; JSON keeps types). */
-const accept = (body: Record<string, unknown>) =>
-  pipe.transform(body, { type: 'body', metatype: CreateTaskDto }) as Promise<CreateTaskDto>;
-
-/** The 400's per-field problems for `body`. */
-async function problems(body: Record<string, unknown>): Promise<unknown> {
-  const error = (await accept(body).then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  )) as BadRequestException | undefined;
-  expect(error?.getStatus()).toBe(400);
-  return (error!.getResponse() as { details: unknown }).details;
-}
+/** The 400's per-field problems for `input`. */
+const problems = (input: Record<string, unknown>) => dtoProblems(CreateTaskDto, input);
 
 describe('DecodeOptionsDto: diarization fields', () => {
   it('takes diarize, num_speakers and diarization_threshold as form strings or JSON values', async () => {

@@ -1,23 +1,12 @@
-import type { BadRequestException } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
-import { createValidationPipe } from '../../common/validation';
+import { acceptDto, dtoProblems } from '../../../../../test/support/dto-validation';
 import { ListTasksQueryDto } from './list-tasks.dto';
 
-const pipe = createValidationPipe();
+/** The query as the validation pipe gives it to the route. */
+const accept = (input: Record<string, string>) => acceptDto(ListTasksQueryDto, input, 'query');
 
-/** The query as the validation pipe gives it to the route (query values are strings). */
-const accept = (query: Record<string, string>) =>
-  pipe.transform(query, { type: 'query', metatype: ListTasksQueryDto }) as Promise<ListTasksQueryDto>;
-
-/** The 400's per-field problems for `query`. */
-async function problems(query: Record<string, string>): Promise<unknown> {
-  const error = (await accept(query).then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  )) as BadRequestException | undefined;
-  expect(error?.getStatus()).toBe(400);
-  return (error!.getResponse() as { details: unknown }).details;
-}
+/** The 400's per-field problems for `input`. */
+const problems = (input: Record<string, string>) => dtoProblems(ListTasksQueryDto, input, 'query');
 
 describe('ListTasksQueryDto: paging and dates Postgres can take', () => {
   it('takes offsets up to 1000000000 and the usual dates', async () => {
