@@ -18,6 +18,8 @@ export default defineConfig(
       'storage/',
       '**/__fixtures__/**/*.html',
       '**/__fixtures__/**/*.json',
+      // Generated from apps/api/openapi.json by `npm run api:types` (scripts/web-api-types.ts).
+      'apps/web/src/api/schema.ts',
     ],
   },
   {

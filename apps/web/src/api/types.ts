@@ -1,120 +1,59 @@
-/** The shapes of the Hark API this page reads (apps/api/openapi.json), trimmed to what it uses. */
+/**
+ * The shapes of the Hark API this page reads, named for the page. Every one comes from schema.ts,
+ * which `npm run api:types` generates from apps/api/openapi.json: nothing here is copied by hand, so a
+ * change of the API that the page does not follow fails `tsc -p apps/web/tsconfig.json`.
+ */
+import { type components, taskDtoPriorityValues, taskDtoSourceValues, taskDtoStatusValues } from './schema';
 
-export type TaskStatus = 'queued' | 'processing' | 'completed' | 'failed' | 'cancelled';
-export type TaskKind = 'transcribe' | 'translate';
-export type TaskPriority = 'high' | 'normal' | 'low';
-export type TaskSource = 'upload' | 'url' | 'link';
+type Schemas = components['schemas'];
 
-export const TASK_STATUSES: readonly TaskStatus[] = ['queued', 'processing', 'completed', 'failed', 'cancelled'];
-export const FINAL_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'cancelled'];
-export const TASK_PRIORITIES: readonly TaskPriority[] = ['high', 'normal', 'low'];
-export const TASK_SOURCES: readonly TaskSource[] = ['upload', 'url', 'link'];
-
-export interface Word {
-  word: string;
-  start: number;
-  end: number;
-  speaker?: string;
-}
-
-export interface Segment {
-  id: number;
-  start: number;
-  end: number;
-  text: string;
-  speaker?: string;
-  words?: Word[];
-}
-
-export interface Speaker {
-  speaker: string;
-  speaking_time: number;
-}
-
-export interface Transcript {
-  text: string;
-  language: string | null;
-  duration: number;
-  segments: Segment[];
-  speakers?: Speaker[];
-}
-
-export interface LinkMetadata {
-  platform: string;
-  title: string | null;
-  author: { username: string | null; nickname: string | null };
-}
-
-export interface Task {
-  id: string;
-  status: TaskStatus;
-  task: TaskKind;
-  language: string | null;
-  language_requested: string | null;
-  priority: TaskPriority;
-  source: TaskSource;
-  source_url: string | null;
-  platform: string | null;
-  link: LinkMetadata | null;
-  file_name: string | null;
-  file_size_bytes: number | null;
-  duration: number | null;
-  progress: number;
-  error: string | null;
-  error_code: string | null;
-  engine: string | null;
-  /** The Whisper model it runs on; null for tasks created before tasks named their model. */
-  model: string | null;
-  created_at: string;
-  completed_at: string | null;
-  processing_time: number | null;
-  media_removed_at: string | null;
+export type Task = Omit<Schemas['TaskDto'], 'decode_options'> & {
+  /** The decode options the task was created with (the document types them only as an object). */
   decode_options: Record<string, unknown> | null;
-  result: Transcript | null;
-}
-
-export interface TaskPage {
-  total: number;
-  limit: number;
-  offset: number;
-  items: Task[];
-}
-
-export interface OptionSupport {
-  default: unknown;
-  supported: boolean;
-  reason?: string;
-}
-
+};
+export type TaskStatus = Task['status'];
+export type TaskKind = Task['task'];
+export type TaskPriority = Task['priority'];
+export type TaskSource = Task['source'];
+export type TaskPage = Omit<Schemas['TaskPageDto'], 'items'> & { items: Task[] };
+export type LinkMetadata = Schemas['LinkMetadataDto'];
+export type Transcript = Schemas['TranscriptDto'];
+export type Segment = Schemas['SegmentDto'];
+export type Word = Schemas['WordDto'];
+export type Speaker = Schemas['SpeakerDto'];
 /** A model the running processors serve (`GET /api/v1/engine` → live_models). */
-export interface LiveModel {
-  name: string;
-  processors: number;
-  loaded: boolean;
-  word_timestamps: boolean;
-}
+export type LiveModel = Schemas['LiveModelDto'];
+export type OptionSupport = Omit<Schemas['DecodeOptionSupportDto'], 'default'> & {
+  /** The option's default value (a number, a string or a boolean; the document types it only as an object). */
+  default: unknown;
+};
+export type Engine = Omit<Schemas['EngineDto'], 'options'> & { options: Record<string, OptionSupport> };
 
-export interface Engine {
-  /** The default model: what a task that names no `model` runs on; `options` are its. */
-  active_model: string;
-  /** The models tasks may name now; null when the api cannot read the processor registry. */
-  live_models: LiveModel[] | null;
-  models: string[];
-  model_features: Record<string, { word_timestamps: boolean }>;
-  diarization: { available: boolean; max_seconds: number };
-  languages: string[];
-  options: Record<string, OptionSupport>;
-}
+export const TASK_STATUSES: readonly TaskStatus[] = taskDtoStatusValues;
+export const TASK_PRIORITIES: readonly TaskPriority[] = taskDtoPriorityValues;
+export const TASK_SOURCES: readonly TaskSource[] = taskDtoSourceValues;
 
-/** An event of `GET /api/v1/tasks/{id}/events` (libs/tasks/src/task-events.ts). */
+/**
+ * Whether a task in each status is done (no further event comes). Typed over every status of the API,
+ * so a status added there does not compile here until it is sorted.
+ */
+const IS_FINAL: Record<TaskStatus, boolean> = {
+  queued: false,
+  processing: false,
+  completed: true,
+  failed: true,
+  cancelled: true,
+};
+export const FINAL_STATUSES: readonly TaskStatus[] = TASK_STATUSES.filter((status) => IS_FINAL[status]);
+
+/** An event of `GET /api/v1/tasks/{id}/events` (libs/tasks/src/task-events.ts; server-sent events, not in the document). */
 export type TaskEvent =
-  | { type: 'status'; status: TaskStatus; progress: number; error: string | null; error_code: string | null }
-  | { type: 'progress'; progress: number }
+  | ({ type: 'status' } & Pick<Task, 'status' | 'progress' | 'error' | 'error_code'>)
+  | ({ type: 'progress' } & Pick<Task, 'progress'>)
   | { type: 'segment'; segment: Segment };
 
-/** The error body every API route answers with (`message` says how to fix the request). */
-export interface ErrorBody {
-  statusCode?: number;
-  message?: string | string[];
-  code?: string;
-}
+/**
+ * The error body every API route answers with (`message` says how to fix the request). Read
+ * defensively: a proxy in front of the api, or Nest's own validation, may answer in part of it.
+ */
+export type ErrorBody = Partial<Omit<Schemas['ErrorBodyDto'], 'message'>> & { message?: string | string[] };
