@@ -59,6 +59,31 @@ export default defineConfig(
     },
   },
   {
+    // Configuration is read in one place: libs/config (loadConfig validates every variable; childProcessEnv hands
+    // the environment on to child processes). Tests, the bench and their fixtures read their own settings.
+    files: ['{apps,libs,scripts}/**/*.ts', 'apps/web/**/*.tsx'],
+    ignores: [
+      'libs/config/**',
+      '**/*.spec.ts',
+      '**/__fixtures__/**',
+      // Until their owners apply the change (issue 22): `env: envWithLibraryPath(searchDir)` and
+      // `env: childProcessEnv()` from @app/config.
+      'libs/asr-engine/src/sherpa-addon.ts',
+      'apps/processor/src/devices/supervise-devices.ts',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message:
+            'Read configuration from HarkConfig (libs/config); hand the environment to a child with childProcessEnv().',
+        },
+      ],
+    },
+  },
+  {
     // Tests and the bench read JSON response bodies untyped (`ApiResponse<T = any>`, `body: any`) on purpose:
     // they assert on the wire format, so typing every body would only restate the DTOs.
     files: ['test/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts'],

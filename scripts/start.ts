@@ -24,7 +24,14 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createLogger, type HarkConfig, isReadyMessage, loadConfigOrExit, RestartBackoff } from '@app/config';
+import {
+  childProcessEnv,
+  createLogger,
+  type HarkConfig,
+  isReadyMessage,
+  loadConfigOrExit,
+  RestartBackoff,
+} from '@app/config';
 
 const APPS = [
   { name: 'api', main: join(__dirname, '../apps/api/src/main.js') },
@@ -62,7 +69,7 @@ interface App {
 /** Starts both apps and supervises them until they have ended. */
 function main(): void {
   const config = loadConfigOrExit();
-  const env = { ...process.env, LOG_FORMAT: config.logFormat };
+  const env = childProcessEnv({ LOG_FORMAT: config.logFormat });
   const apps: App[] = APPS.map((app) => ({ ...app, everReady: false, readyAt: null, backoff: new RestartBackoff() }));
   const sent = new Set<NodeJS.Signals>();
   let exitStatus: number | null = null;

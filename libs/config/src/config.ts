@@ -6,6 +6,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { API_KEY_VARIABLES, type ApiKey, readApiKeys } from './api-keys';
 import { type AsrPrecision, type AsrProvider, Environment, LOG_LEVELS, type LogLevel } from './environment';
+import { noColorRequested } from './process-env';
 
 /** Thrown when one or more environment variables are invalid; the message names each of them. */
 export class ConfigError extends Error {
@@ -27,7 +28,8 @@ export interface PlatformSettings {
 
 /**
  * The validated configuration of a Hark process. Inject it (it is provided globally by
- * `HarkConfigModule`); never read `process.env` elsewhere.
+ * `HarkConfigModule`); never read `process.env` outside this library (ESLint refuses it; child
+ * processes get theirs from `childProcessEnv()`).
  */
 export class HarkConfig {
   readonly databaseUrl: string;
@@ -269,6 +271,6 @@ export function createLogger(config: HarkConfig, name: string): ConsoleLogger {
   return new ConsoleLogger(name, {
     json: config.logFormat === 'json',
     logLevels: logLevelsFrom(config.logLevel),
-    colors: config.logFormat === 'text' && !process.env.NO_COLOR,
+    colors: config.logFormat === 'text' && !noColorRequested(),
   });
 }
