@@ -3,7 +3,14 @@
  * which `npm run api:types` generates from apps/api/openapi.json: nothing here is copied by hand, so a
  * change of the API that the page does not follow fails `tsc -p apps/web/tsconfig.json`.
  */
-import { type components, taskDtoPriorityValues, taskDtoSourceValues, taskDtoStatusValues } from './schema';
+import {
+  type components,
+  pathsApiV1TasksIdSubtitlesGetParametersQueryFormatValues,
+  type paths,
+  taskDtoPriorityValues,
+  taskDtoSourceValues,
+  taskDtoStatusValues,
+} from './schema';
 
 type Schemas = components['schemas'];
 
@@ -32,6 +39,12 @@ export type Engine = Omit<Schemas['EngineDto'], 'options'> & { options: Record<s
 export const TASK_STATUSES: readonly TaskStatus[] = taskDtoStatusValues;
 export const TASK_PRIORITIES: readonly TaskPriority[] = taskDtoPriorityValues;
 export const TASK_SOURCES: readonly TaskSource[] = taskDtoSourceValues;
+
+/** A format of `GET /api/v1/tasks/{id}/subtitles?format=`. */
+export type SubtitleFormat = NonNullable<
+  NonNullable<paths['/api/v1/tasks/{id}/subtitles']['get']['parameters']['query']>['format']
+>;
+export const SUBTITLE_FORMATS: readonly SubtitleFormat[] = pathsApiV1TasksIdSubtitlesGetParametersQueryFormatValues;
 
 /**
  * Whether a task in each status is done (no further event comes). Typed over every status of the API,

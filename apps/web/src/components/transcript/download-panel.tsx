@@ -2,20 +2,18 @@ import { useState } from 'preact/hooks';
 import type { ApiError } from '../../api/client';
 import { withQuery } from '../../api/client';
 import { downloadFile } from '../../api/download';
+import { SUBTITLE_FORMATS, type SubtitleFormat } from '../../api/types';
 import { taskPath } from '../../api/tasks';
 import { t } from '../../i18n';
 import { ErrorMessage } from '../error-message';
 import { NumberField } from '../number-field';
 
-const FORMATS = ['srt', 'vtt', 'txt', 'tsv', 'json'] as const;
-type Format = (typeof FORMATS)[number];
-
 /** Line options apply to the subtitle formats only (GET …/subtitles, subtitles-query.dto.ts). */
-const HAS_LINES: readonly Format[] = ['srt', 'vtt'];
+const HAS_LINES: readonly SubtitleFormat[] = ['srt', 'vtt'];
 
 /** Downloads the transcript as SRT, WebVTT, text, TSV or JSON, with the subtitle line options. */
 export function DownloadPanel({ taskId }: { taskId: string }) {
-  const [format, setFormat] = useState<Format>('srt');
+  const [format, setFormat] = useState<SubtitleFormat>('srt');
   const [width, setWidth] = useState('');
   const [lines, setLines] = useState('');
   const [duration, setDuration] = useState('');
@@ -44,8 +42,12 @@ export function DownloadPanel({ taskId }: { taskId: string }) {
       <div class="options">
         <div class="field">
           <label for="format">{t('format')}</label>
-          <select id="format" value={format} onChange={(event) => setFormat(event.currentTarget.value as Format)}>
-            {FORMATS.map((name) => (
+          <select
+            id="format"
+            value={format}
+            onChange={(event) => setFormat(event.currentTarget.value as SubtitleFormat)}
+          >
+            {SUBTITLE_FORMATS.map((name) => (
               <option key={name} value={name}>
                 {t(`format_${name}`)}
               </option>
