@@ -785,6 +785,6 @@ export function describeVariables(): DescribedVariable[] {
 }
 
 /** Variables a process sets for the processes it starts, never documented for operators (.env.example leaves them out). */
-export const INTERNAL_VARIABLES: readonly string[] = describeVariables()
-  .filter((variable) => variable.internal)
-  .map((variable) => variable.name);
+export const INTERNAL_VARIABLES: readonly string[] = [...variableDocs]
+  .filter(([, doc]) => doc.internal)
+  .map(([name]) => name);
