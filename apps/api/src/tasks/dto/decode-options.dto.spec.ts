@@ -123,7 +123,7 @@ describe('DecodeOptionsDto and CreateTaskDto: every field is bounded', () => {
   });
 
   it('declares a limit on every field: a list of values, a maximum length, or a minimum and a maximum', () => {
-    // clip_timestamps is limited by MAX_CLIP_RANGES (a setting), checked by TasksService.
+    // clip_timestamps is limited by MAX_CLIP_RANGES (a setting), checked by CreateTask (accept-decode-options.ts).
     const checks = getMetadataStorage().getTargetValidationMetadatas(CreateTaskDto, '', true, false);
     const rules = new Map<string, Set<string>>();
     for (const check of checks) {
