@@ -14,6 +14,7 @@ import { TaskSources } from './create/task-source';
 import { GetTask } from './read/get-task.usecase';
 import { RenameSpeakersCommand } from './speakers/rename-speakers.command';
 import { RenameSpeakers } from './speakers/rename-speakers.usecase';
+import { TaskCommand } from './task.command';
 
 const modelsDir = mkdtempSync(join(tmpdir(), 'hark-tasks-service-'));
 afterAll(() => rmSync(modelsDir, { recursive: true, force: true }));
@@ -218,5 +219,21 @@ describe('RenameSpeakers', () => {
     const { status, body } = await refusal(tasks.renameSpeakers(ID, { SPEAKER_00: 'Alice' }, undefined));
     expect(status).toBe(409);
     expect(body.message).toMatch(/changed by another request meanwhile/);
+  });
+});
+
+describe('GetTask and the commands', () => {
+  it('a task no key may see: 404 task_not_found, the message as before', async () => {
+    const getTask = new GetTask({ findById: () => Promise.resolve(null) } as never);
+    const { status, body } = await refusal(getTask.execute(TaskCommand.create({ id: ID, principal: undefined })));
+    expect(status).toBe(404);
+    expect(body).toMatchObject({
+      code: 'task_not_found',
+      message: `No task with id ${ID}. Check the id returned by POST /api/v1/tasks.`,
+    });
+  });
+
+  it('a command is checked when it is made: an id that is not a UUID is the caller’s bug', () => {
+    expect(() => TaskCommand.create({ id: 'nope', principal: undefined })).toThrow(/Invalid TaskCommand: id/);
   });
 });
