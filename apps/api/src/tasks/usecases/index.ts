@@ -3,7 +3,7 @@ import { DeleteTask } from './commands/delete-task.usecase';
 import { RedeliverCallback } from './commands/redeliver-callback.usecase';
 import { RetryTask } from './commands/retry-task.usecase';
 import { CreateTask } from './create/create-task.usecase';
-import { TaskSources } from './create/task-source';
+import { TaskSources } from './create/task-sources';
 import { GetTaskMedia } from './media/get-task-media.usecase';
 import { GetTask } from './read/get-task.usecase';
 import { ListTasks } from './read/list-tasks.usecase';

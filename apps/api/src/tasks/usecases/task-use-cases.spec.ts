@@ -10,7 +10,7 @@ import { ServedModels } from '../../engine/served-models';
 import type { TaskOptionsDto } from '../dto/create-task.dto';
 import { CreateTaskCommand, type TaskMedia } from './create/create-task.command';
 import { CreateTask } from './create/create-task.usecase';
-import { TaskSources } from './create/task-source';
+import { TaskSources } from './create/task-sources';
 import { GetTask } from './read/get-task.usecase';
 import { RenameSpeakersCommand } from './speakers/rename-speakers.command';
 import { RenameSpeakers } from './speakers/rename-speakers.usecase';

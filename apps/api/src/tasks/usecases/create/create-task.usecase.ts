@@ -10,7 +10,7 @@ import { ServedModels } from '../../../engine/served-models';
 import { TaskWork } from '../task-work';
 import { acceptDecodeOptions } from './accept-decode-options';
 import type { CreateTaskCommand, Idempotency } from './create-task.command';
-import { TaskSources } from './task-source';
+import { TaskSources } from './task-sources';
 
 /** What `CreateTask` did: created the task, or found the one an earlier request with the same key created. */
 export interface CreatedTask {
