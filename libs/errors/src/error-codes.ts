@@ -44,5 +44,17 @@ export const ERROR_CODES = [
   'dependency_unavailable',
   'media_gone',
   'idempotency_conflict',
+  /** A request the api refuses as it is: fields that cannot go together, a body of the wrong shape, names that cannot be given. */
+  'invalid_request',
+  /** A decode option the task's model cannot apply (named with the reason). */
+  'unsupported_option',
+  /** No task has this id, or it belongs to another API key. */
+  'task_not_found',
+  /** The task's status does not allow the command (e.g. cancelling a finished task, renaming speakers before it completed). */
+  'task_state_conflict',
+  /** Another actor is working on the task right now (a processor stopping it, its callback being sent, another request); try again. */
+  'task_busy',
+  /** The task has no callback to redeliver, or callbacks are disabled on the server. */
+  'callback_unavailable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

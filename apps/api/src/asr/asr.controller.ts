@@ -16,11 +16,9 @@ import type { Response } from 'express';
 import { Principal } from '../auth/principal';
 import { CreateTaskDto, CreateTaskUploadDto } from '../tasks/dto/create-task.dto';
 import { SegmentDto } from '../tasks/dto/task.dto';
-import { TasksService } from '../tasks/tasks.service';
+import { CreateTask, CreateTaskCommand, GetTask, TaskCommand, TASK_ID_PATTERN } from '../tasks/usecases';
 import { ClassicAsrExceptionFilter } from './classic-asr-exception.filter';
 import { Requires } from '../common/requires.decorator';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The classic ASR task interface (the shape of the task endpoints of Whisper web services), as a
@@ -31,7 +29,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Requires('postgres')
 @UseFilters(ClassicAsrExceptionFilter)
 export class AsrController {
-  constructor(private readonly tasks: TasksService) {}
+  constructor(
+    private readonly createTask: CreateTask,
+    private readonly getTask: GetTask,
+  ) {}
 
   @Post()
   @UseInterceptors(FileInterceptor('file'))
@@ -50,7 +51,7 @@ export class AsrController {
     @Principal() principal?: Principal,
   ): Promise<{ task_id: string }> {
     if (!file) throw new BadRequestException("Missing 'file'");
-    const task = await this.tasks.create({ file }, options, principal);
+    const { task } = await this.createTask.execute(CreateTaskCommand.create({ media: { file }, options, principal }));
     response.status(201);
     return { task_id: task.id };
   }
@@ -82,7 +83,9 @@ export class AsrController {
     @Res({ passthrough: true }) response: Response,
     @Principal() principal?: Principal,
   ): Promise<Record<string, unknown>> {
-    const task = UUID.test(taskId) ? await this.tasks.get(taskId, principal).catch(() => null) : null;
+    const task = TASK_ID_PATTERN.test(taskId)
+      ? await this.getTask.execute(TaskCommand.create({ id: taskId, principal })).catch(() => null)
+      : null;
     if (!task) {
       response.status(404);
       return { task_id: taskId, status: 'Task not found', result: '' };

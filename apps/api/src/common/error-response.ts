@@ -45,7 +45,7 @@ export function toErrorResponse(thrown: unknown, maxUploadBytes: number, jsonBod
     const message = hint
       ? `${exception.message}${/[.!?…]$/.test(exception.message) ? ' ' : '. '}${hint}`
       : exception.message;
-    const details = field ? [{ field, problems: [exception.message] }] : undefined;
+    const details = exception.details ?? (field ? [{ field, problems: [exception.message] }] : undefined);
     return {
       body: {
         statusCode: status,

@@ -16,7 +16,7 @@ const CONTAINS_AUDIO = 'Upload a file that contains audio.';
 
 /**
  * The one table from domain errors (`HarkError.code`) to HTTP: the client's input (400, 415, 422),
- * what is missing (404), what a platform refuses this server (403, 451, 429), and an upstream that
+ * what is missing (404), a task whose state refuses a command (409), what a platform refuses this server (403, 451, 429), and an upstream that
  * answered nothing usable (502).
  */
 export const HTTP_STATUS: Readonly<Record<ErrorCode, HttpMapping>> = {
@@ -51,4 +51,10 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, HttpMapping>> = {
   dependency_unavailable: { status: HttpStatus.SERVICE_UNAVAILABLE, retryAfter: 5 },
   media_gone: { status: HttpStatus.GONE },
   idempotency_conflict: { status: HttpStatus.CONFLICT },
+  invalid_request: { status: HttpStatus.BAD_REQUEST },
+  unsupported_option: { status: HttpStatus.UNPROCESSABLE_ENTITY },
+  task_not_found: { status: HttpStatus.NOT_FOUND },
+  task_state_conflict: { status: HttpStatus.CONFLICT },
+  task_busy: { status: HttpStatus.CONFLICT },
+  callback_unavailable: { status: HttpStatus.CONFLICT },
 };

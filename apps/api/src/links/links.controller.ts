@@ -20,7 +20,7 @@ import { Principal } from '../auth/principal';
 import { ErrorBodyDto } from '../common/error-body';
 import { CreateLinkTaskDto } from '../tasks/dto/create-task.dto';
 import { TaskDto } from '../tasks/dto/task.dto';
-import { TasksService } from '../tasks/tasks.service';
+import { CreateTask, CreateTaskCommand } from '../tasks/usecases';
 import { ResolvedLinkDto, ResolveLinkQueryDto } from './resolved-link.dto';
 import { Requires } from '../common/requires.decorator';
 
@@ -35,7 +35,7 @@ const accepts = (platform: Platform) =>
 @Controller('api/v1')
 export class LinksController {
   constructor(
-    private readonly tasks: TasksService,
+    private readonly createTask: CreateTask,
     private readonly links: LinkResolverService,
   ) {}
 
@@ -136,6 +136,8 @@ export class LinksController {
   }
 
   private async createFor(platform: Platform, body: CreateLinkTaskDto, principal?: Principal): Promise<TaskDto> {
-    return TaskDto.from(await this.tasks.create({ link: this.links.find(body.url, platform) }, body, principal));
+    const media = { link: this.links.find(body.url, platform) };
+    const { task } = await this.createTask.execute(CreateTaskCommand.create({ media, options: body, principal }));
+    return TaskDto.from(task);
   }
 }

@@ -8,7 +8,7 @@ import { toErrorResponse } from '../common/error-response';
 import { openAiErrorBody } from './openai-exception.filter';
 import { formatOpenAiResult } from './openai-format';
 import type { OpenAiResponseFormat } from './openai.dto';
-import { TasksService } from '../tasks/tasks.service';
+import { GetTask, TaskCommand } from '../tasks/usecases';
 import { OpenAiService, taskNotCompleted, waitLimitPassed } from './openai.service';
 
 /**
@@ -57,7 +57,7 @@ export class OpenAiTranscriptionStream {
   constructor(
     private readonly events: TaskEvents,
     private readonly openai: OpenAiService,
-    private readonly tasks: TasksService,
+    private readonly getTask: GetTask,
     private readonly config: HarkConfig,
   ) {}
 
@@ -119,7 +119,7 @@ export class OpenAiTranscriptionStream {
     const deadline = Date.now() + this.config.openAiWaitMs;
     const keepaliveMs = Math.min(this.config.eventsKeepaliveMs, this.config.openAiWaitMs);
     const final = async () => {
-      const current = await this.tasks.get(task.id, principal);
+      const current = await this.getTask.execute(TaskCommand.create({ id: task.id, principal }));
       return FINAL_STATUSES.includes(current.status) ? current : null;
     };
     try {

@@ -13,7 +13,7 @@ import type { Principal } from '../auth/principal';
 import { diarizationUnavailableReason } from '../engine/capabilities';
 import { ServedModels, type TaskModel } from '../engine/served-models';
 import type { CreateTaskDto } from '../tasks/dto/create-task.dto';
-import { TasksService } from '../tasks/tasks.service';
+import { CreateTask, CreateTaskCommand, GetTask, TaskCommand } from '../tasks/usecases';
 import type { OpenAiTranscriptionDto } from './openai.dto';
 
 /** The `response_format`s that `stream=true` can send (as OpenAI streams only its JSON and text formats). */
@@ -30,7 +30,8 @@ export const OPENAI_DEFAULT_MODEL = 'whisper-1';
 @Injectable()
 export class OpenAiService {
   constructor(
-    private readonly tasks: TasksService,
+    private readonly createTask: CreateTask,
+    private readonly getTask: GetTask,
     private readonly events: TranscriptionEvents,
     private readonly served: ServedModels,
     private readonly config: HarkConfig,
@@ -101,7 +102,7 @@ export class OpenAiService {
               ...(request.stream && { stream: true }),
             },
           };
-    return this.tasks.createIdempotent({ file }, options, principal, idempotency);
+    return this.createTask.execute(CreateTaskCommand.create({ media: { file }, options, principal, idempotency }));
   }
 
   /**
@@ -112,7 +113,7 @@ export class OpenAiService {
     const deadline = Date.now() + this.config.openAiWaitMs;
     for (;;) {
       const remaining = deadline - Date.now();
-      const current = await this.tasks.get(created.id, principal);
+      const current = await this.getTask.execute(TaskCommand.create({ id: created.id, principal }));
       if (current.status === 'completed') return current;
       if (current.status === 'failed' || current.status === 'cancelled') throw taskNotCompleted(current);
       if (remaining <= 0) throw waitLimitPassed(created.id, this.config.openAiWaitMs);

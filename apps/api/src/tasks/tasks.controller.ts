@@ -1,9 +1,9 @@
 import { renderSubtitles, type SubtitleFormat } from '@app/asr-engine';
 import { LinkResolverService } from '@app/crawlers';
+import { HarkError } from '@app/errors';
 import {
   BadRequestException,
   Body,
-  ConflictException,
   Controller,
   Delete,
   Get,
@@ -59,8 +59,22 @@ import { MediaQueryDto } from './dto/media-query.dto';
 import { SubtitlesQueryDto } from './dto/subtitles-query.dto';
 import { TaskDto } from './dto/task.dto';
 import { TaskEventsStream } from './task-events.stream';
-import { TasksService } from './tasks.service';
 import { Requires } from '../common/requires.decorator';
+import {
+  CancelTask,
+  CreateTask,
+  CreateTaskCommand,
+  DeleteTask,
+  GetTask,
+  GetTaskMedia,
+  ListTasks,
+  ListTasksCommand,
+  RedeliverCallback,
+  RenameSpeakers,
+  RenameSpeakersCommand,
+  RetryTask,
+  TaskCommand,
+} from './usecases';
 
 export const uuidPipe = new ParseUUIDPipe({
   exceptionFactory: () => new BadRequestException('Task id must be a UUID, e.g. 3f2b8c1e-6a1d-4a57-9a0e-2f8f4f1f9b10.'),
@@ -82,7 +96,15 @@ const CONTENT_TYPES: Record<SubtitleFormat, string> = {
 @Requires('postgres')
 export class TasksController {
   constructor(
-    private readonly tasks: TasksService,
+    private readonly createTask: CreateTask,
+    private readonly getTask: GetTask,
+    private readonly listTasks: ListTasks,
+    private readonly cancelTask: CancelTask,
+    private readonly deleteTask: DeleteTask,
+    private readonly retryTask: RetryTask,
+    private readonly redeliverCallback: RedeliverCallback,
+    private readonly renameTaskSpeakers: RenameSpeakers,
+    private readonly taskMedia: GetTaskMedia,
     private readonly links: LinkResolverService,
     private readonly eventsStream: TaskEventsStream,
   ) {}
@@ -147,11 +169,13 @@ export class TasksController {
       });
     }
     const media = file ? { file } : options.url ? { link: this.links.find(options.url) } : { url: options.file_url! };
-    const { task, replayed } = await this.tasks.createIdempotent(
-      media,
-      options,
-      principal,
-      idempotencyKey === undefined ? undefined : { key: idempotencyKey },
+    const { task, replayed } = await this.createTask.execute(
+      CreateTaskCommand.create({
+        media,
+        options,
+        principal,
+        idempotency: idempotencyKey === undefined ? undefined : { key: idempotencyKey },
+      }),
     );
     if (replayed) response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
     return TaskDto.from(task);
@@ -167,20 +191,22 @@ export class TasksController {
   async list(@Query() query: ListTasksQueryDto, @Principal() principal?: Principal): Promise<TaskPageDto> {
     const limit = query.limit ?? 20;
     const offset = query.offset ?? 0;
-    const { items, total } = await this.tasks.list(
-      {
-        status: query.status,
-        priority: query.priority,
-        task: query.task,
-        language: query.language,
-        source: query.source,
-        platform: query.platform,
-        createdAfter: query.created_after ? new Date(query.created_after) : undefined,
-        createdBefore: query.created_before ? new Date(query.created_before) : undefined,
-      },
-      limit,
-      offset,
-      principal,
+    const { items, total } = await this.listTasks.execute(
+      ListTasksCommand.create({
+        filter: {
+          status: query.status,
+          priority: query.priority,
+          task: query.task,
+          language: query.language,
+          source: query.source,
+          platform: query.platform,
+          createdAfter: query.created_after ? new Date(query.created_after) : undefined,
+          createdBefore: query.created_before ? new Date(query.created_before) : undefined,
+        },
+        limit,
+        offset,
+        principal,
+      }),
     );
     return { total, limit, offset, items: items.map((task) => TaskDto.from(task)) };
   }
@@ -191,7 +217,7 @@ export class TasksController {
   @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'The id is not a UUID.' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_FOUND })
   async get(@Param('id', uuidPipe) id: string, @Principal() principal?: Principal): Promise<TaskDto> {
-    return TaskDto.from(await this.tasks.get(id, principal));
+    return TaskDto.from(await this.getTask.execute(TaskCommand.create({ id, principal })));
   }
 
   @Delete(':id')
@@ -200,7 +226,7 @@ export class TasksController {
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_FOUND })
   async remove(@Param('id', uuidPipe) id: string, @Principal() principal?: Principal): Promise<void> {
-    await this.tasks.remove(id, principal);
+    await this.deleteTask.execute(TaskCommand.create({ id, principal }));
   }
 
   @Post(':id/cancel')
@@ -210,7 +236,7 @@ export class TasksController {
   @ApiNotFoundResponse({ type: ErrorBodyDto, description: NOT_FOUND })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'The task already finished.' })
   async cancel(@Param('id', uuidPipe) id: string, @Principal() principal?: Principal): Promise<TaskDto> {
-    return TaskDto.from(await this.tasks.cancel(id, principal));
+    return TaskDto.from(await this.cancelTask.execute(TaskCommand.create({ id, principal })));
   }
 
   @Post(':id/retry')
@@ -225,7 +251,7 @@ export class TasksController {
     description: 'An upload whose media was removed by retention (`code: media_gone`): create a new task.',
   })
   async retry(@Param('id', uuidPipe) id: string, @Principal() principal?: Principal): Promise<TaskDto> {
-    return TaskDto.from(await this.tasks.retry(id, principal));
+    return TaskDto.from(await this.retryTask.execute(TaskCommand.create({ id, principal })));
   }
 
   @Patch(':id/speakers')
@@ -258,7 +284,7 @@ export class TasksController {
     @Body() names: Record<string, string>,
     @Principal() principal?: Principal,
   ): Promise<TaskDto> {
-    return TaskDto.from(await this.tasks.renameSpeakers(id, names, principal));
+    return TaskDto.from(await this.renameTaskSpeakers.execute(RenameSpeakersCommand.create({ id, names, principal })));
   }
 
   @Get(':id/events')
@@ -294,7 +320,8 @@ export class TasksController {
     @Res() response: Response,
     @Principal() principal?: Principal,
   ): Promise<void> {
-    await this.eventsStream.serve(await this.tasks.get(id, principal), request, response, principal);
+    const task = await this.getTask.execute(TaskCommand.create({ id, principal }));
+    await this.eventsStream.serve(task, request, response, principal);
   }
 
   @Get(':id/media')
@@ -326,7 +353,7 @@ export class TasksController {
     @Res() response: Response,
     @Principal() principal?: Principal,
   ): Promise<void> {
-    const { path, fileName } = await this.tasks.mediaFile(id, principal);
+    const { path, fileName } = await this.taskMedia.execute(TaskCommand.create({ id, principal }));
     // Served inert whatever the upload holds: an audio or video type from the original name (the
     // stored file has none), else bytes; an attachment unless a player asks for inline playback.
     const playable = setMediaType(response, fileName);
@@ -369,9 +396,9 @@ export class TasksController {
     @Res() response: Response,
     @Principal() principal?: Principal,
   ): Promise<void> {
-    const task = await this.tasks.get(id, principal);
+    const task = await this.getTask.execute(TaskCommand.create({ id, principal }));
     if (task.status !== 'completed' || !task.result)
-      throw new ConflictException(`Task ${id} is ${task.status}; subtitles exist once it is completed.`);
+      throw new HarkError('task_state_conflict', `Task ${id} is ${task.status}; subtitles exist once it is completed.`);
     const format = query.format ?? 'srt';
     const body = renderSubtitles(task.result, format, {
       maxLineWidth: query.max_line_width,
@@ -398,6 +425,6 @@ export class TasksController {
     description: 'No callback_url, the task has not finished, or its callback is being sent right now.',
   })
   async redeliver(@Param('id', uuidPipe) id: string, @Principal() principal?: Principal): Promise<TaskDto> {
-    return TaskDto.from(await this.tasks.redeliverCallback(id, principal));
+    return TaskDto.from(await this.redeliverCallback.execute(TaskCommand.create({ id, principal })));
   }
 }

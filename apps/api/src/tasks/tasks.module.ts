@@ -7,13 +7,13 @@ import { EngineModule } from '../engine/engine.module';
 import { UploadsModule } from '../uploads/uploads.module';
 import { TasksController } from './tasks.controller';
 import { TaskEventsStream } from './task-events.stream';
-import { TasksService } from './tasks.service';
+import { SHARED_TASK_USE_CASES, TASK_USE_CASES } from './usecases';
 
-/** The task REST endpoints and `TasksService`, which the other task-creating interfaces (OpenAI, classic ASR, links) use. */
+/** The task REST endpoints and their use cases; `CreateTask` and `GetTask` serve the other task-creating interfaces (OpenAI, classic ASR, links) too. */
 @Module({
   imports: [UploadsModule, CrawlersModule, MediaModule, HttpClientModule, EngineModule],
   controllers: [TasksController],
-  providers: [TasksService, TaskEventsStream, StreamSlots],
-  exports: [TasksService, EngineModule, StreamSlots],
+  providers: [...TASK_USE_CASES, TaskEventsStream, StreamSlots],
+  exports: [...SHARED_TASK_USE_CASES, EngineModule, StreamSlots],
 })
 export class TasksApiModule {}

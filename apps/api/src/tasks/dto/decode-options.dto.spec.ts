@@ -1,13 +1,38 @@
+import { DEFAULT_DECODE_OPTIONS } from '@app/asr-engine';
 import { getMetadataStorage } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { acceptDto, dtoProblems } from '../../../../../test/support/dto-validation';
+import { givenDecodeOptions } from '../usecases/create/accept-decode-options';
 import { CreateTaskDto } from './create-task.dto';
+import { DecodeOptionsDto } from './decode-options.dto';
 
 /** The body as the validation pipe gives it to the route. */
 const accept = (input: Record<string, unknown>) => acceptDto(CreateTaskDto, input);
 
 /** The 400's per-field problems for `input`. */
 const problems = (input: Record<string, unknown>) => dtoProblems(CreateTaskDto, input);
+
+describe('DecodeOptionsDto: one field per decode option of the engine', () => {
+  it('validates a field for every option of DecodeOptions, and no other', () => {
+    // A field without validation decorators is stripped by the validation pipe: the option could not be given.
+    const checks = getMetadataStorage().getTargetValidationMetadatas(DecodeOptionsDto, '', true, false);
+    const fields = [...new Set(checks.map((check) => check.propertyName))].sort();
+    expect(fields).toEqual(Object.keys(DEFAULT_DECODE_OPTIONS).sort());
+  });
+
+  it('passes every option, given at its default, through the validation pipe to the task', async () => {
+    // Form fields are strings; an option whose default is null (not given) is sent empty.
+    const form = Object.fromEntries(
+      Object.entries(DEFAULT_DECODE_OPTIONS).map(([option, value]) => [option, value === null ? '' : String(value)]),
+    );
+    const accepted = givenDecodeOptions(await acceptDto(CreateTaskDto, form));
+    const given = Object.entries(DEFAULT_DECODE_OPTIONS).filter(([, value]) => value !== null);
+    expect(accepted).toEqual({
+      ...Object.fromEntries(Object.keys(DEFAULT_DECODE_OPTIONS).map((option) => [option, undefined])),
+      ...Object.fromEntries(given),
+    });
+  });
+});
 
 describe('DecodeOptionsDto: diarization fields', () => {
   it('takes diarize, num_speakers and diarization_threshold as form strings or JSON values', async () => {
@@ -98,7 +123,7 @@ describe('DecodeOptionsDto and CreateTaskDto: every field is bounded', () => {
   });
 
   it('declares a limit on every field: a list of values, a maximum length, or a minimum and a maximum', () => {
-    // clip_timestamps is limited by MAX_CLIP_RANGES (a setting), checked by TasksService.
+    // clip_timestamps is limited by MAX_CLIP_RANGES (a setting), checked by CreateTask (accept-decode-options.ts).
     const checks = getMetadataStorage().getTargetValidationMetadatas(CreateTaskDto, '', true, false);
     const rules = new Map<string, Set<string>>();
     for (const check of checks) {

@@ -1,4 +1,9 @@
-import { DEFAULT_DECODE_OPTIONS as D, UNSUPPORTED_DECODE_OPTIONS as U, WHISPER_LANGUAGE_CODES } from '@app/asr-engine';
+import {
+  DEFAULT_DECODE_OPTIONS as D,
+  type DecodeOptions,
+  UNSUPPORTED_DECODE_OPTIONS as U,
+  WHISPER_LANGUAGE_CODES,
+} from '@app/asr-engine';
 import { TASK_KINDS, type TaskKind } from '@app/tasks';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import {
@@ -24,11 +29,26 @@ export const MAX_PROMPT_LENGTH = 2000;
 export const MAX_PUNCTUATIONS_LENGTH = 64;
 
 /**
+ * The engine's decode options as a request gives them: each field of `DecodeOptions`, optional,
+ * never `null` (a request leaves an option out instead). `DecodeOptionsDto` implements it, so each
+ * of its fields has the type of the engine's option.
+ */
+export type DecodeOptionFields = { [K in keyof DecodeOptions]?: Exclude<DecodeOptions[K], null> };
+
+/**
+ * Compiles only when both lists are empty (`never`): otherwise the build fails naming the fields
+ * (e.g. "Types of property 'missing' are incompatible. Type '"speech_pad_ms"' is not assignable to type 'never'").
+ */
+type NoneOf<Fields extends { missing: never; extra: never }> = Fields;
+
+/**
  * Whisper decoding and VAD options, with the names and meaning they have in openai-whisper,
  * faster-whisper and whisper-asr-webservice. Options the engine cannot apply are accepted only at
- * their default; another value is refused with 422 naming the option and why.
+ * their default; another value is refused with 422 naming the option and why. Tied to the engine's
+ * `DecodeOptions` at compile time: each field has the option's type (`DecodeOptionFields`), and a
+ * missing or extra field fails the build (`DecodeOptionsDtoMismatch`).
  */
-export class DecodeOptionsDto {
+export class DecodeOptionsDto implements DecodeOptionFields {
   @ApiPropertyOptional({
     description: 'Spoken language (Whisper code). Leave out or empty to detect it from the first speech.',
     enum: WHISPER_LANGUAGE_CODES,
@@ -357,3 +377,15 @@ export class DecodeOptionsDto {
   @Max(2, { message: 'diarization_threshold must be at most 2 (a cosine distance, 0–2)' })
   diarization_threshold?: number;
 }
+
+/**
+ * The compile-time tie between `DecodeOptionsDto` and the engine's `DecodeOptions`: the build fails
+ * here, naming the field, when an option of `DecodeOptions` has no DTO field (a request could not
+ * give it) or the DTO has a field that is no decode option.
+ */
+export type DecodeOptionsDtoMismatch = NoneOf<{
+  /** Options of `DecodeOptions` without a DTO field. */
+  missing: Exclude<keyof DecodeOptions, keyof DecodeOptionsDto>;
+  /** DTO fields that are no decode option. */
+  extra: Exclude<keyof DecodeOptionsDto, keyof DecodeOptions>;
+}>;

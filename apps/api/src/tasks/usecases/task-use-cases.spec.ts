@@ -4,10 +4,17 @@ import { join } from 'node:path';
 import type { Transcript } from '@app/asr-engine';
 import { loadConfig } from '@app/config';
 import type { TaskEntity, TaskStatus } from '@app/tasks';
-import { ConflictException, type HttpException } from '@nestjs/common';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { ServedModels } from '../engine/served-models';
-import { TasksService } from './tasks.service';
+import { toErrorResponse } from '../../common/error-response';
+import { ServedModels } from '../../engine/served-models';
+import type { TaskOptionsDto } from '../dto/create-task.dto';
+import { CreateTaskCommand, type TaskMedia } from './create/create-task.command';
+import { CreateTask } from './create/create-task.usecase';
+import { TaskSources } from './create/task-sources';
+import { GetTask } from './read/get-task.usecase';
+import { RenameSpeakersCommand } from './speakers/rename-speakers.command';
+import { RenameSpeakers } from './speakers/rename-speakers.usecase';
+import { TaskCommand } from './task.command';
 
 const modelsDir = mkdtempSync(join(tmpdir(), 'hark-tasks-service-'));
 afterAll(() => rmSync(modelsDir, { recursive: true, force: true }));
@@ -32,7 +39,7 @@ const diarized: Transcript = {
 
 const ID = '3f2b8c1e-6a1d-4a57-9a0e-2f8f4f1f9b10';
 
-/** A TasksService over stubs: `task` is what the repository finds, `saved` what `saveResult` answers (the saved task by default). */
+/** `CreateTask` and `RenameSpeakers` over stubs: `task` is what the repository finds, `saved` what `saveResult` answers (the saved task by default). */
 function service(options: { installed?: boolean; maxSeconds?: number; task?: Partial<TaskEntity>; saved?: null } = {}) {
   const config = loadConfig({
     MODELS_DIR: modelsDir,
@@ -48,22 +55,25 @@ function service(options: { installed?: boolean; maxSeconds?: number; task?: Par
       Promise.resolve(options.saved === null ? null : ({ ...task, id, result } as TaskEntity)),
     ),
   };
-  const queue = { enqueue: vi.fn(() => Promise.resolve()) };
   const monitor = { assertUp: vi.fn(), down: vi.fn(() => []) };
   // No processor announced: a task of the default model is accepted all the same.
   const models = new ServedModels({ liveModels: () => Promise.resolve([]) } as never, monitor as never, config);
   const media = { probe: vi.fn(() => Promise.resolve({ duration: 90 })) };
-  const tasks = new TasksService(
+  const work = { enqueue: vi.fn(() => Promise.resolve()) };
+  const creation = new CreateTask(
     repository as never,
-    {} as never,
-    queue as never,
-    {} as never,
-    {} as never,
-    media as never,
-    monitor as never,
     models,
+    new TaskSources(media as never, config),
+    work as never,
     config,
   );
+  const renaming = new RenameSpeakers(new GetTask(repository as never), repository as never);
+  const tasks = {
+    create: async (taskMedia: TaskMedia, options: TaskOptionsDto, principal: undefined) =>
+      (await creation.execute(CreateTaskCommand.create({ media: taskMedia, options, principal }))).task,
+    renameSpeakers: (id: string, names: unknown, principal: undefined) =>
+      renaming.execute(RenameSpeakersCommand.create({ id, names, principal })),
+  };
   return { tasks, repository };
 }
 
@@ -71,15 +81,16 @@ const upload = { file: { originalname: 'talk.wav', size: 1000, path: '/tmp/hark-
 
 /** What `work` throws, as the api would answer it. */
 async function refusal(work: Promise<unknown>): Promise<{ status: number; body: Record<string, unknown> }> {
-  const error = (await work.then(
+  const error: unknown = await work.then(
     () => undefined,
     (thrown: unknown) => thrown,
-  )) as HttpException | undefined;
+  );
   expect(error, 'expected a refusal').toBeDefined();
-  return { status: error!.getStatus(), body: error!.getResponse() as Record<string, unknown> };
+  const { body } = toErrorResponse(error, 0);
+  return { status: body.statusCode, body: { ...body } };
 }
 
-describe('TasksService: diarization options at creation', () => {
+describe('CreateTask: diarization options at creation', () => {
   it('num_speakers or diarization_threshold without diarize=true: 400 naming the fix', async () => {
     const { tasks } = service();
     const { status, body } = await refusal(
@@ -138,7 +149,7 @@ describe('TasksService: diarization options at creation', () => {
   });
 });
 
-describe('TasksService.renameSpeakers', () => {
+describe('RenameSpeakers', () => {
   it('renames in the stored transcript, guarded by the transcript it was made from', async () => {
     const { tasks, repository } = service();
     const task = await tasks.renameSpeakers(ID, { SPEAKER_01: ' Bob ' }, undefined);
@@ -205,8 +216,24 @@ describe('TasksService.renameSpeakers', () => {
 
   it('a rename that lost a race with another: 409 saying to send again', async () => {
     const { tasks } = service({ saved: null });
-    const error = await tasks.renameSpeakers(ID, { SPEAKER_00: 'Alice' }, undefined).catch((thrown: unknown) => thrown);
-    expect(error).toBeInstanceOf(ConflictException);
-    expect((error as Error).message).toMatch(/changed by another request meanwhile/);
+    const { status, body } = await refusal(tasks.renameSpeakers(ID, { SPEAKER_00: 'Alice' }, undefined));
+    expect(status).toBe(409);
+    expect(body.message).toMatch(/changed by another request meanwhile/);
+  });
+});
+
+describe('GetTask and the commands', () => {
+  it('a task no key may see: 404 task_not_found, the message as before', async () => {
+    const getTask = new GetTask({ findById: () => Promise.resolve(null) } as never);
+    const { status, body } = await refusal(getTask.execute(TaskCommand.create({ id: ID, principal: undefined })));
+    expect(status).toBe(404);
+    expect(body).toMatchObject({
+      code: 'task_not_found',
+      message: `No task with id ${ID}. Check the id returned by POST /api/v1/tasks.`,
+    });
+  });
+
+  it('a command is checked when it is made: an id that is not a UUID is the caller’s bug', () => {
+    expect(() => TaskCommand.create({ id: 'nope', principal: undefined })).toThrow(/Invalid TaskCommand: id/);
   });
 });
