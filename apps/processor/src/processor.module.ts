@@ -3,7 +3,7 @@ import { CrawlersModule } from '@app/crawlers';
 import { DatabaseModule } from '@app/database';
 import { HttpClientModule } from '@app/http';
 import { MediaModule } from '@app/media';
-import { TasksModule } from '@app/tasks';
+import { CallbacksModule, TasksModule } from '@app/tasks';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { ActiveTasks } from './active-tasks';
@@ -30,6 +30,7 @@ export class ProcessorModule {
         HarkConfigModule.forRoot(config),
         DatabaseModule,
         TasksModule.forRoot(config, 'processor'),
+        CallbacksModule.forRoot(config, 'processor'),
         CrawlersModule,
         MediaModule,
         HttpClientModule,
