@@ -14,7 +14,7 @@ import { QueueReconciler } from './queue-reconciler';
 import { SpeakerDiarizationService } from './speaker-diarization.service';
 import { TranscribeJobService } from './transcribe-job.service';
 import { TranscriptionService } from './transcription.service';
-import { TranscriptionWorkers } from './transcription.worker';
+import { TranscriptionWorkers } from './transcription-workers';
 
 /**
  * A processor: the engines of its models (ASR_MODELS) and their announcement in the processor

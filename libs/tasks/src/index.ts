@@ -71,7 +71,7 @@ export type {
 } from './task.types';
 export { TasksModule } from './tasks.module';
 export type { AppRole } from './app-role';
-export { TranscriptionEvents } from './transcription-events';
+export { TranscriptionJobWaiter } from './transcription-job-waiter';
 export { consumerOf, transcriptionWorker } from './worker-registration';
 export { statusEvent, TaskEvents } from './task-events';
 export { isEntryId } from './stream-fanout';

@@ -16,7 +16,7 @@ import { TaskFinishedBus } from './task-finished';
 import { TaskLifecycle } from './task-lifecycle';
 import { TaskQueue } from './task-queue';
 import { TaskRepository } from './task.repository';
-import { TranscriptionEvents } from './transcription-events';
+import { TranscriptionJobWaiter } from './transcription-job-waiter';
 
 /**
  * Tasks in Postgres (repository, lifecycle and its `TaskFinished` bus), their queues in Redis
@@ -40,7 +40,7 @@ export class TasksModule {
       ProcessorRegistry,
       DependencyHealthIndicator,
       DependencyMonitor,
-      ...(role === 'api' ? [TranscriptionEvents] : []),
+      ...(role === 'api' ? [TranscriptionJobWaiter] : []),
     ];
     return {
       global: true,
