@@ -10,6 +10,7 @@ import { ActiveTasks } from './active-tasks';
 import { AsrEngines } from './asr-engines';
 import { HealthController } from './health.controller';
 import { ModelAnnouncer } from './model-announcer';
+import { PIPELINE_PROVIDERS } from './pipeline/task-pipeline';
 import { QueueReconciler } from './queue-reconciler';
 import { SpeakerDiarizationService } from './speaker-diarization.service';
 import { TranscribeJobService } from './transcribe-job.service';
@@ -18,7 +19,7 @@ import { TranscriptionWorkers } from './transcription-workers';
 
 /**
  * A processor: the engines of its models (ASR_MODELS) and their announcement in the processor
- * registry, a transcription worker per model (and, through `TasksModule`, the callback worker), the
+ * registry, a transcription worker per model (and, through `CallbacksModule`, the callback worker), the
  * reconciler and its probes.
  */
 @Module({})
@@ -42,6 +43,7 @@ export class ProcessorModule {
         ModelAnnouncer,
         ActiveTasks,
         TranscriptionService,
+        ...PIPELINE_PROVIDERS,
         SpeakerDiarizationService,
         TranscribeJobService,
         TranscriptionWorkers,
