@@ -26,7 +26,10 @@ export interface TaskFinishedSubscriber {
   readonly name: string;
   /**
    * Whether the callback waits for this subscriber. Subscribers that hold it run first, one after
-   * the other in the order they subscribed; then the others (the callback among them).
+   * the other in the order they subscribed; then the others (the callback among them). Note that
+   * the callback is already `pending` in Postgres: the queue reconciler schedules a pending callback
+   * that has no job after a grace of a few seconds, so a holder that runs longer must mark the
+   * callback as held in the row (a status the reconciler skips) for that time.
    */
   readonly holdsCallback?: boolean;
   /**
