@@ -29,7 +29,6 @@ export function isTruncated(declared: number | null, decoded: number): boolean {
 export class CompleteStage implements Stage {
   private readonly logger = new Logger('TaskPipeline');
   readonly name = 'complete';
-  readonly weight = 0;
 
   constructor(private readonly lifecycle: TaskLifecycle) {}
 

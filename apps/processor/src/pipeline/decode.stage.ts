@@ -7,13 +7,12 @@ import type { Stage, TaskRun } from './stage';
  * Decoding and VAD: ffmpeg decodes the media to 16 kHz mono samples, streamed (Silero VAD cuts
  * them into speech as the engine reads them), from where the transcription resumes: the task's
  * checkpoint, unless the decoding is clipped (it cannot resume mid-file) or a stage taps the audio
- * (it needs the whole file). No weight of its own: the work happens as `transcribe` reads.
+ * (it needs the whole file). Its time counts in `transcribe`'s weight: the work happens as `transcribe` reads.
  */
 @Injectable()
 export class DecodeStage implements Stage {
   private readonly logger = new Logger('TaskPipeline');
   readonly name = 'decode';
-  readonly weight = 0;
 
   constructor(private readonly media: MediaTools) {}
 

@@ -12,7 +12,6 @@ import type { Stage, StageProgress, TaskRun } from './stage';
 @Injectable()
 export class DiarizeStage implements Stage {
   readonly name = 'diarize';
-  readonly weight = 20;
   /** The recorder of each run this stage tapped. */
   private readonly recorders = new WeakMap<TaskRun, PcmRecorder>();
 

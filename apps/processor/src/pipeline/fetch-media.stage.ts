@@ -18,7 +18,6 @@ import type { Stage, TaskRun } from './stage';
 @Injectable()
 export class FetchMediaStage implements Stage {
   readonly name = 'fetch-media';
-  readonly weight = 0;
 
   constructor(
     private readonly taskRepository: TaskRepository,

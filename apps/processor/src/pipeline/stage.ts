@@ -53,15 +53,9 @@ export interface StageProgress {
   done(): Promise<void>;
 }
 
-/** One named step of the task pipeline. */
+/** One named step of the task pipeline (its place and weight: `TaskPipeline`). */
 export interface Stage {
   readonly name: StageName;
-  /**
-   * Its share of the progress, relative to the stages that run with it: a skipped stage's share
-   * goes to the others. 0 for a stage whose time is negligible or counted in another's (decoding
-   * streams into the transcription).
-   */
-  readonly weight: number;
   /** Whether this task skips the stage (decided before any stage runs). */
   skips?(run: TaskRun): boolean;
   /** Called before any stage runs, for each stage that will (e.g. to tap the audio). */

@@ -9,10 +9,9 @@ import { TaskPipeline } from './task-pipeline';
 import type { TranscribeStage } from './transcribe.stage';
 
 /** A stage that records what happened to it, and reports the progress of `fractions` of itself. */
-function stage(name: StageName, weight: number, log: string[], fractions: number[] = [], skipped = false): Stage {
+function stage(name: StageName, log: string[], fractions: number[] = [], skipped = false): Stage {
   return {
     name,
-    weight,
     skips: () => skipped,
     prepare: () => void log.push(`prepare ${name}`),
     run: async (_run: TaskRun, progress: StageProgress) => {
@@ -30,11 +29,11 @@ async function runPipeline(diarize: boolean) {
   const live: number[] = [];
   const events = { publish: (_id: string, event: { progress: number }) => void live.push(event.progress) };
   const pipeline = new TaskPipeline(
-    stage('fetch-media', 0, log, [], true) as unknown as FetchMediaStage,
-    stage('decode', 0, log) as unknown as DecodeStage,
-    stage('transcribe', 80, log, [0, 0.5, 0.5, 1]) as unknown as TranscribeStage,
-    stage('diarize', 20, log, [0.5, 1], !diarize) as unknown as DiarizeStage,
-    stage('complete', 0, log) as unknown as CompleteStage,
+    stage('fetch-media', log, [], true) as unknown as FetchMediaStage,
+    stage('decode', log) as unknown as DecodeStage,
+    stage('transcribe', log, [0, 0.5, 0.5, 1]) as unknown as TranscribeStage,
+    stage('diarize', log, [0.5, 1], !diarize) as unknown as DiarizeStage,
+    stage('complete', log) as unknown as CompleteStage,
     events as unknown as TaskEvents,
   );
   const task = { id: 't1', decodeOptions: { diarize } } as unknown as TaskEntity;

@@ -7,23 +7,23 @@ import { FetchMediaStage } from './fetch-media.stage';
 import type { ProgressSink, Stage, StageProgress, TaskRun } from './stage';
 import { TranscribeStage } from './transcribe.stage';
 
+/** A stage in the pipeline, with its share of the progress relative to the stages that run with it. */
+interface Step {
+  readonly stage: Stage;
+  readonly weight: number;
+}
+
 /**
- * The task pipeline: its stages, in the order they run, each with its weight of the progress:
- *
- * | stage         | weight | skipped when                  | resumes                     |
- * | ------------- | ------ | ----------------------------- | --------------------------- |
- * | `fetch-media` | 0      | upload, or media already here |                             |
- * | `decode`      | 0      |                               | from the checkpoint's point |
- * | `transcribe`  | 80     |                               | from the checkpoint         |
- * | `diarize`     | 20     | `diarize` not asked           |                             |
- * | `complete`    | 0      |                               |                             |
- *
- * A skipped stage's share goes to the others (without diarization the transcription is the whole
- * progress). Decoding streams into the transcription, so both run as `transcribe` reads.
+ * The task pipeline: its stages, in the order they run, each with its weight of the progress.
+ * A stage may skip a task (`skips`: fetch-media for an upload or media already here, diarize when
+ * not asked); a skipped stage's share goes to the others, so without diarization the
+ * transcription is the whole progress. `decode` and `transcribe` resume from the task's checkpoint
+ * (after a crash, a hand-back or an outage). Decoding streams into the transcription, so its time
+ * counts in `transcribe`'s weight.
  */
 @Injectable()
 export class TaskPipeline {
-  private readonly stages: readonly Stage[];
+  private readonly steps: readonly Step[];
 
   constructor(
     fetchMedia: FetchMediaStage,
@@ -33,7 +33,13 @@ export class TaskPipeline {
     complete: CompleteStage,
     private readonly events: TaskEvents,
   ) {
-    this.stages = [fetchMedia, decode, transcribe, diarize, complete];
+    this.steps = [
+      { stage: fetchMedia, weight: 0 },
+      { stage: decode, weight: 0 },
+      { stage: transcribe, weight: 80 },
+      { stage: diarize, weight: 20 },
+      { stage: complete, weight: 0 },
+    ];
   }
 
   /**
@@ -51,13 +57,13 @@ export class TaskPipeline {
       audioTaps: [],
       windows: { count: 0, decodes: 0 },
     };
-    const stages = this.stages.filter((stage) => !stage.skips?.(run));
-    const total = stages.reduce((sum, stage) => sum + stage.weight, 0) || 1;
-    for (const stage of stages) stage.prepare?.(run);
+    const steps = this.steps.filter(({ stage }) => !stage.skips?.(run));
+    const total = steps.reduce((sum, step) => sum + step.weight, 0) || 1;
+    for (const { stage } of steps) stage.prepare?.(run);
     const tracker = { current: 0 };
     let from = 0;
-    for (const stage of stages) {
-      const share = stage.weight / total;
+    for (const { stage, weight } of steps) {
+      const share = weight / total;
       await stage.run(run, this.progress(run.taskId, tracker, sink, from, share));
       from += share;
     }

@@ -14,7 +14,6 @@ import type { Stage, StageProgress, TaskRun } from './stage';
 @Injectable()
 export class TranscribeStage implements Stage {
   readonly name = 'transcribe';
-  readonly weight = 80;
 
   constructor(
     private readonly taskRepository: TaskRepository,
