@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { type HarkConfig, loadConfig } from '@app/config';
 import {
   CallbackQueue,
+  CallbackScheduler,
   type DeliverCallbackJobData,
   TaskEntity,
+  TaskFinishedBus,
   TaskLifecycle,
   TaskRepository,
   type TaskStatus,
@@ -16,7 +18,8 @@ import { testRedisUrl } from './env';
 /**
  * The task store of a spec, on real services: a throw-away migrated Postgres database and the
  * callback queue in Redis under a prefix of its own, with the repository, `CallbackQueue` and
- * `TaskLifecycle` built on them (no Nest). `close()` removes it all.
+ * `TaskLifecycle` built on them (no Nest; the callback scheduled by `CallbackScheduler`, subscribed
+ * to the lifecycle's `TaskFinished` as in the apps). `close()` removes it all.
  */
 export interface TaskStore {
   database: TestDatabase;
@@ -28,6 +31,8 @@ export interface TaskStore {
   queue: Queue<DeliverCallbackJobData>;
   repository: TaskRepository;
   callbacks: CallbackQueue;
+  /** The lifecycle's `TaskFinished` bus (the callback scheduler subscribed). */
+  finished: TaskFinishedBus;
   lifecycle: TaskLifecycle;
   /**
    * Inserts an upload task and puts it in `status` directly (a test's starting point, not a
@@ -36,6 +41,13 @@ export interface TaskStore {
    */
   taskIn(status: TaskStatus, callbackUrl?: string | null): Promise<string>;
   close(): Promise<void>;
+}
+
+/** A `TaskFinished` bus on which `callbacks` schedules each finished task's callback. */
+export function scheduledBy(callbacks: CallbackQueue): TaskFinishedBus {
+  const finished = new TaskFinishedBus();
+  new CallbackScheduler(finished, callbacks);
+  return finished;
 }
 
 /** Opens a task store; `name` goes into the Redis prefix. */
@@ -53,7 +65,8 @@ export async function openTaskStore(name: string): Promise<TaskStore> {
   const queue = new Queue<DeliverCallbackJobData>('callbacks', { connection, prefix });
   const repository = new TaskRepository(dataSource.getRepository(TaskEntity));
   const callbacks = new CallbackQueue(queue, repository, config);
-  const lifecycle = new TaskLifecycle(dataSource.getRepository(TaskEntity), callbacks);
+  const finished = scheduledBy(callbacks);
+  const lifecycle = new TaskLifecycle(dataSource.getRepository(TaskEntity), finished);
   return {
     database,
     dataSource,
@@ -63,6 +76,7 @@ export async function openTaskStore(name: string): Promise<TaskStore> {
     queue,
     repository,
     callbacks,
+    finished,
     lifecycle,
     async taskIn(status, callbackUrl = 'https://receiver.example/hook') {
       const id = randomUUID();

@@ -1,6 +1,6 @@
 import { HarkConfig, HarkConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { TasksModule } from '@app/tasks';
+import { CallbacksModule, TasksModule } from '@app/tasks';
 import { type DynamicModule, Logger, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AdminOffController } from './admin/admin-off.controller';
@@ -36,6 +36,7 @@ export class ApiModule implements NestModule {
         HarkConfigModule.forRoot(config),
         DatabaseModule,
         TasksModule.forRoot(config, 'api'),
+        CallbacksModule.forRoot(config, 'api'),
         TasksApiModule,
         LinksModule,
         OpenAiModule,

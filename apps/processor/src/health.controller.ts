@@ -4,7 +4,7 @@ import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { AsrEngines } from './asr-engines';
 import { workerDeviceLabel } from './devices/devices';
-import { TranscriptionWorkers } from './transcription.worker';
+import { TranscriptionWorkers } from './transcription-workers';
 
 /** The processor's probes, on PROCESSOR_HEALTH_PORT. */
 @Controller('health')

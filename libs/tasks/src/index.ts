@@ -5,6 +5,8 @@ export {
   signCallback,
 } from './callbacks/callback-payload';
 export { CallbackQueue } from './callbacks/callback-queue';
+export { CallbackScheduler } from './callbacks/callback-scheduler';
+export { CallbacksModule } from './callbacks/callbacks.module';
 export {
   callbackJobId,
   JOB_OPTIONS,
@@ -33,6 +35,8 @@ export { TaskCancellation } from './task-cancellation';
 export { TaskEntity } from './task.entity';
 export { TaskLifecycle } from './task-lifecycle';
 export type { TaskOutcome } from './task-lifecycle';
+export { TaskFinishedBus } from './task-finished';
+export type { TaskFinished, TaskFinishedSubscriber } from './task-finished';
 export { TaskQueue } from './task-queue';
 export {
   liveModels,
@@ -45,8 +49,8 @@ export {
 export type { AnnouncedModel, LiveModel, ProcessorAnnouncement } from './processor-registry';
 export { TaskRepository } from './task.repository';
 export type { NewTask, TaskFilter, TaskOwner } from './task.repository';
-export { FINAL_STATUSES, TRANSITIONS, UNFINISHED_STATUSES } from './task-transitions';
-export type { Transition } from './task-transitions';
+export { FINAL_STATUSES, isFinal, TRANSITIONS, UNFINISHED_STATUSES } from './task-transitions';
+export type { FinalStatus, Transition } from './task-transitions';
 export {
   CALLBACK_STATUSES,
   TASK_KINDS,
@@ -66,8 +70,8 @@ export type {
   TaskStatus,
 } from './task.types';
 export { TasksModule } from './tasks.module';
-export type { AppRole } from './tasks.module';
-export { TranscriptionEvents } from './transcription-events';
+export type { AppRole } from './app-role';
+export { TranscriptionJobWaiter } from './transcription-job-waiter';
 export { consumerOf, transcriptionWorker } from './worker-registration';
 export { statusEvent, TaskEvents } from './task-events';
 export { isEntryId } from './stream-fanout';

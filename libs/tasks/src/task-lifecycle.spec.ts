@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openTaskStore, type TaskStore } from '../../../test/support/task-store';
+import { openTaskStore, scheduledBy, type TaskStore } from '../../../test/support/task-store';
 import { CallbackQueue } from './callbacks/callback-queue';
 import { TaskEntity } from './task.entity';
 import { TaskLifecycle } from './task-lifecycle';
@@ -128,6 +128,26 @@ describe('TaskLifecycle', () => {
     expect(done!.callbackStatus).toBe('pending');
   });
 
+  it('a subscriber that holds the callback runs first: the callback is scheduled after it, once', async () => {
+    const id = await taskIn('processing');
+    const order: string[] = [];
+    const unsubscribe = store.finished.subscribe({
+      name: 'a step after the transcript',
+      holdsCallback: true,
+      onTaskFinished: async ({ task, status }) => {
+        order.push(`step saw ${status}, ${await queue.getJobCountByTypes('waiting')} callbacks`);
+        return task;
+      },
+    });
+    try {
+      await call('complete', id);
+    } finally {
+      unsubscribe();
+    }
+    expect(order).toEqual(['step saw completed, 0 callbacks']);
+    expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+  });
+
   it('a task without callback_url schedules nothing and keeps callback_status null', async () => {
     const id = await taskIn('processing', null);
     expect(await lifecycle.cancel(id)).toMatchObject({ status: 'cancelled', callbackStatus: null });
@@ -162,7 +182,7 @@ describe('TaskLifecycle', () => {
     const config = loadConfig({ CALLBACK_SECRET: 'secret' });
     const isolated = new TaskLifecycle(
       dataSource.getRepository(TaskEntity),
-      new CallbackQueue(deadQueue, repository, config),
+      scheduledBy(new CallbackQueue(deadQueue, repository, config)),
     );
     const id = await taskIn('processing');
     expect(await isolated.fail(id, 'broken', null)).toMatchObject({ status: 'failed', callbackStatus: 'pending' });

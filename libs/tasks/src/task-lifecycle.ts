@@ -1,11 +1,12 @@
 import type { ErrorCode } from '@app/errors';
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { QueryDeepPartialEntity, Repository } from 'typeorm';
-import { CallbackQueue } from './callbacks/callback-queue';
 import { TaskEntity } from './task.entity';
 import { statusEvent, TaskEvents } from './task-events';
-import { FINAL_STATUSES, type Transition, TRANSITIONS } from './task-transitions';
+import { TaskFinishedBus } from './task-finished';
+import { hydrateTask } from './task.repository';
+import { isFinal, type Transition, TRANSITIONS } from './task-transitions';
 import type { TaskResult } from './task.types';
 
 /** What `complete` stores. `processingTime` in seconds. */
@@ -31,16 +32,15 @@ type Changes = QueryDeepPartialEntity<TaskEntity>;
  * writer (a processor still working on a cancelled task) changes nothing.
  *
  * Reaching a final status also marks the callback `pending` (with a new delivery id) in the same
- * statement and schedules its delivery: exactly once, because only the winning transition gets a
- * task back.
+ * statement, and raises `TaskFinished` (`TaskFinishedBus`; the callback's delivery is scheduled by
+ * its subscriber `CallbackScheduler`): exactly once per outcome, because only the winning
+ * transition gets a task back. The move resolves once the subscribers have run.
  */
 @Injectable()
 export class TaskLifecycle {
-  private readonly logger = new Logger(TaskLifecycle.name);
-
   constructor(
     @InjectRepository(TaskEntity) private readonly repository: Repository<TaskEntity>,
-    private readonly callbacks: CallbackQueue,
+    private readonly finished: TaskFinishedBus,
     @Optional() private readonly events?: TaskEvents,
   ) {}
 
@@ -110,7 +110,7 @@ export class TaskLifecycle {
 
   private async transition(name: Transition, id: string, changes: Changes): Promise<TaskEntity | null> {
     const { from, to } = TRANSITIONS[name];
-    const final = FINAL_STATUSES.includes(to);
+    const final = isFinal(to);
     const result = await this.repository
       .createQueryBuilder()
       .update(TaskEntity)
@@ -129,33 +129,9 @@ export class TaskLifecycle {
       .execute();
     const row = (result.raw as Record<string, unknown>[])[0];
     if (!row) return null;
-    const task = this.hydrate(row);
-    if (final && task.callbackUrl) await this.scheduleCallback(task);
+    const task = hydrateTask(this.repository, row);
+    if (isFinal(task.status)) await this.finished.emit({ status: task.status, task });
     await this.events?.publish(task.id, statusEvent(task));
     return task;
-  }
-
-  /** A raw `RETURNING *` row as an entity (column names, types and transformers as TypeORM maps them). */
-  private hydrate(row: Record<string, unknown>): TaskEntity {
-    const { metadata, manager } = this.repository;
-    const task = this.repository.create();
-    for (const column of metadata.columns) {
-      column.setEntityValue(task, manager.connection.driver.prepareHydratedValue(row[column.databaseName], column));
-    }
-    return task;
-  }
-
-  /**
-   * The task already reached its final status; a failure to reach Redis now must not undo that.
-   * The callback stays `pending` in Postgres.
-   */
-  private async scheduleCallback(task: TaskEntity): Promise<void> {
-    try {
-      await this.callbacks.enqueue(task);
-    } catch (error) {
-      this.logger.warn(
-        `Task ${task.id} is ${task.status} but its callback could not be queued yet (${error instanceof Error ? error.message : String(error)}); it stays pending`,
-      );
-    }
   }
 }

@@ -81,6 +81,18 @@ function ownedBy(
  * processor's writes (media, link, progress) are guarded by `status = 'processing'`, so a late
  * writer (a processor still working on a task that was cancelled or deleted) changes nothing.
  */
+/**
+ * A raw `RETURNING *` row as an entity (column names, types and transformers as TypeORM maps them),
+ * for the statements that update and return a task in one go (here and in `TaskLifecycle`).
+ */
+export function hydrateTask(repository: Repository<TaskEntity>, row: Record<string, unknown>): TaskEntity {
+  const { metadata, manager } = repository;
+  const task = repository.create();
+  for (const column of metadata.columns)
+    column.setEntityValue(task, manager.connection.driver.prepareHydratedValue(row[column.databaseName], column));
+  return task;
+}
+
 @Injectable()
 export class TaskRepository {
   constructor(@InjectRepository(TaskEntity) private readonly repository: Repository<TaskEntity>) {}
@@ -193,7 +205,7 @@ export class TaskRepository {
     if (previous) query.andWhere('result = CAST(:previous AS jsonb)', { previous: JSON.stringify(previous) });
     const updated = await query.returning('*').execute();
     const row = (updated.raw as Record<string, unknown>[])[0];
-    return row ? this.hydrate(row) : null;
+    return row ? hydrateTask(this.repository, row) : null;
   }
 
   /** Deletes the row; returns whether it existed. */
@@ -395,15 +407,6 @@ export class TaskRepository {
       [names],
     );
     return new Set(rows.map((row) => row.name));
-  }
-
-  /** A raw `RETURNING *` row as an entity (column names, types and transformers as TypeORM maps them). */
-  private hydrate(row: Record<string, unknown>): TaskEntity {
-    const { metadata, manager } = this.repository;
-    const task = this.repository.create();
-    for (const column of metadata.columns)
-      column.setEntityValue(task, manager.connection.driver.prepareHydratedValue(row[column.databaseName], column));
-    return task;
   }
 
   private changed(result: { affected?: number | null }): boolean {

@@ -3,7 +3,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CallbacksModule } from './callbacks/callbacks.module';
+import type { AppRole } from './app-role';
 import { DependencyMonitor } from './dependency-monitor';
 import { queueConnection } from './queue.contract';
 import { DependencyHealthIndicator } from './dependency-health.indicator';
@@ -12,18 +12,17 @@ import { WatchedQueue, WatchedWorker } from './redis-connection-log';
 import { TaskCancellation } from './task-cancellation';
 import { TaskEvents } from './task-events';
 import { TaskEntity } from './task.entity';
+import { TaskFinishedBus } from './task-finished';
 import { TaskLifecycle } from './task-lifecycle';
 import { TaskQueue } from './task-queue';
 import { TaskRepository } from './task.repository';
-import { TranscriptionEvents } from './transcription-events';
-
-/** Which app a module is built for: the api produces and waits for jobs, a processor consumes them. */
-export type AppRole = 'api' | 'processor';
+import { TranscriptionJobWaiter } from './transcription-job-waiter';
 
 /**
- * Tasks in Postgres (repository, lifecycle), their queues in Redis (BullMQ connection, producers,
- * the api's queue events, a processor's callback worker), the registry of live processors and
- * their models, and cancellation signals. Global: every module of the app sees its exports. Needs `HarkConfigModule` and `DatabaseModule` in the app.
+ * Tasks in Postgres (repository, lifecycle and its `TaskFinished` bus), their queues in Redis
+ * (BullMQ connection, producers, the api's job waiter), the registry of live processors and their
+ * models, and cancellation signals. Global: every module of the app sees its exports. Needs
+ * `HarkConfigModule` and `DatabaseModule` in the app; the app imports `CallbacksModule` after it.
  */
 @Module({})
 export class TasksModule {
@@ -34,25 +33,21 @@ export class TasksModule {
     const providers = [
       TaskRepository,
       TaskLifecycle,
+      TaskFinishedBus,
       TaskQueue,
       TaskCancellation,
       TaskEvents,
       ProcessorRegistry,
       DependencyHealthIndicator,
       DependencyMonitor,
-      ...(role === 'api' ? [TranscriptionEvents] : []),
+      ...(role === 'api' ? [TranscriptionJobWaiter] : []),
     ];
     return {
       global: true,
       module: TasksModule,
-      imports: [
-        BullModule.forRoot(queueConnection(config)),
-        TypeOrmModule.forFeature([TaskEntity]),
-        TerminusModule,
-        CallbacksModule.forRoot(config, role),
-      ],
+      imports: [BullModule.forRoot(queueConnection(config)), TypeOrmModule.forFeature([TaskEntity]), TerminusModule],
       providers,
-      exports: [...providers, BullModule, CallbacksModule],
+      exports: [...providers, BullModule],
     };
   }
 }

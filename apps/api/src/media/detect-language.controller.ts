@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { MediaTools } from '@app/media';
-import { type DetectLanguageResult, TaskQueue, TranscriptionEvents, within } from '@app/tasks';
+import { type DetectLanguageResult, TaskQueue, TranscriptionJobWaiter, within } from '@app/tasks';
 import {
   BadRequestException,
   Body,
@@ -55,7 +55,7 @@ class DetectedLanguageDto {
 export class DetectLanguageController {
   constructor(
     private readonly queue: TaskQueue,
-    private readonly events: TranscriptionEvents,
+    private readonly waiter: TranscriptionJobWaiter,
     private readonly media: MediaTools,
   ) {}
 
@@ -83,7 +83,7 @@ export class DetectLanguageController {
     await this.media.probe(file.path);
     try {
       const job = await within(this.queue.detectLanguage(file.path), 'redis');
-      const { language } = await this.events
+      const { language } = await this.waiter
         .result<DetectLanguageResult>(job, DETECT_TIMEOUT_MS)
         .catch((error: Error) => {
           if (/timed out|timeout/i.test(error.message))

@@ -1,6 +1,6 @@
 import { listWhisperModels, unsupportedReason, WHISPER_LANGUAGE_CODES } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
-import { type TaskEntity, type TaskKind, TranscriptionEvents, within } from '@app/tasks';
+import { type TaskEntity, type TaskKind, TranscriptionJobWaiter, within } from '@app/tasks';
 import { HarkError } from '@app/errors';
 import {
   BadRequestException,
@@ -32,7 +32,7 @@ export class OpenAiService {
   constructor(
     private readonly createTask: CreateTask,
     private readonly getTask: GetTask,
-    private readonly events: TranscriptionEvents,
+    private readonly waiter: TranscriptionJobWaiter,
     private readonly served: ServedModels,
     private readonly config: HarkConfig,
   ) {}
@@ -119,7 +119,7 @@ export class OpenAiService {
       if (remaining <= 0) throw waitLimitPassed(created.id, this.config.openAiWaitMs);
       // Wait on the job's events; without them (no job in Redis, or Redis away) poll the row instead.
       const waited = await within(
-        this.events.waitForTask(created, remaining),
+        this.waiter.waitForTask(created, remaining),
         'redis',
         Math.min(remaining, 5000),
       ).catch(() => false);

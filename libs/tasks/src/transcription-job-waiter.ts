@@ -7,12 +7,13 @@ import type { TaskEntity } from './task.entity';
 import { TaskQueue } from './task-queue';
 
 /**
- * The events of the transcription queues (one per model), for requests that wait for a job (the
- * OpenAI endpoints, detect-language). One `QueueEvents` per queue, opened on first use (with the
- * queues' connection and prefix) and kept until shutdown. Provided only in the api.
+ * Waits for transcription jobs to finish, for requests that wait for one (the OpenAI endpoints,
+ * detect-language), by BullMQ's events of the transcription queues (one per model; not the live
+ * `TaskEvents` clients read). One `QueueEvents` per queue, opened on first use (with the queues'
+ * connection and prefix) and kept until shutdown. Provided only in the api.
  */
 @Injectable()
-export class TranscriptionEvents implements OnApplicationShutdown {
+export class TranscriptionJobWaiter implements OnApplicationShutdown {
   private readonly events = new Map<string, QueueEvents>();
 
   constructor(
