@@ -1,17 +1,18 @@
 import {
   type AsrEngine,
   installedModelCapabilities,
+  loadAsrEngine,
   type ModelCapabilities,
   ModelNotFoundError,
 } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
 import type { AnnouncedModel } from '@app/tasks';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { loadAsrEngine } from './asr-engine.provider';
+import { engineOptions } from './engine-options';
 import { ModelSlots } from './model-slots';
 
 /**
- * The Whisper models this processor serves (ASR_MODELS), one `AsrEngine` with its own pool of
+ * The models this processor serves (ASR_MODELS), of any family, one `AsrEngine` with its own pool of
  * ASR_POOL_SIZE recognizers per loaded model. With MODEL_IDLE_TIMEOUT=0 (the default) every model
  * is loaded at start and kept; otherwise a model is loaded by the first job that needs it and
  * unloaded once no job has used it for MODEL_IDLE_TIMEOUT seconds (its recognizers are dropped, and
@@ -47,7 +48,7 @@ export class AsrEngines implements OnModuleInit, OnApplicationShutdown {
       const capabilities = installedModelCapabilities(this.config.modelsDir, model);
       if (!capabilities) {
         throw new ModelNotFoundError(
-          `Whisper model "${model}" (ASR_MODELS) is not installed in MODELS_DIR (${this.config.modelsDir}). Run \`npm run models:download -- ${model}\`, or remove it from ASR_MODELS.`,
+          `Model "${model}" (ASR_MODELS) is not installed in MODELS_DIR (${this.config.modelsDir}). Run \`npm run models:download -- ${model}\`, or remove it from ASR_MODELS.`,
         );
       }
       this.capabilities.set(model, capabilities);
@@ -108,7 +109,7 @@ export class AsrEngines implements OnModuleInit, OnApplicationShutdown {
 
   private async loadEngine(model: string): Promise<AsrEngine> {
     const started = performance.now();
-    const engine = await loadAsrEngine(this.config, model);
+    const engine = await loadAsrEngine(engineOptions(this.config, model));
     this.logger.log(
       `Model ${model} loaded in ${((performance.now() - started) / 1000).toFixed(1)} s: ${engine.info.name}, ${this.config.asrPoolSize} recognizers × ${this.config.asrThreads} threads`,
     );

@@ -1,22 +1,45 @@
-export { AsrEngine, resumeStart } from './asr-engine';
+// The speech-engine seam: an engine, the families that make one, and what a model can do.
+export { AsrEngine } from './asr-engine-entry';
+export { resumeStart } from './engine/asr-engine';
+export type { AsrEngineOptions, Checkpoint, EngineInfo, TranscribeHooks, WindowReport } from './engine/asr-engine';
+export type { ModelCapabilities } from './engine/model-capabilities';
+export type { ModelFamily } from './engine/model-family';
+export { ModelNotFoundError, resolvePrecision } from './engine/model-files';
+export type { ModelPrecision } from './engine/model-files';
+export { transcribeWindows, firstSpeech } from './engine/windowed-transcription';
+export type { DecodedWindow, WindowedModel } from './engine/windowed-transcription';
+export {
+  familyOf,
+  installedModelCapabilities,
+  listInstalledModels,
+  loadAsrEngine,
+  MODEL_FAMILIES,
+  modelCapabilities,
+} from './families/model-families';
+// Whisper, the first family.
+export { WHISPER_FAMILY } from './families/whisper/whisper-family';
+export {
+  NO_WORD_TIMESTAMPS,
+  WHISPER_REFUSED_OPTIONS,
+  /** Whisper's refused options, as the API's schema documents them (a model's own are `ModelCapabilities.refused`). */
+  WHISPER_REFUSED_OPTIONS as UNSUPPORTED_DECODE_OPTIONS,
+  whisperCapabilities,
+} from './families/whisper/whisper-capabilities';
+export { listWhisperModels } from './families/whisper/whisper-model-files';
+export type { WhisperPrecision } from './families/whisper/whisper-model-files';
+export { compressionRatio } from './families/whisper/repetition';
 export { createSegmenter } from './create-segmenter';
-export type { AsrEngineOptions, Checkpoint, EngineInfo, TranscribeHooks, WindowReport } from './asr-engine';
 export {
   DEFAULT_DECODE_OPTIONS,
   NO_DIARIZATION,
   parseClipTimestamps,
   refusedOptions,
-  UNSUPPORTED_DECODE_OPTIONS,
   unsupportedReason,
   withDefaults,
 } from './decode-options';
-export type { DecodeOptions, ModelCapabilities, RefusedOption } from './decode-options';
-export { compressionRatio } from './repetition';
+export type { DecodeOptions, RefusedOption } from './decode-options';
 export { separatorBefore } from './segments';
 export { WHISPER_LANGUAGE_CODES, WHISPER_LANGUAGES } from './languages';
-export { installedModelCapabilities, listWhisperModels, ModelNotFoundError } from './model-files';
-export { resolvePrecision } from './model-files';
-export type { WhisperPrecision } from './model-files';
 export {
   assertCudaExecution,
   cudaAddonProblem,

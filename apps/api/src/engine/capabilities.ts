@@ -5,6 +5,7 @@ import {
   installedModelCapabilities,
   type ModelCapabilities,
   NO_DIARIZATION,
+  whisperCapabilities,
 } from '@app/asr-engine';
 import type { HarkConfig } from '@app/config';
 import type { LiveModel } from '@app/tasks';
@@ -23,11 +24,12 @@ export function modelCapabilities(
   model: string,
   live: readonly LiveModel[] = [],
 ): ModelCapabilities {
-  const wordTimestamps =
-    installedModelCapabilities(config.modelsDir, model)?.wordTimestamps ??
-    live.find((served) => served.name === model)?.word_timestamps ??
-    false;
-  return { wordTimestamps, diarization: missingDiarizationModels(config).length === 0 };
+  const installed = installedModelCapabilities(config.modelsDir, model);
+  const wordTimestamps = live.find((served) => served.name === model)?.word_timestamps ?? false;
+  return {
+    ...(installed ?? whisperCapabilities({ multilingual: true, wordTimestamps })),
+    diarization: missingDiarizationModels(config).length === 0,
+  };
 }
 
 /** `modelCapabilities` of the default model (ASR_MODEL), read from this node's MODELS_DIR. */

@@ -1,4 +1,4 @@
-import { listWhisperModels, unsupportedReason, WHISPER_LANGUAGE_CODES } from '@app/asr-engine';
+import { listWhisperModels, NO_WORD_TIMESTAMPS, WHISPER_LANGUAGE_CODES } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
 import { type TaskEntity, type TaskKind, TranscriptionEvents, within } from '@app/tasks';
 import { HarkError } from '@app/errors';
@@ -143,7 +143,7 @@ export class OpenAiService {
       throw refuse('prompt', "prompt is not supported: sherpa-onnx's Whisper decoder takes no text prompt.");
     if (request.temperature) throw refuse('temperature', 'temperature must be 0: the decoder is greedy.');
     if (request.timestamp_granularities?.includes('word') && !model.capabilities.wordTimestamps) {
-      const reason = `timestamp_granularities[]=word is not available: ${unsupportedReason('word_timestamps', { wordTimestamps: false })}. Use segment.`;
+      const reason = `timestamp_granularities[]=word is not available: ${model.capabilities.refused.word_timestamps ?? NO_WORD_TIMESTAMPS}. Use segment.`;
       throw new UnprocessableEntityException({
         message: reason,
         details: [{ field: 'timestamp_granularities[]', problems: [reason] }],
