@@ -1,12 +1,15 @@
 import {
   type AsrEngine,
+  diarizationUnavailableReason,
   installedModelCapabilities,
+  listInstalledModels,
   loadAsrEngine,
   type ModelCapabilities,
   ModelNotFoundError,
 } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
-import type { AnnouncedModel } from '@app/tasks';
+import type { AnnouncedModel, DiarizationFacts, InstalledModel } from '@app/tasks';
+import { capabilityFacts } from './capability-facts';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { engineOptions } from './engine-options';
 import { ModelSlots } from './model-slots';
@@ -25,6 +28,8 @@ export class AsrEngines implements OnModuleInit, OnApplicationShutdown {
   private readonly listeners: (() => void)[] = [];
   /** Each model's capabilities, read from its files once at start (`status()` runs at every heartbeat). */
   private readonly capabilities = new Map<string, ModelCapabilities>();
+  /** The models installed in MODELS_DIR, read once at start. */
+  private installedModels: InstalledModel[] = [];
 
   constructor(private readonly config: HarkConfig) {
     this.slots = new ModelSlots(config.asrModels, {
@@ -53,6 +58,10 @@ export class AsrEngines implements OnModuleInit, OnApplicationShutdown {
       }
       this.capabilities.set(model, capabilities);
     }
+    this.installedModels = listInstalledModels(this.config.modelsDir).flatMap((name) => {
+      const capabilities = this.capabilities.get(name) ?? installedModelCapabilities(this.config.modelsDir, name);
+      return capabilities ? [{ name, family: capabilities.family, word_timestamps: capabilities.wordTimestamps }] : [];
+    });
     if (this.config.modelIdleTimeoutMs > 0) return;
     for (const model of this.slots.models) await this.slots.load(model);
   }
@@ -81,15 +90,29 @@ export class AsrEngines implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Each served model: whether it is loaded now, and whether it gives word times (for the registry,
-   * at every heartbeat: no file is read, the capabilities come from `onModuleInit`).
+   * Each served model: whether it is loaded now, and its capability facts (`capabilityFacts`) for
+   * the registry, at every heartbeat: the model files are not read again (their capabilities come
+   * from `onModuleInit`); the two diarization model files are looked for, so installing them is
+   * announced without a restart.
    */
   status(): AnnouncedModel[] {
-    return this.slots.models.map((name) => ({
-      name,
-      loaded: this.slots.loaded(name) !== undefined,
-      word_timestamps: this.capabilities.get(name)?.wordTimestamps ?? false,
-    }));
+    const diarization = this.diarization();
+    return this.slots.models.flatMap((name) => {
+      const capabilities = this.capabilities.get(name);
+      const loaded = this.slots.loaded(name) !== undefined;
+      return capabilities ? [{ name, loaded, ...capabilityFacts(capabilities, diarization) }] : [];
+    });
+  }
+
+  /** The models installed in MODELS_DIR (served or not), with their family and word times; read at start. */
+  installed(): InstalledModel[] {
+    return this.installedModels;
+  }
+
+  /** Whether speaker diarization can run on this processor (both models installed), and why not. */
+  diarization(): DiarizationFacts {
+    const reason = diarizationUnavailableReason(this.config);
+    return reason ? { available: false, reason } : { available: true };
   }
 
   /**

@@ -60,3 +60,5 @@ export { installDiarizationModels, installVadModel, installWhisperModel, ModelDo
 export type { DownloadProgress } from './model-download';
 export { DEFAULT_MAX_CUE_DURATION, renderSubtitles, SUBTITLE_FORMATS } from './subtitles';
 export type { LineOptions, SubtitleFormat } from './subtitles';
+export { diarizationModels, diarizationUnavailableReason, missingDiarizationModels } from './diarization-models';
+export type { DiarizationModel, DiarizationModelPaths } from './diarization-models';

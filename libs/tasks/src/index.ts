@@ -35,6 +35,7 @@ export { TaskLifecycle } from './task-lifecycle';
 export type { TaskOutcome } from './task-lifecycle';
 export { TaskQueue } from './task-queue';
 export {
+  installedModels,
   liveModels,
   PROCESSOR_HEARTBEAT_MS,
   PROCESSOR_TTL_MS,
@@ -42,7 +43,15 @@ export {
   processorKey,
   ProcessorRegistry,
 } from './processor-registry';
-export type { AnnouncedModel, LiveModel, ProcessorAnnouncement } from './processor-registry';
+export type {
+  AnnouncedModel,
+  DecodeOptionFacts,
+  DiarizationFacts,
+  InstalledModel,
+  LiveModel,
+  ModelFeatures,
+  ProcessorAnnouncement,
+} from './processor-registry';
 export { TaskRepository } from './task.repository';
 export type { NewTask, TaskFilter, TaskOwner } from './task.repository';
 export { FINAL_STATUSES, TRANSITIONS, UNFINISHED_STATUSES } from './task-transitions';
