@@ -1,7 +1,7 @@
 import { MAX_CHUNK_SECONDS } from './segments';
 import { DEFAULT_VAD_OPTIONS } from './speech-segmenter';
 import type { ModelCapabilities } from './engine/model-capabilities';
-import type { WhisperTask } from './transcript';
+import type { TranscriptionTask } from './transcript';
 
 /**
  * The Whisper decoding and VAD options clients may send, with the names and meanings used by
@@ -10,7 +10,7 @@ import type { WhisperTask } from './transcript';
  */
 export interface DecodeOptions {
   language: string | null;
-  task: WhisperTask;
+  task: TranscriptionTask;
   temperature: number;
   beam_size: number;
   best_of: number;

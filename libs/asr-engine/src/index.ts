@@ -51,7 +51,7 @@ export {
 export type { NvidiaGpu } from './cuda-check';
 export { locateSherpaAddon } from './sherpa-addon';
 export type { SherpaAddon } from './sherpa-addon';
-export type { Segment, SpeakerSummary, SpeakerTurn, Transcript, WhisperTask, Word } from './transcript';
+export type { Segment, SpeakerSummary, SpeakerTurn, Transcript, TranscriptionTask, Word } from './transcript';
 export { assignSpeakers, renameSpeakers, SpeakerRenameError, speakerLabel } from './speakers';
 export { assertDiarizationModels, Diarizer } from './diarizer';
 export type { DiarizeOptions, DiarizerSettings } from './diarizer';

@@ -2,7 +2,7 @@ import { WHISPER_SAMPLE_RATE } from '@app/media';
 import { compressionRatio, dropRepeatedTail } from './repetition';
 import type { DecodedWindow } from '../../engine/windowed-transcription';
 import { roundTime } from '../../segments';
-import type { Segment, WhisperTask } from '../../transcript';
+import type { Segment, TranscriptionTask } from '../../transcript';
 import type { DecodeResult, RawSegment, WhisperRecognizer } from './whisper-recognizer';
 import { packWindow, splitWindow, toFileTime, type Window } from '../../windows';
 import { fitWords, type PunctuationOptions, wordsOfSegments } from '../../words';
@@ -11,7 +11,7 @@ import { fitWords, type PunctuationOptions, wordsOfSegments } from '../../words'
 export interface WindowDecodeOptions {
   /** ISO code the file is decoded in, or '' to let Whisper pick per window. */
   language: string;
-  task: WhisperTask;
+  task: TranscriptionTask;
   /** Word times (the model must have a decoder with cross-attention outputs). */
   words: boolean;
   punctuation: PunctuationOptions;
