@@ -1,5 +1,4 @@
 // The speech-engine seam: an engine, the families that make one, and what a model can do.
-export { AsrEngine } from './asr-engine-entry';
 export { resumeStart } from './engine/asr-engine';
 export type { AsrEngineOptions, Checkpoint, EngineInfo, TranscribeHooks, WindowReport } from './engine/asr-engine';
 export type { ModelCapabilities } from './engine/model-capabilities';
@@ -9,6 +8,7 @@ export type { ModelPrecision } from './engine/model-files';
 export { transcribeWindows, firstSpeech } from './engine/windowed-transcription';
 export type { DecodedWindow, WindowedModel } from './engine/windowed-transcription';
 export {
+  AsrEngine,
   familyOf,
   installedModelCapabilities,
   listInstalledModels,

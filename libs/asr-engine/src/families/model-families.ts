@@ -1,4 +1,4 @@
-import type { AsrEngine, AsrEngineOptions } from '../engine/asr-engine';
+import type { AsrEngine as Engine, AsrEngineOptions } from '../engine/asr-engine';
 import type { ModelCapabilities } from '../engine/model-capabilities';
 import type { ModelFamily } from '../engine/model-family';
 import { WHISPER_FAMILY } from './whisper/whisper-family';
@@ -22,7 +22,7 @@ export function familyOf(modelsDir: string, model: string): ModelFamily {
  * Loads a model with its family (`familyOf`).
  * @throws what `ModelFamily.load` throws (ModelNotFoundError naming a missing file, …)
  */
-export function loadAsrEngine(options: AsrEngineOptions): Promise<AsrEngine> {
+export function loadAsrEngine(options: AsrEngineOptions): Promise<Engine> {
   return familyOf(options.modelsDir, options.model).load(options);
 }
 
@@ -47,3 +47,9 @@ export function installedModelCapabilities(modelsDir: string, model: string): Mo
 export function listInstalledModels(modelsDir: string): string[] {
   return [...new Set(MODEL_FAMILIES.flatMap((family) => family.listModels(modelsDir)))].sort();
 }
+
+/** The speech-engine seam (`engine/asr-engine.ts`): one model loaded on one device. */
+export type AsrEngine = Engine;
+
+/** Loading an engine: `AsrEngine.load(options)` picks the model's family (`familyOf`) and loads it (`loadAsrEngine`). */
+export const AsrEngine = { load: loadAsrEngine };
