@@ -28,7 +28,7 @@ export class AsrEngines implements OnModuleInit, OnApplicationShutdown {
   private readonly listeners: (() => void)[] = [];
   /** Each model's capabilities, read from its files once at start (`status()` runs at every heartbeat). */
   private readonly capabilities = new Map<string, ModelCapabilities>();
-  /** The models installed in MODELS_DIR, read once at start. */
+  /** The models installed in MODELS_DIR (the served ones included), read once at start. */
   private installedModels: InstalledModel[] = [];
 
   constructor(private readonly config: HarkConfig) {
@@ -58,7 +58,9 @@ export class AsrEngines implements OnModuleInit, OnApplicationShutdown {
       }
       this.capabilities.set(model, capabilities);
     }
-    this.installedModels = listInstalledModels(this.config.modelsDir).flatMap((name) => {
+    // The served models are installed too, whatever their folder's name.
+    const installed = [...new Set([...listInstalledModels(this.config.modelsDir), ...this.slots.models])].sort();
+    this.installedModels = installed.flatMap((name) => {
       const capabilities = this.capabilities.get(name) ?? installedModelCapabilities(this.config.modelsDir, name);
       return capabilities ? [{ name, family: capabilities.family, word_timestamps: capabilities.wordTimestamps }] : [];
     });
