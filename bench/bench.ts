@@ -402,7 +402,7 @@ async function nvidiaGpus(): Promise<NvidiaGpu[] | string> {
 }
 
 /**
- * Whether Whisper can run on CUDA here, checked as the processor does: nvidia-smi lists a GPU, the
+ * Whether the engine can run on CUDA here, checked as the processor does: nvidia-smi lists a GPU, the
  * installed sherpa-onnx is a CUDA build whose libraries are all found, and a CUDA engine loads in a
  * child (`AsrEngine.load` proves that onnxruntime's CUDA provider did the test decode).
  * @returns the GPUs, or why CUDA cannot run (every cause found before loading, else the load's)

@@ -1,17 +1,21 @@
 import {
   type AsrEngine,
+  diarizationUnavailableReason,
   installedModelCapabilities,
+  listInstalledModels,
+  loadAsrEngine,
   type ModelCapabilities,
   ModelNotFoundError,
 } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
-import type { AnnouncedModel } from '@app/tasks';
+import type { AnnouncedModel, DiarizationFacts, InstalledModel } from '@app/tasks';
+import { capabilityFacts } from './capability-facts';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { loadAsrEngine } from './asr-engine.provider';
+import { engineOptions } from './engine-options';
 import { ModelSlots } from './model-slots';
 
 /**
- * The Whisper models this processor serves (ASR_MODELS), one `AsrEngine` with its own pool of
+ * The models this processor serves (ASR_MODELS), of any family, one `AsrEngine` with its own pool of
  * ASR_POOL_SIZE recognizers per loaded model. With MODEL_IDLE_TIMEOUT=0 (the default) every model
  * is loaded at start and kept; otherwise a model is loaded by the first job that needs it and
  * unloaded once no job has used it for MODEL_IDLE_TIMEOUT seconds (its recognizers are dropped, and
@@ -24,6 +28,8 @@ export class AsrEngines implements OnModuleInit, OnApplicationShutdown {
   private readonly listeners: (() => void)[] = [];
   /** Each model's capabilities, read from its files once at start (`status()` runs at every heartbeat). */
   private readonly capabilities = new Map<string, ModelCapabilities>();
+  /** The models installed in MODELS_DIR (the served ones included), read once at start. */
+  private installedModels: InstalledModel[] = [];
 
   constructor(private readonly config: HarkConfig) {
     this.slots = new ModelSlots(config.asrModels, {
@@ -47,11 +53,17 @@ export class AsrEngines implements OnModuleInit, OnApplicationShutdown {
       const capabilities = installedModelCapabilities(this.config.modelsDir, model);
       if (!capabilities) {
         throw new ModelNotFoundError(
-          `Whisper model "${model}" (ASR_MODELS) is not installed in MODELS_DIR (${this.config.modelsDir}). Run \`npm run models:download -- ${model}\`, or remove it from ASR_MODELS.`,
+          `Model "${model}" (ASR_MODELS) is not installed in MODELS_DIR (${this.config.modelsDir}). Run \`npm run models:download -- ${model}\`, or remove it from ASR_MODELS.`,
         );
       }
       this.capabilities.set(model, capabilities);
     }
+    // The served models are installed too, whatever their folder's name.
+    const installed = [...new Set([...listInstalledModels(this.config.modelsDir), ...this.slots.models])].sort();
+    this.installedModels = installed.flatMap((name) => {
+      const capabilities = this.capabilities.get(name) ?? installedModelCapabilities(this.config.modelsDir, name);
+      return capabilities ? [{ name, family: capabilities.family, word_timestamps: capabilities.wordTimestamps }] : [];
+    });
     if (this.config.modelIdleTimeoutMs > 0) return;
     for (const model of this.slots.models) await this.slots.load(model);
   }
@@ -80,15 +92,29 @@ export class AsrEngines implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Each served model: whether it is loaded now, and whether it gives word times (for the registry,
-   * at every heartbeat: no file is read, the capabilities come from `onModuleInit`).
+   * Each served model: whether it is loaded now, and its capability facts (`capabilityFacts`) for
+   * the registry, at every heartbeat: the model files are not read again (their capabilities come
+   * from `onModuleInit`); the two diarization model files are looked for, so installing them is
+   * announced without a restart.
    */
   status(): AnnouncedModel[] {
-    return this.slots.models.map((name) => ({
-      name,
-      loaded: this.slots.loaded(name) !== undefined,
-      word_timestamps: this.capabilities.get(name)?.wordTimestamps ?? false,
-    }));
+    const diarization = this.diarization();
+    return this.slots.models.flatMap((name) => {
+      const capabilities = this.capabilities.get(name);
+      const loaded = this.slots.loaded(name) !== undefined;
+      return capabilities ? [{ name, loaded, ...capabilityFacts(capabilities, diarization) }] : [];
+    });
+  }
+
+  /** The models installed in MODELS_DIR (served or not), with their family and word times; read at start. */
+  installed(): InstalledModel[] {
+    return this.installedModels;
+  }
+
+  /** Whether speaker diarization can run on this processor (both models installed), and why not. */
+  diarization(): DiarizationFacts {
+    const reason = diarizationUnavailableReason(this.config);
+    return reason ? { available: false, reason } : { available: true };
   }
 
   /**
@@ -108,7 +134,7 @@ export class AsrEngines implements OnModuleInit, OnApplicationShutdown {
 
   private async loadEngine(model: string): Promise<AsrEngine> {
     const started = performance.now();
-    const engine = await loadAsrEngine(this.config, model);
+    const engine = await loadAsrEngine(engineOptions(this.config, model));
     this.logger.log(
       `Model ${model} loaded in ${((performance.now() - started) / 1000).toFixed(1)} s: ${engine.info.name}, ${this.config.asrPoolSize} recognizers × ${this.config.asrThreads} threads`,
     );

@@ -45,6 +45,7 @@ export class ModelAnnouncer implements OnApplicationBootstrap {
       pid: process.pid,
       device: workerDeviceLabel(this.config),
       models: this.engines.status(),
+      installed: this.engines.installed(),
       started_at: this.startedAt,
     };
   }

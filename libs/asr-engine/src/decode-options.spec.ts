@@ -6,10 +6,13 @@ import {
   refusedOptions,
   withDefaults,
 } from './decode-options';
+import { whisperCapabilities } from './families/whisper/whisper-capabilities';
 
 describe('decode options', () => {
   it('accepts every default', () => {
-    expect(refusedOptions(withDefaults({}), { wordTimestamps: false })).toEqual([]);
+    expect(
+      refusedOptions(withDefaults({}), whisperCapabilities({ multilingual: true, wordTimestamps: false })),
+    ).toEqual([]);
     expect(withDefaults({ language: 'de', beam_size: undefined })).toEqual({
       ...DEFAULT_DECODE_OPTIONS,
       language: 'de',
@@ -26,7 +29,7 @@ describe('decode options', () => {
       compression_ratio_threshold: 2,
       append_punctuations: '.',
     });
-    const refused = refusedOptions(options, { wordTimestamps: false });
+    const refused = refusedOptions(options, whisperCapabilities({ multilingual: true, wordTimestamps: false }));
     expect(refused.map((r) => r.option).sort()).toEqual(['beam_size', 'temperature', 'word_timestamps']);
     expect(refused.find((r) => r.option === 'beam_size')!.reason).toMatch(/greedy-only/);
     expect(refused.find((r) => r.option === 'word_timestamps')!.reason).toMatch(/cross-attention/);
@@ -34,7 +37,9 @@ describe('decode options', () => {
 
   it('applies word_timestamps when the decoder has cross-attention outputs', () => {
     const options = withDefaults({ word_timestamps: true, beam_size: 5 });
-    expect(refusedOptions(options, { wordTimestamps: true }).map((r) => r.option)).toEqual(['beam_size']);
+    expect(
+      refusedOptions(options, whisperCapabilities({ multilingual: true, wordTimestamps: true })).map((r) => r.option),
+    ).toEqual(['beam_size']);
   });
 
   it('parses clip_timestamps', () => {

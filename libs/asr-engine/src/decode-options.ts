@@ -1,6 +1,7 @@
 import { MAX_CHUNK_SECONDS } from './segments';
 import { DEFAULT_VAD_OPTIONS } from './speech-segmenter';
-import type { WhisperTask } from './transcript';
+import type { ModelCapabilities } from './engine/model-capabilities';
+import type { TranscriptionTask } from './transcript';
 
 /**
  * The Whisper decoding and VAD options clients may send, with the names and meanings used by
@@ -9,7 +10,7 @@ import type { WhisperTask } from './transcript';
  */
 export interface DecodeOptions {
   language: string | null;
-  task: WhisperTask;
+  task: TranscriptionTask;
   temperature: number;
   beam_size: number;
   best_of: number;
@@ -81,45 +82,15 @@ export const DEFAULT_DECODE_OPTIONS: Readonly<DecodeOptions> = {
   speech_pad_ms: DEFAULT_VAD_OPTIONS.speechPad * 1000,
 };
 
-/**
- * Options the engine cannot apply, and why. Each is accepted only at its default value; any other
- * value is refused (never accepted and silently ignored).
- */
-export const UNSUPPORTED_DECODE_OPTIONS: Readonly<Partial<Record<keyof DecodeOptions, string>>> = {
-  temperature: "sherpa-onnx's Whisper decoder is greedy (temperature 0) and has no sampling or temperature fallback",
-  beam_size: "sherpa-onnx's Whisper decoder is greedy-only; beam search (beam_size > 1) is not available",
-  best_of: 'best_of applies only to sampling (temperature > 0), which the engine does not do',
-  patience: 'patience applies only to beam search, which the engine does not do',
-  initial_prompt: "sherpa-onnx's Whisper decoder takes no text prompt",
-  prefix: "sherpa-onnx's Whisper decoder takes no text prefix",
-  hotwords: 'sherpa-onnx supports hotwords only for transducer models, not Whisper',
-  log_prob_threshold: 'the threshold triggers the temperature fallback, which the engine does not do',
-  no_speech_threshold: "sherpa-onnx does not expose Whisper's no-speech probability (speech is selected by the VAD)",
-  condition_on_previous_text: 'chunks are decoded independently; the decoder takes no previous-text prompt',
-  hallucination_silence_threshold: 'this heuristic (skipping silence around hallucinated words) is not implemented',
-};
-
-/** What a processor can give besides text with its models. */
-export interface ModelCapabilities {
-  /** Word times: the decoder has sherpa-onnx's cross-attention output. */
-  wordTimestamps: boolean;
-  /** Speaker diarization: both diarization models are installed. Absent: not known here (no refusal). */
-  diarization?: boolean;
-}
-
 /** Why `diarize` is refused when the diarization models are missing, and how to get them. */
 export const NO_DIARIZATION =
   'speaker diarization needs DIARIZATION_SEGMENTATION_MODEL and DIARIZATION_EMBEDDING_MODEL, which are not installed; run `npm run models:download -- diarization`';
 
-/** Why `word_timestamps` is refused for a model without cross-attention outputs, and how to get one. */
-export const NO_WORD_TIMESTAMPS =
-  "the model's decoder has no cross-attention output, so Whisper gives no word times; use a Whisper export with attention outputs (sherpa-onnx's scripts/whisper/export-onnx-with-attention.py, see the README)";
-
 /** Why an option cannot be changed from its default on this model, or undefined when it can. */
 export function unsupportedReason(option: keyof DecodeOptions, capabilities: ModelCapabilities): string | undefined {
-  if (option === 'word_timestamps' && !capabilities.wordTimestamps) return NO_WORD_TIMESTAMPS;
-  if (option === 'diarize' && capabilities.diarization === false) return NO_DIARIZATION;
-  return UNSUPPORTED_DECODE_OPTIONS[option];
+  if (option === 'diarize' && capabilities.diarization === false)
+    return capabilities.diarizationReason ?? NO_DIARIZATION;
+  return capabilities.refused[option];
 }
 
 /** An option the engine cannot apply with the value given. */

@@ -5,7 +5,7 @@ import { readWave } from 'sherpa-onnx-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { audioPath, testModelsDir } from '../../../test/support/env';
 import { Diarizer, type DiarizerSettings } from './diarizer';
-import { ModelNotFoundError } from './model-files';
+import { ModelNotFoundError } from './engine/model-files';
 import { PcmRecorder } from './pcm-recorder';
 import type { SpeakerTurn } from './transcript';
 

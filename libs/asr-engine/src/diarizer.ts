@@ -9,7 +9,7 @@ import {
   type DiarizationRequest,
   type DiarizationThreadData,
 } from './diarization-thread';
-import { ModelNotFoundError } from './model-files';
+import { ModelNotFoundError } from './engine/model-files';
 import { PCM16_SCALE, PcmRecorder } from './pcm-recorder';
 import { readOnnxInterface } from './onnx-info';
 import type { SpeakerTurn } from './transcript';

@@ -7,7 +7,12 @@ import { HttpClient, type HttpFetcher, HttpRequestError } from '@app/http';
 import * as tar from 'tar';
 import bz2 from 'unbzip2-stream';
 import { embeddingModelProblem, segmentationModelProblem } from './diarizer';
-import { assertVadModel, resolveWhisperModel, whisperModelFolder, type WhisperModelFiles } from './model-files';
+import { assertVadModel } from './engine/model-files';
+import {
+  resolveWhisperModel,
+  whisperModelFolder,
+  type WhisperModelFiles,
+} from './families/whisper/whisper-model-files';
 
 /** Redirects followed to an archive (GitHub release assets redirect to a CDN); 20, as `fetch` did. */
 const MAX_REDIRECTS = 20;

@@ -1,9 +1,14 @@
-/** Whisper's task: transcribe in the spoken language, or translate into English. */
-export type WhisperTask = 'transcribe' | 'translate';
+/**
+ * Hark's transcript format: what every model family produces (`AsrEngine.transcribe`), what a
+ * task stores as its result, and what the subtitle and speaker functions take. Family-neutral.
+ */
+
+/** What a transcription does: transcribe in the spoken language, or translate into English. */
+export type TranscriptionTask = 'transcribe' | 'translate';
 
 /**
- * One word of a segment, with its time from Whisper's cross-attention (DTW over the alignment
- * heads). Times in seconds from the start of the file; `word` has no surrounding spaces and
+ * One word of a segment, with its time from the model (Whisper: cross-attention, DTW over the
+ * alignment heads). Times in seconds from the start of the file; `word` has no surrounding spaces and
  * carries its attached punctuation (`prepend_punctuations`/`append_punctuations`).
  */
 export interface Word {
@@ -26,7 +31,7 @@ export interface Segment {
   /** With diarization: the speaker label (`SPEAKER_00`, … or the name it was renamed to). */
   speaker?: string;
   /**
-   * Set when Whisper kept repeating itself here (compression ratio above
+   * Set when the model (Whisper) kept repeating itself here (compression ratio above
    * `compression_ratio_threshold` even after decoding the window again in halves) and the
    * repeated tail of the text was dropped.
    */

@@ -39,6 +39,7 @@ export { TaskFinishedBus } from './task-finished';
 export type { TaskFinished, TaskFinishedSubscriber } from './task-finished';
 export { TaskQueue } from './task-queue';
 export {
+  installedModels,
   liveModels,
   PROCESSOR_HEARTBEAT_MS,
   PROCESSOR_TTL_MS,
@@ -46,7 +47,15 @@ export {
   processorKey,
   ProcessorRegistry,
 } from './processor-registry';
-export type { AnnouncedModel, LiveModel, ProcessorAnnouncement } from './processor-registry';
+export type {
+  AnnouncedModel,
+  DecodeOptionFacts,
+  DiarizationFacts,
+  InstalledModel,
+  LiveModel,
+  ModelFeatures,
+  ProcessorAnnouncement,
+} from './processor-registry';
 export { TaskRepository } from './task.repository';
 export type { NewTask, TaskFilter, TaskOwner } from './task.repository';
 export { FINAL_STATUSES, isFinal, TRANSITIONS, UNFINISHED_STATUSES } from './task-transitions';

@@ -20,6 +20,50 @@ export interface AnnouncedModel {
   loaded: boolean;
   /** Whether the model's decoder gives word times (`word_timestamps=true` can be applied). */
   word_timestamps: boolean;
+  /**
+   * What the model can do, as its family states it and this processor can run it. Absent from
+   * processors older than these fields (then only `word_timestamps` is known).
+   */
+  family?: string;
+  /** Languages it transcribes (ISO codes). */
+  languages?: string[];
+  features?: ModelFeatures;
+  decode_options?: DecodeOptionFacts;
+  /** Speaker diarization on this processor (both diarization models installed). */
+  diarization?: DiarizationFacts;
+}
+
+/** What a model gives besides text. */
+export interface ModelFeatures {
+  /** `task=translate` (to English). */
+  translate: boolean;
+  /** Segments timed within a window (else one segment per speech region). */
+  segment_timestamps: boolean;
+  /** Word times (`word_timestamps=true`). */
+  word_timestamps: boolean;
+}
+
+/** The decode options a model applies, and those it accepts only at their default, each with why. */
+export interface DecodeOptionFacts {
+  /** Option names (`DecodeOptions` keys) applied at any valid value. */
+  supported: string[];
+  /** Option name → why only its default is accepted. */
+  refused: Record<string, string>;
+}
+
+/** Whether speaker diarization can run, and why not. */
+export interface DiarizationFacts {
+  available: boolean;
+  /** When not available: what is missing and how to get it. */
+  reason?: string;
+}
+
+/** A model installed in a processor's MODELS_DIR (served or not). */
+export interface InstalledModel {
+  name: string;
+  family: string;
+  /** Whether it gives word times. */
+  word_timestamps: boolean;
 }
 
 /** What a live processor says about itself: the value of its registry key, as JSON. */
@@ -31,6 +75,8 @@ export interface ProcessorAnnouncement {
   /** The device it runs Whisper on: `cpu`, `cuda:0`, …. */
   device: string;
   models: AnnouncedModel[];
+  /** The models installed in its MODELS_DIR (served or not); absent from older processors. */
+  installed?: InstalledModel[];
   /** ISO 8601 time the processor started. */
   started_at: string;
 }
@@ -46,6 +92,13 @@ export interface LiveModel {
   word_timestamps: boolean;
   /** The devices it runs on, over those processors (`cpu`, `cuda:0`, …), each once, sorted. */
   devices: string[];
+  /** Its family, languages, features and decode options, as the first processor announcing them says. */
+  family?: string;
+  languages?: string[];
+  features?: ModelFeatures;
+  decode_options?: DecodeOptionFacts;
+  /** Available when every processor serving it that says so has it; else the first one's reason. */
+  diarization?: DiarizationFacts;
 }
 
 /** Redis key of one processor's announcement: `<QUEUE_PREFIX>:processors:<id>` (a string of JSON, expiring after PROCESSOR_TTL_MS). */
@@ -91,8 +144,29 @@ export function liveModels(processors: readonly ProcessorAnnouncement[]): LiveMo
       if (!entry.devices.includes(processor.device)) entry.devices = [...entry.devices, processor.device].sort();
       entry.loaded ||= model.loaded;
       entry.word_timestamps ||= model.word_timestamps;
+      entry.family ??= model.family;
+      entry.languages ??= model.languages;
+      entry.features ??= model.features;
+      entry.decode_options ??= model.decode_options;
+      if (model.diarization && entry.diarization?.available !== false) entry.diarization = model.diarization;
       byName.set(model.name, entry);
     }
+  }
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * The models installed in the live processors' MODELS_DIR, one entry per name (word times as any
+ * of them says), sorted by name.
+ */
+export function installedModels(processors: readonly ProcessorAnnouncement[]): InstalledModel[] {
+  const byName = new Map<string, InstalledModel>();
+  for (const model of processors.flatMap((processor) => processor.installed ?? [])) {
+    const entry = byName.get(model.name);
+    byName.set(
+      model.name,
+      entry ? { ...entry, word_timestamps: entry.word_timestamps || model.word_timestamps } : model,
+    );
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -173,6 +247,11 @@ export class ProcessorRegistry implements OnModuleDestroy {
   /** The models the live processors serve (`liveModels`). @throws the Redis error */
   async liveModels(): Promise<LiveModel[]> {
     return liveModels(await this.processors());
+  }
+
+  /** The models installed on the live processors (`installedModels`). @throws the Redis error */
+  async installedModels(): Promise<InstalledModel[]> {
+    return installedModels(await this.processors());
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,13 +1,16 @@
-import type { Checkpoint, Transcript, WhisperTask } from '@app/asr-engine';
+import type { Checkpoint, Transcript, TranscriptionTask } from '@app/asr-engine';
 import type { Platform, ResolvedMedia } from '@app/crawlers';
 
 /** Statuses of a task; the moves between them are in `TRANSITIONS` (task-transitions.ts). */
 export const TASK_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-/** Whisper task: `transcribe` keeps the spoken language, `translate` outputs English. */
-export const TASK_KINDS = ['transcribe', 'translate'] as const satisfies readonly WhisperTask[];
-export type TaskKind = WhisperTask;
+/**
+ * What a task asks for: `transcribe` keeps the spoken language, `translate` outputs English.
+ * Hark's own list; the engine's `TranscriptionTask` must accept every kind (checked here).
+ */
+export const TASK_KINDS = ['transcribe', 'translate'] as const satisfies readonly TranscriptionTask[];
+export type TaskKind = (typeof TASK_KINDS)[number];
 
 export const TASK_PRIORITIES = ['high', 'normal', 'low'] as const;
 export type TaskPriority = (typeof TASK_PRIORITIES)[number];
@@ -48,10 +51,10 @@ export function toLinkMetadata(media: ResolvedMedia): LinkMetadata {
   };
 }
 
-/** The stored result of a completed task (the engine's transcript). */
+/** The stored result of a completed task: Hark's transcript format (`Transcript`, which every model family produces). */
 export type TaskResult = Transcript;
 
-/** Where an interrupted attempt resumes (the engine's checkpoint, kept in Postgres). */
+/** Where an interrupted attempt resumes (`Checkpoint` of the engine seam, kept in Postgres). */
 export type TaskCheckpoint = Checkpoint;
 
 /** Delivery state of a task's callback. */

@@ -1,20 +1,28 @@
-import { existsSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
 import {
   type DecodeOptions,
-  installedModelCapabilities,
+  diarizationUnavailableReason,
+  missingDiarizationModels,
   type ModelCapabilities,
   NO_DIARIZATION,
+  unsupportedReason,
+  WHISPER_LANGUAGE_CODES,
 } from '@app/asr-engine';
 import type { HarkConfig } from '@app/config';
 import type { LiveModel } from '@app/tasks';
 
+export { diarizationModels, diarizationUnavailableReason, missingDiarizationModels } from '@app/asr-engine';
+export type { DiarizationModel } from '@app/asr-engine';
+
+/** Why `word_timestamps` is refused for a model no running processor has announced. */
+export const UNKNOWN_WORD_TIMESTAMPS =
+  'no running processor has announced this model, so whether it gives word times is not known; start a processor that serves it (GET /api/v1/engine lists live_models)';
+
 /**
- * What a task's model can give besides text, and whether speaker diarization is possible (both
- * diarization models are installed, checked on every call). Word times are read from the model's
- * files when this node has them under MODELS_DIR (cached per file); otherwise they are what the live
- * processors serving it announce (`live`, from the processor registry); a model known neither way
- * counts as having no extras. Diarization models this node cannot see count as missing.
+ * What a task's model can do, from the processor registry only: what the live processors serving
+ * it announce (family, languages, features, refused decode options with their reasons, speaker
+ * diarization). A model no live processor serves (the default model while its processors restart)
+ * is known only by what this node's configuration says: no refused option but word times (not
+ * known), and speaker diarization as the diarization model variables (DIARIZATION_*_MODEL) say.
  * @param model a model name (ASR_MODELS of some processor), e.g. `large-v3`
  * @param live the models the live processors serve (empty: none known)
  */
@@ -23,65 +31,58 @@ export function modelCapabilities(
   model: string,
   live: readonly LiveModel[] = [],
 ): ModelCapabilities {
-  const wordTimestamps =
-    installedModelCapabilities(config.modelsDir, model)?.wordTimestamps ??
-    live.find((served) => served.name === model)?.word_timestamps ??
-    false;
-  return { wordTimestamps, diarization: missingDiarizationModels(config).length === 0 };
-}
-
-/** `modelCapabilities` of the default model (ASR_MODEL), read from this node's MODELS_DIR. */
-export function activeModelCapabilities(config: HarkConfig): ModelCapabilities {
-  return modelCapabilities(config, config.asrModel);
-}
-
-/** One of the two models speaker diarization needs: its variable, its absolute path, and whether it is installed. */
-export interface DiarizationModel {
-  variable: 'DIARIZATION_SEGMENTATION_MODEL' | 'DIARIZATION_EMBEDDING_MODEL';
-  path: string;
-  installed: boolean;
-}
-
-/** The segmentation (pyannote) and embedding (speaker-embedding) models of speaker diarization, in that order. */
-export function diarizationModels(config: HarkConfig): [DiarizationModel, DiarizationModel] {
-  const model = (variable: DiarizationModel['variable'], path: string) => ({
-    variable,
-    path,
-    installed: existsSync(path),
-  });
-  return [
-    model('DIARIZATION_SEGMENTATION_MODEL', config.diarizationSegmentationModel),
-    model('DIARIZATION_EMBEDDING_MODEL', config.diarizationEmbeddingModel),
-  ];
-}
-
-/** The diarization models that are not installed (empty when diarization is possible). */
-export function missingDiarizationModels(config: HarkConfig): DiarizationModel[] {
-  return diarizationModels(config).filter((model) => !model.installed);
+  const served = live.find((entry) => entry.name === model);
+  if (!served) return offlineCapabilities(config);
+  const wordTimestamps = served.features?.word_timestamps ?? served.word_timestamps;
+  const refused: Partial<Record<keyof DecodeOptions, string>> = served.decode_options
+    ? served.decode_options.refused
+    : wordTimestamps
+      ? {}
+      : { word_timestamps: UNKNOWN_WORD_TIMESTAMPS };
+  const diarization = served.diarization ?? localDiarization(config);
+  return {
+    family: served.family ?? 'unknown',
+    languages: served.languages ?? WHISPER_LANGUAGE_CODES,
+    translate: served.features?.translate ?? true,
+    segmentTimestamps: served.features?.segment_timestamps ?? true,
+    wordTimestamps,
+    refused,
+    diarization: diarization.available,
+    ...(diarization.reason && { diarizationReason: diarization.reason }),
+  };
 }
 
 /**
- * Why `diarize=true` cannot be applied, naming each missing model by its variable and path
- * (relative to MODELS_DIR when it is under it, as the variable is usually given), and how to get
- * them; undefined when both are installed.
+ * `modelCapabilities` of a model no live processor serves: what this node's configuration says
+ * (no model files are read; word times are not known, so refused).
  */
-export function diarizationUnavailableReason(config: HarkConfig): string | undefined {
-  const missing = missingDiarizationModels(config);
-  if (!missing.length) return undefined;
-  const shown = (path: string) => {
-    const under = relative(config.modelsDir, path);
-    return under && !under.startsWith('..') && !isAbsolute(under) ? `${under} under MODELS_DIR` : path;
+export function activeModelCapabilities(config: HarkConfig): ModelCapabilities {
+  return offlineCapabilities(config);
+}
+
+function offlineCapabilities(config: HarkConfig): ModelCapabilities {
+  return {
+    family: 'unknown',
+    languages: WHISPER_LANGUAGE_CODES,
+    translate: true,
+    segmentTimestamps: true,
+    wordTimestamps: false,
+    refused: { word_timestamps: UNKNOWN_WORD_TIMESTAMPS },
+    diarization: missingDiarizationModels(config).length === 0,
   };
-  const names = missing.map((model) => `${model.variable} (${shown(model.path)})`).join(' and ');
-  const verb = missing.length === 1 ? 'is' : 'are';
-  return `speaker diarization needs two models, and ${names} ${verb} not installed; install them with \`npm run models:download -- diarization\` (into MODELS_DIR, which the api reads too), or point the variable at the file`;
+}
+
+/** Speaker diarization as this node's DIARIZATION_*_MODEL variables say (for processors that do not announce it). */
+function localDiarization(config: HarkConfig): { available: boolean; reason?: string } {
+  const reason = diarizationUnavailableReason(config);
+  return reason ? { available: false, reason } : { available: true };
 }
 
 /**
  * Why `option` cannot be changed from its default on this deployment, in the api's words: the
- * engine's reason (`unsupportedReason`), except that a refused `diarize` names the missing models
- * (`diarizationUnavailableReason`), and `num_speakers` and `diarization_threshold` are refused with
- * it (they only apply with `diarize=true`).
+ * engine's reason (`unsupportedReason`), except that a refused `diarize` without a processor's
+ * reason (`NO_DIARIZATION`) names the missing models (`diarizationUnavailableReason`), and
+ * `num_speakers` and `diarization_threshold` are refused with it (they only apply with `diarize=true`).
  * @param engineReason what `unsupportedReason(option, modelCapabilities(config, model))` says
  */
 export function deploymentReason(
@@ -96,4 +97,21 @@ export function deploymentReason(
     if (reason) return `${option} only applies with diarize=true, which is not available: ${reason}`;
   }
   return engineReason;
+}
+
+/**
+ * Why each decode option cannot be changed from its default with a model (`undefined`: it can),
+ * as the engine endpoint lists them: the model's refusals (`deploymentReason` for `diarize`), and
+ * `num_speakers` and `diarization_threshold` refused with `diarize`.
+ */
+export function optionReason(
+  option: keyof DecodeOptions,
+  capabilities: ModelCapabilities,
+  config: HarkConfig,
+): string | undefined {
+  if (option === 'num_speakers' || option === 'diarization_threshold') {
+    const diarize = optionReason('diarize', capabilities, config);
+    return diarize && `${option} only applies with diarize=true, which is not available: ${diarize}`;
+  }
+  return deploymentReason(option, unsupportedReason(option, capabilities), config);
 }

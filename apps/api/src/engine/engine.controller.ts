@@ -1,16 +1,9 @@
 import { basename } from 'node:path';
-import {
-  DEFAULT_DECODE_OPTIONS,
-  type DecodeOptions,
-  installedModelCapabilities,
-  listWhisperModels,
-  unsupportedReason,
-  WHISPER_LANGUAGE_CODES,
-} from '@app/asr-engine';
+import { DEFAULT_DECODE_OPTIONS, type DecodeOptions } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
 import { Controller, Get } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { activeModelCapabilities, deploymentReason, diarizationModels } from './capabilities';
+import { modelCapabilities, optionReason } from './capabilities';
 import { ServedModels } from './served-models';
 
 class DecodeOptionSupportDto {
@@ -108,11 +101,14 @@ class EngineDto {
   })
   live_models: LiveModelDto[] | null;
 
-  @ApiProperty({ description: 'Whisper models installed in MODELS_DIR.', example: ['base', 'tiny'] })
+  @ApiProperty({
+    description: "Models installed in the running processors' MODELS_DIR (served or not), as they announce them.",
+    example: ['base', 'tiny'],
+  })
   models: string[];
 
   @ApiProperty({
-    description: 'What each installed model can give besides text.',
+    description: 'What each installed model (`models`) can give besides text.',
     type: 'object',
     additionalProperties: { $ref: getSchemaPath(ModelFeaturesDto) },
     example: { tiny: { word_timestamps: false } },
@@ -142,7 +138,7 @@ class EngineDto {
   })
   diarization: DiarizationSupportDto;
 
-  @ApiProperty({ description: 'Languages accepted by `language`.', example: ['en', 'zh', 'de'] })
+  @ApiProperty({ description: 'Languages accepted by `language` with the default model.', example: ['en', 'zh', 'de'] })
   languages: readonly string[];
 
   @ApiProperty({
@@ -170,37 +166,40 @@ export class EngineController {
   })
   @ApiOkResponse({ type: EngineDto })
   async get(): Promise<EngineDto> {
-    const capabilities = activeModelCapabilities(this.config);
+    // Every fact about models comes from the processor registry (what the live processors announce).
+    const [live, installed] = await Promise.all([this.served.liveOrNull(), this.served.installedOrNull()]);
+    const capabilities = modelCapabilities(this.config, this.config.asrModel, live ?? []);
     const options = Object.fromEntries(
       Object.entries(DEFAULT_DECODE_OPTIONS).map(([name, value]) => {
-        const option = name as keyof DecodeOptions;
-        const reason = deploymentReason(option, unsupportedReason(option, capabilities), this.config);
+        const reason = optionReason(name as keyof DecodeOptions, capabilities, this.config);
         return [name, reason ? { default: value, supported: false, reason } : { default: value, supported: true }];
       }),
     );
-    const models = listWhisperModels(this.config.modelsDir);
-    const [segmentation, embedding] = diarizationModels(this.config);
     return {
       engine: 'sherpa-onnx',
       active_model: this.config.asrModel,
-      live_models: await this.served.liveOrNull(),
-      models,
+      live_models:
+        live?.map(({ name, processors, loaded, word_timestamps, devices }) => ({
+          name,
+          processors,
+          loaded,
+          word_timestamps,
+          devices,
+        })) ?? null,
+      models: (installed ?? []).map((model) => model.name),
       model_features: Object.fromEntries(
-        models.map((model) => [
-          model,
-          { word_timestamps: installedModelCapabilities(this.config.modelsDir, model)?.wordTimestamps ?? false },
-        ]),
+        (installed ?? []).map((model) => [model.name, { word_timestamps: model.word_timestamps }]),
       ),
       provider: this.config.asrProvider,
       device: this.config.asrProvider === 'cuda' ? 'gpu' : 'cpu',
       vad_model: basename(this.config.vadModel),
       diarization: {
-        available: segmentation.installed && embedding.installed,
-        segmentation_model: basename(segmentation.path),
-        embedding_model: basename(embedding.path),
+        available: capabilities.diarization !== false,
+        segmentation_model: basename(this.config.diarizationSegmentationModel),
+        embedding_model: basename(this.config.diarizationEmbeddingModel),
         max_seconds: this.config.diarizationMaxSeconds,
       },
-      languages: WHISPER_LANGUAGE_CODES,
+      languages: capabilities.languages,
       options,
     };
   }

@@ -1,10 +1,10 @@
-import { installedModelCapabilities, type ModelCapabilities } from '@app/asr-engine';
+import type { ModelCapabilities } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
-import { DependencyMonitor, type LiveModel, ProcessorRegistry, within } from '@app/tasks';
+import { DependencyMonitor, type InstalledModel, type LiveModel, ProcessorRegistry, within } from '@app/tasks';
 import { Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { modelCapabilities } from './capabilities';
 
-/** The model a new task runs on, resolved, and what it can give besides text. */
+/** The model a new task runs on, resolved, and what it can do (from the processor registry). */
 export interface TaskModel {
   /** Model name, stored on the task (`model`). */
   name: string;
@@ -43,6 +43,15 @@ export class ServedModels {
   }
 
   /**
+   * The models installed in the live processors' MODELS_DIR (served or not), or null when Redis
+   * does not answer.
+   */
+  installedOrNull(): Promise<InstalledModel[] | null> {
+    if (this.monitor.down().includes('redis')) return Promise.resolve(null);
+    return within(this.registry.installedModels(), 'redis').catch(() => null);
+  }
+
+  /**
    * The model of a new task: the one it names, or the default. The default model is never refused
    * (its tasks wait in its queue while no processor serves it, e.g. while they restart); any other
    * model must be served by a live processor now.
@@ -54,9 +63,8 @@ export class ServedModels {
   async resolve(requested: string | undefined): Promise<TaskModel> {
     const name = requested ?? this.defaultModel;
     if (name === this.defaultModel) {
-      // Its word times come from this node's files; from the registry only when this node lacks them.
-      const local = installedModelCapabilities(this.config.modelsDir, name);
-      const live = local ? [] : ((await this.liveOrNull()) ?? []);
+      // What the live processors serving it announce; accepted while none is live (or Redis is away).
+      const live = (await this.liveOrNull()) ?? [];
       return { name, capabilities: modelCapabilities(this.config, name, live) };
     }
     this.monitor.assertUp(['redis']);

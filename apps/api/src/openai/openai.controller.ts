@@ -110,7 +110,7 @@ export class OpenAiController {
   @ApiResponse({
     status: 404,
     description:
-      'A model not known at all: not `whisper-1`, the default model, a model a running processor serves or one installed in MODELS_DIR.',
+      'A model not known at all: not `whisper-1`, the default model, a model a running processor serves or one installed on a running processor (its MODELS_DIR).',
     schema: { example: ERROR_EXAMPLE },
   })
   @ApiResponse({ status: 409, description: IDEMPOTENCY_CONFLICT, schema: { example: CONFLICT_EXAMPLE } })
@@ -167,7 +167,7 @@ export class OpenAiController {
   @ApiResponse({
     status: 404,
     description:
-      'A model not known at all: not `whisper-1`, the default model, a model a running processor serves or one installed in MODELS_DIR.',
+      'A model not known at all: not `whisper-1`, the default model, a model a running processor serves or one installed on a running processor (its MODELS_DIR).',
     schema: { example: ERROR_EXAMPLE },
   })
   @ApiResponse({ status: 409, description: IDEMPOTENCY_CONFLICT, schema: { example: CONFLICT_EXAMPLE } })

@@ -1,4 +1,4 @@
-import { listWhisperModels, unsupportedReason, WHISPER_LANGUAGE_CODES } from '@app/asr-engine';
+import { NO_WORD_TIMESTAMPS, unsupportedReason, WHISPER_LANGUAGE_CODES } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
 import { type TaskEntity, type TaskKind, TranscriptionJobWaiter, within } from '@app/tasks';
 import { HarkError } from '@app/errors';
@@ -10,7 +10,7 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import type { Principal } from '../auth/principal';
-import { diarizationUnavailableReason } from '../engine/capabilities';
+import { deploymentReason } from '../engine/capabilities';
 import { ServedModels, type TaskModel } from '../engine/served-models';
 import type { CreateTaskDto } from '../tasks/dto/create-task.dto';
 import { CreateTask, CreateTaskCommand, GetTask, TaskCommand } from '../tasks/usecases';
@@ -71,7 +71,7 @@ export class OpenAiService {
    *   cannot stream), 422 for word timestamps with a model without them, for `diarized_json`
    *   without the diarization models, or for an upload longer than DIARIZATION_MAX_SECONDS to
    *   diarize, 404 `model_not_found` for a model that is not known at all, 422 for a model known
-   *   here (installed in MODELS_DIR) that no running processor serves, 409 `idempotency_conflict`
+   *   on a processor (installed in its MODELS_DIR) that no running processor serves, 409 `idempotency_conflict`
    *   for a key used with a different request
    */
   async start(
@@ -144,13 +144,15 @@ export class OpenAiService {
       throw refuse('prompt', "prompt is not supported: sherpa-onnx's Whisper decoder takes no text prompt.");
     if (request.temperature) throw refuse('temperature', 'temperature must be 0: the decoder is greedy.');
     if (request.timestamp_granularities?.includes('word') && !model.capabilities.wordTimestamps) {
-      const reason = `timestamp_granularities[]=word is not available: ${unsupportedReason('word_timestamps', { wordTimestamps: false })}. Use segment.`;
+      const reason = `timestamp_granularities[]=word is not available: ${model.capabilities.refused.word_timestamps ?? NO_WORD_TIMESTAMPS}. Use segment.`;
       throw new UnprocessableEntityException({
         message: reason,
         details: [{ field: 'timestamp_granularities[]', problems: [reason] }],
       });
     }
-    const noDiarization = request.response_format === 'diarized_json' && diarizationUnavailableReason(this.config);
+    const noDiarization =
+      request.response_format === 'diarized_json' &&
+      deploymentReason('diarize', unsupportedReason('diarize', model.capabilities), this.config);
     if (noDiarization) {
       const reason = `response_format=diarized_json is not available: ${noDiarization}. Use another response_format.`;
       throw new UnprocessableEntityException({
@@ -171,17 +173,17 @@ export class OpenAiService {
    * The model a request names: `whisper-1` and the default model's name are the default model; any
    * other must be served by a live processor (`ServedModels.resolve`, as for tasks).
    * @throws HarkError `model_not_found` (404, OpenAI's answer) for a model neither served now nor
-   *   installed in MODELS_DIR; what `ServedModels.resolve` throws (422 for an installed model no
+   *   installed on a running processor (its MODELS_DIR, as the registry says); what `ServedModels.resolve` throws (422 for an installed model no
    *   processor serves, 503 while Redis is down)
    */
   private async resolveModel(requested: string): Promise<TaskModel> {
     try {
       return await this.served.resolve(requested === OPENAI_DEFAULT_MODEL ? undefined : requested);
     } catch (error) {
-      // Not served now: OpenAI's 404 unless the model is at least installed here (then the 422 stands).
+      // Not served now: OpenAI's 404 unless the model is at least installed on a processor (then the 422 stands).
       if (
         !(error instanceof UnprocessableEntityException) ||
-        listWhisperModels(this.config.modelsDir).includes(requested)
+        ((await this.served.installedOrNull()) ?? []).some((model) => model.name === requested)
       )
         throw error;
       throw new HarkError(

@@ -1,7 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModelCapabilities } from './decode-options';
-import { hasCrossAttentionOutput } from './onnx-info';
+import { ModelNotFoundError, type ModelPrecision } from '../../engine/model-files';
+
+/** Precision of a Whisper export's encoder and decoder: `<prefix>-encoder.int8.onnx` or `<prefix>-encoder.onnx`. */
+export type WhisperPrecision = ModelPrecision;
 
 /** The files of one sherpa-onnx Whisper export. Paths are absolute. */
 export interface WhisperModelFiles {
@@ -15,31 +17,9 @@ export interface WhisperModelFiles {
   int8: boolean;
 }
 
-/** A configured model or one of its files is missing; the message names what and where. */
-export class ModelNotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelNotFoundError';
-  }
-}
-
 /** The folder name of a Whisper model in sherpa-onnx's release archives. */
 export function whisperModelFolder(name: string): string {
   return name.startsWith('sherpa-onnx-whisper-') ? name : `sherpa-onnx-whisper-${name}`;
-}
-
-/** Precision of a Whisper export's encoder and decoder: `<prefix>-encoder.int8.onnx` or `<prefix>-encoder.onnx`. */
-export type WhisperPrecision = 'int8' | 'fp32';
-
-/**
- * The precision to load, from the ASR_PRECISION setting and the execution provider: `auto` is fp32 on
- * CUDA and int8 on the CPU. int8 is the faster choice on the CPU, but on a GPU it is slower than fp32:
- * sherpa-onnx measured Whisper large-v3 on a T4 at RTF 0.89 with fp32 and 2.90 with int8
- * (https://k2-fsa.github.io/sherpa/onnx/pretrained_models/whisper/large-v3.html).
- */
-export function resolvePrecision(setting: 'auto' | WhisperPrecision, provider: 'cpu' | 'cuda'): WhisperPrecision {
-  if (setting !== 'auto') return setting;
-  return provider === 'cuda' ? 'fp32' : 'int8';
 }
 
 /**
@@ -93,24 +73,6 @@ export function resolveWhisperModel(
 }
 
 /**
- * What a model can give besides text, read from its files (the decoder's outputs), without
- * loading it.
- * @throws Error when the decoder is not an ONNX file
- */
-export function modelCapabilities(model: WhisperModelFiles): ModelCapabilities {
-  return { wordTimestamps: hasCrossAttentionOutput(model.decoder) };
-}
-
-/** The capabilities of an installed model, or null when it is not installed or its decoder cannot be read. */
-export function installedModelCapabilities(modelsDir: string, name: string): ModelCapabilities | null {
-  try {
-    return modelCapabilities(resolveWhisperModel(modelsDir, name));
-  } catch {
-    return null;
-  }
-}
-
-/**
  * Lists the Whisper models installed under `modelsDir` (folders `sherpa-onnx-whisper-<name>`
  * that hold an encoder), by name.
  */
@@ -121,16 +83,4 @@ export function listWhisperModels(modelsDir: string): string[] {
     .filter((entry) => readdirSync(join(modelsDir, entry.name)).some((file) => /-encoder(\.int8)?\.onnx$/.test(file)))
     .map((entry) => entry.name.slice('sherpa-onnx-whisper-'.length))
     .sort();
-}
-
-/**
- * Checks that the Silero VAD model exists.
- * @throws ModelNotFoundError naming the path.
- */
-export function assertVadModel(path: string): void {
-  if (!existsSync(path)) {
-    throw new ModelNotFoundError(
-      `Silero VAD model not found at ${path}. Run \`npm run models:download\` or set VAD_MODEL.`,
-    );
-  }
 }

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listWhisperModels, ModelNotFoundError, resolvePrecision, resolveWhisperModel } from './model-files';
+import { ModelNotFoundError, resolvePrecision } from '../../engine/model-files';
+import { listWhisperModels, resolveWhisperModel } from './whisper-model-files';
 
 function model(root: string, folder: string, files: string[]): string {
   const dir = join(root, folder);

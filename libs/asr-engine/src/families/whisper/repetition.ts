@@ -1,5 +1,5 @@
 import { deflateSync } from 'node:zlib';
-import type { Segment } from './transcript';
+import type { Segment } from '../../transcript';
 
 /**
  * openai-whisper's `compression_ratio()` (`whisper/utils.py`): the text's UTF-8 bytes ÷ its

@@ -1,8 +1,8 @@
 import { WHISPER_SAMPLE_RATE } from '@app/media';
 import { OfflineRecognizer, type OfflineRecognizerConfig } from 'sherpa-onnx-node';
-import type { WhisperModelFiles } from './model-files';
-import type { WhisperTask } from './transcript';
-import type { TimedToken } from './words';
+import type { WhisperModelFiles } from './whisper-model-files';
+import type { TranscriptionTask } from '../../transcript';
+import type { TimedToken } from '../../words';
 
 /** Runtime settings shared by every recognizer of an engine. */
 export interface RecognizerSettings {
@@ -16,7 +16,7 @@ export interface RecognizerSettings {
 export interface DecodeSettings {
   /** ISO code, or '' to let Whisper detect it. */
   language: string;
-  task: WhisperTask;
+  task: TranscriptionTask;
   /** Whisper's timestamp tokens: the window is split into segments. */
   segmentTimestamps: boolean;
   /** Token times from cross-attention (only with a decoder that outputs it). */

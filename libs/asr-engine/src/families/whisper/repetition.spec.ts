@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compressionRatio, dropRepeatedTail, repeatedTailStart } from './repetition';
-import type { Segment, Word } from './transcript';
+import type { Segment, Word } from '../../transcript';
 
 /** What `repeatedTailStart` keeps of `text`. */
 function kept(text: string): string | null {

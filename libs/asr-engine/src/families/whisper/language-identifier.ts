@@ -1,5 +1,5 @@
 import { SpokenLanguageIdentification } from 'sherpa-onnx-node';
-import type { WhisperModelFiles } from './model-files';
+import type { WhisperModelFiles } from './whisper-model-files';
 import type { RecognizerSettings } from './whisper-recognizer';
 
 /**

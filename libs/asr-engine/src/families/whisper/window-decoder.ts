@@ -1,30 +1,22 @@
 import { WHISPER_SAMPLE_RATE } from '@app/media';
 import { compressionRatio, dropRepeatedTail } from './repetition';
-import { roundTime } from './segments';
-import type { Segment, WhisperTask } from './transcript';
+import type { DecodedWindow } from '../../engine/windowed-transcription';
+import { roundTime } from '../../segments';
+import type { Segment, TranscriptionTask } from '../../transcript';
 import type { DecodeResult, RawSegment, WhisperRecognizer } from './whisper-recognizer';
-import { packWindow, splitWindow, toFileTime, type Window } from './windows';
-import { fitWords, type PunctuationOptions, wordsOfSegments } from './words';
+import { packWindow, splitWindow, toFileTime, type Window } from '../../windows';
+import { fitWords, type PunctuationOptions, wordsOfSegments } from '../../words';
 
 /** How the windows of one file are decoded. */
 export interface WindowDecodeOptions {
   /** ISO code the file is decoded in, or '' to let Whisper pick per window. */
   language: string;
-  task: WhisperTask;
+  task: TranscriptionTask;
   /** Word times (the model must have a decoder with cross-attention outputs). */
   words: boolean;
   punctuation: PunctuationOptions;
   /** Compression ratio above which a window counts as repeating itself; null turns the guard off. */
   compressionRatioThreshold: number | null;
-}
-
-/** One window's result: its segments in file time (ids are given by the caller), and its cost. */
-export interface DecodedWindow {
-  segments: Segment[];
-  /** Decoder runs: 1, 3 when the guard decoded the halves again, one per region without timestamps. */
-  decodes: number;
-  /** Seconds of features the encoder ran on, padding included. */
-  encoderSeconds: number;
 }
 
 /**
