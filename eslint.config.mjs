@@ -62,15 +62,7 @@ export default defineConfig(
     // Configuration is read in one place: libs/config (loadConfig validates every variable; childProcessEnv hands
     // the environment on to child processes). Tests, the bench and their fixtures read their own settings.
     files: ['{apps,libs,scripts}/**/*.ts', 'apps/web/**/*.tsx'],
-    ignores: [
-      'libs/config/**',
-      '**/*.spec.ts',
-      '**/__fixtures__/**',
-      // Until their owners apply the change (issue 22): `env: envWithLibraryPath(searchDir)` and
-      // `env: childProcessEnv()` from @app/config.
-      'libs/asr-engine/src/sherpa-addon.ts',
-      'apps/processor/src/devices/supervise-devices.ts',
-    ],
+    ignores: ['libs/config/**', '**/*.spec.ts', '**/__fixtures__/**'],
     rules: {
       'no-restricted-properties': [
         'error',

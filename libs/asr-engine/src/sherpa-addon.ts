@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { envWithLibraryPath } from '@app/config';
 
 /** Where sherpa-onnx-node loads its native addon from, and the sherpa-onnx version it was built for. */
 export interface SherpaAddon {
@@ -67,11 +68,10 @@ export function unresolvedLibraries(lddOutput: string): string[] {
  * @throws Error when `ldd` fails, e.g. for a file that is not a shared library (`not a dynamic executable`)
  */
 export function missingDependencies(library: string, searchDir: string): string[] | null {
-  const libraryPath = [searchDir, process.env.LD_LIBRARY_PATH].filter(Boolean).join(delimiter);
   try {
     const output = execFileSync('ldd', [library], {
       encoding: 'utf8',
-      env: { ...process.env, LD_LIBRARY_PATH: libraryPath },
+      env: envWithLibraryPath(searchDir),
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 10_000,
     });

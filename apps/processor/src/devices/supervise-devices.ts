@@ -1,5 +1,11 @@
 import { CudaUnavailableError, cudaAddonProblem, listNvidiaGpus } from '@app/asr-engine';
-import { createLogger, type HarkConfig, notifySupervisorReady, stopWhenSupervisorGoes } from '@app/config';
+import {
+  childProcessEnv,
+  createLogger,
+  type HarkConfig,
+  notifySupervisorReady,
+  stopWhenSupervisorGoes,
+} from '@app/config';
 import { DeviceSupervisor } from './device-supervisor';
 import { type Device, DeviceError, resolveDevices } from './devices';
 import { portOf, serveSupervisorHealth } from './supervisor-health';
@@ -40,7 +46,7 @@ export async function superviseDevices(config: HarkConfig): Promise<void> {
   let port = 0;
   const supervisor = new DeviceSupervisor(devices, {
     script: process.argv[1],
-    env: process.env,
+    env: childProcessEnv(),
     logger,
     stopGraceMs: config.shutdownGraceMs + STOP_MARGIN_MS,
     onAllReady: () => {
