@@ -1314,7 +1314,7 @@ export interface components {
             /** @description The models the running processors serve now (from the processor registry), which tasks may name as `model`; null when Redis, which holds the registry, does not answer. */
             live_models: components["schemas"]["LiveModelDto"][] | null;
             /**
-             * @description Whisper models installed in MODELS_DIR.
+             * @description Models installed in the running processors' MODELS_DIR (served or not), as they announce them.
              * @example [
              *       "base",
              *       "tiny"
@@ -1322,7 +1322,7 @@ export interface components {
              */
             models: string[];
             /**
-             * @description What each installed model can give besides text.
+             * @description What each installed model (`models`) can give besides text.
              * @example {
              *       "tiny": {
              *         "word_timestamps": false
@@ -1349,7 +1349,7 @@ export interface components {
             /** @description Speaker diarization (`diarize`): whether it is available, its models and its length limit. */
             diarization: components["schemas"]["DiarizationSupportDto"];
             /**
-             * @description Languages accepted by `language`.
+             * @description Languages accepted by `language` with the default model.
              * @example [
              *       "en",
              *       "zh",
@@ -2150,7 +2150,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description A model not known at all: not `whisper-1`, the default model, a model a running processor serves or one installed in MODELS_DIR. */
+            /** @description A model not known at all: not `whisper-1`, the default model, a model a running processor serves or one installed on a running processor (its MODELS_DIR). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2231,7 +2231,7 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description A model not known at all: not `whisper-1`, the default model, a model a running processor serves or one installed in MODELS_DIR. */
+            /** @description A model not known at all: not `whisper-1`, the default model, a model a running processor serves or one installed on a running processor (its MODELS_DIR). */
             404: {
                 headers: {
                     [name: string]: unknown;
