@@ -20,6 +20,16 @@ export function childrenNamed(parentPid: number, name: string): number[] {
   return found;
 }
 
+/** The state letter of process `pid` (R running, S sleeping, Z zombie, …), or null when it is gone. */
+export function processState(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  } catch {
+    return null;
+  }
+}
+
 /** How many TCP connections process `pid` holds to `port` on any host (its sockets, matched in /proc/net/tcp{,6}). */
 export function connectionsTo(pid: number, port: number): number {
   const inodes = new Set<string>();

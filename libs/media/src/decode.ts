@@ -1,17 +1,11 @@
 import { ffmpegReason } from './ffmpeg-error';
 import { DEFAULT_MEDIA_LIMITS, MediaError, type MediaLimits, tooLong, WHISPER_SAMPLE_RATE } from './media-info';
-import { guardedInput, MediaProcess, stalledError } from './media-process';
+import { FFMPEG_PROGRESS, guardedInput, MediaProcess, stalledError } from './media-process';
 
 const BYTES_PER_SAMPLE = Float32Array.BYTES_PER_ELEMENT;
 
 /** Samples the decoded audio may run past `limits.maxSeconds` before it counts as too long (resampler padding). */
 const LENGTH_TOLERANCE_SAMPLES = WHISPER_SAMPLE_RATE;
-
-/**
- * ffmpeg's options that print its progress (`out_time_us=…`) to stderr, which feeds the watchdog of
- * a tool that writes to a file rather than to stdout.
- */
-export const FFMPEG_PROGRESS = ['-nostdin', '-hide_banner', '-v', 'error', '-nostats', '-progress', 'pipe:2'];
 
 /**
  * Decodes the first audio stream of a media file to mono Float32 PCM at 16 kHz, as a stream.
@@ -64,7 +58,6 @@ export async function* decodePcm(
       throw new MediaError('decode_failed', `ffmpeg could not decode the audio: ${ffmpegReason(exit.stderr)}`);
   } finally {
     // The consumer stopped early, or the audio was too long (nothing happens when ffmpeg has exited).
-    tool.kill();
-    tool.stdout.destroy();
+    tool.abandon();
   }
 }

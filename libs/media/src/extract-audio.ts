@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { ffmpegReason } from './ffmpeg-error';
-import { FFMPEG_PROGRESS } from './decode';
 import { DEFAULT_MEDIA_LIMITS, MediaError, type MediaLimits } from './media-info';
-import { guardedInput, MediaProcess, stalledError } from './media-process';
+import { FFMPEG_PROGRESS, guardedInput, MediaProcess, stalledError } from './media-process';
 
 /** Audio formats `extractAudio` writes, with ffmpeg's codec and muxer and the HTTP content type. */
 export const AUDIO_OUTPUT_FORMATS = {
@@ -88,10 +87,7 @@ export function extractAudio(
       [...FFMPEG_PROGRESS, ...guardedInput(path), ...outputOptions(options, limits), target],
       { stallTimeoutMs: limits.stallTimeoutMs },
     );
-    output.on('close', () => {
-      tool.kill();
-      tool.stdout.destroy();
-    });
+    output.on('close', () => tool.abandon());
     if (!toFile) tool.stdout.pipe(output, { end: false });
     else tool.stdout.resume();
     void tool.exited.then((exit) => {

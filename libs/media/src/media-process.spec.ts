@@ -1,9 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { audioPath } from '../../../test/support/env';
+import { processState } from '../../../test/support/proc';
 import { waitFor } from '../../../test/support/wait';
 import { decodePcm } from './decode';
 import { MediaError } from './media-info';
@@ -19,10 +20,7 @@ function fifo(name: string): string {
   return path;
 }
 
-/** The state letter of a process (R running, S sleeping, Z zombie, …), or null when it is gone. */
-const stateOf = (pid: number) =>
-  existsSync(`/proc/${pid}`) ? (/State:\s+(\w)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? null) : null;
-const alive = (pid: number) => ![null, 'Z', 'X'].includes(stateOf(pid));
+const alive = (pid: number) => ![null, 'Z', 'X'].includes(processState(pid));
 
 describe('MediaProcess: the watchdog of every ffmpeg and ffprobe', () => {
   it('kills an ffmpeg that makes no progress, with SIGKILL when it ignores SIGTERM', async () => {
@@ -74,9 +72,9 @@ describe('MediaProcess: the watchdog of every ffmpeg and ffprobe', () => {
       await waitFor(() => /ffmpeg pid (\d+)/.exec(output)?.[1], { what: 'the ffmpeg pid', timeoutMs: 20_000 }),
     );
     // Blocked in open() on the FIFO (sleeping), with nothing left to write that would fail once its parent is gone.
-    await waitFor(() => stateOf(pid) === 'S', { what: `ffmpeg ${pid} to block on the FIFO` });
+    await waitFor(() => processState(pid) === 'S', { what: `ffmpeg ${pid} to block on the FIFO` });
     await new Promise((done) => setTimeout(done, 300));
-    expect(stateOf(pid)).toBe('S');
+    expect(processState(pid)).toBe('S');
     parent.kill('SIGKILL');
     await waitFor(() => !alive(pid), { what: `ffmpeg ${pid} to die with its parent`, timeoutMs: 5000 });
   });

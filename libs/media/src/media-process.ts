@@ -62,7 +62,7 @@ export class MediaProcess {
     const command = SETPRIV ? [SETPRIV, '--pdeathsig', 'KILL', tool, ...args] : [tool, ...args];
     this.child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     this.stdout = this.child.stdout;
-    this.stdout.on('data', () => this.progressed());
+    this.stdout.on('data', () => this.arm());
     this.child.stderr.setEncoding('utf8').on('data', (text: string) => this.readStderr(text));
     this.child.once('exit', () => {
       this.running = false;
@@ -94,16 +94,18 @@ export class MediaProcess {
     setTimeout(() => this.running && this.child.kill('SIGKILL'), KILL_GRACE_MS).unref();
   }
 
+  /** Kills the tool and drops its output: for a reader that stopped early (its pipe is released at once). */
+  abandon(): void {
+    this.kill();
+    this.stdout.destroy();
+  }
+
   /** The process id (for tests and logs). */
   get pid(): number | undefined {
     return this.child.pid;
   }
 
   private readonly abort = () => this.kill();
-
-  private progressed(): void {
-    this.arm();
-  }
 
   private arm(): void {
     clearTimeout(this.watchdog);
@@ -126,7 +128,7 @@ export class MediaProcess {
         const value = Number(time[1]);
         if (value > this.outTime) {
           this.outTime = value;
-          this.progressed();
+          this.arm();
         }
       } else if (line && !/^[a-z_]+=/.test(line)) {
         this.stderr = `${this.stderr}\n${line}`.slice(-4000);
@@ -134,6 +136,12 @@ export class MediaProcess {
     }
   }
 }
+
+/**
+ * ffmpeg's global options for a quiet run that prints its progress (`out_time_us=…`) to stderr,
+ * which feeds the watchdog of a tool that writes to a file rather than to stdout.
+ */
+export const FFMPEG_PROGRESS = ['-nostdin', '-hide_banner', '-v', 'error', '-nostats', '-progress', 'pipe:2'];
 
 /**
  * Input options of every ffmpeg and ffprobe Hark runs: read only from a local file, only with a
