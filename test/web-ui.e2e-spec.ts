@@ -246,7 +246,11 @@ describe('web page', () => {
     const second = task.result.segments[1];
     await segments.nth(1).click();
     expect(await playerTime(page)).toBeCloseTo(second.start, 3);
-    await expect(segments.nth(1).getAttribute('aria-current')).resolves.toBe('true');
+    // The page marks the current segment on the player's next timeupdate: wait for it, not for an idle machine.
+    await waitFor(async () => (await segments.nth(1).getAttribute('aria-current')) === 'true', {
+      what: 'the clicked segment to be marked current',
+      timeoutMs: 10_000,
+    });
     // At a time inside a word (the longest: the double's words may last 0 s), that word is highlighted.
     const [index, word] = task.result.segments
       .flatMap((segment: any, i: number) => segment.words.map((word: any) => [i, word]))
