@@ -8,7 +8,7 @@ import {
   renderEnvExample,
   withConfigTable,
 } from './config-docs';
-import { describeVariables, Environment, VARIABLE_GROUPS } from './environment';
+import { describeVariables, VARIABLE_GROUPS } from './environment';
 
 const ROOT = resolve(__dirname, '../../..');
 const read = (file: string) => readFileSync(resolve(ROOT, file), 'utf8');
@@ -29,7 +29,6 @@ describe('configuration docs, generated from libs/config/src/environment.ts', ()
 
   it('every variable has a group and a description, and an unset default says what it means', () => {
     const variables = describeVariables();
-    expect(variables.map((variable) => variable.name).sort()).toEqual(Object.keys(new Environment()).sort());
     for (const variable of variables) {
       expect(Object.keys(VARIABLE_GROUPS), variable.name).toContain(variable.group);
       expect(variable.text, variable.name).toMatch(/\S.*[.)]$/);

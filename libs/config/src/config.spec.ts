@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apiKeyId } from './api-keys';
 import { ConfigError, loadConfig } from './config';
-import { Environment, INTERNAL_VARIABLES } from './environment';
 
 describe('loadConfig', () => {
   it('applies the defaults to an empty environment', () => {
@@ -189,17 +186,6 @@ describe('share-link platforms', () => {
       'DOUYIN_PROXY',
       'TIKTOK_BASE_URL',
     ]);
-  });
-});
-
-describe('.env.example', () => {
-  it('documents every variable', () => {
-    const documented = new Set(
-      [...readFileSync(resolve(__dirname, '../../../.env.example'), 'utf8').matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]),
-    );
-    expect(
-      Object.keys(new Environment()).filter((name) => !documented.has(name) && !INTERNAL_VARIABLES.includes(name)),
-    ).toEqual([]);
   });
 });
 

@@ -783,8 +783,3 @@ export function describeVariables(): DescribedVariable[] {
     })
     .sort((a, b) => groups.indexOf(a.group) - groups.indexOf(b.group));
 }
-
-/** Variables a process sets for the processes it starts, never documented for operators (.env.example leaves them out). */
-export const INTERNAL_VARIABLES: readonly string[] = [...variableDocs]
-  .filter(([, doc]) => doc.internal)
-  .map(([name]) => name);

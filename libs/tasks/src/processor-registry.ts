@@ -249,11 +249,6 @@ export class ProcessorRegistry implements OnModuleDestroy {
     return liveModels(await this.processors());
   }
 
-  /** The models installed on the live processors (`installedModels`). @throws the Redis error */
-  async installedModels(): Promise<InstalledModel[]> {
-    return installedModels(await this.processors());
-  }
-
   async onModuleDestroy(): Promise<void> {
     await this.withdraw();
     this.client?.disconnect();

@@ -1,3 +1,4 @@
+import { extname } from 'node:path';
 import type { Response } from 'express';
 
 /** Whether a content type is one a browser only plays (audio or video), never runs. */
@@ -10,8 +11,10 @@ const PLAYABLE = /^(audio|video)\//i;
  * @returns whether the type is audio or video (so a page may play it inline)
  */
 export function setMediaType(response: Response, fileName: string | null): boolean {
-  if (fileName && /\.[^.]+$/.test(fileName)) {
-    response.type(fileName);
+  // Only the extension: express's `type` would take a whole name holding a `/` as the type itself.
+  const extension = fileName ? extname(fileName) : '';
+  if (extension) {
+    response.type(extension);
     if (PLAYABLE.test(String(response.getHeader('Content-Type')))) return true;
   }
   response.type('application/octet-stream');

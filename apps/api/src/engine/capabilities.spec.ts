@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   activeModelCapabilities,
   deploymentReason,
+  optionReason,
   diarizationModels,
   diarizationUnavailableReason,
   modelCapabilities,
@@ -55,7 +56,7 @@ describe('diarization capability', () => {
     const engine = unsupportedReason('diarize', capabilities);
     expect(engine).toBe(NO_DIARIZATION);
     expect(deploymentReason('diarize', engine, missing)).toBe(diarizationUnavailableReason(missing));
-    expect(deploymentReason('num_speakers', undefined, missing)).toMatch(
+    expect(optionReason('num_speakers', capabilities, missing)).toMatch(
       /^num_speakers only applies with diarize=true, which is not available: speaker diarization needs two models/,
     );
     expect(deploymentReason('beam_size', 'greedy', missing)).toBe('greedy');

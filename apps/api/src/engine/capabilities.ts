@@ -33,7 +33,7 @@ export function modelCapabilities(
 ): ModelCapabilities {
   const served = live.find((entry) => entry.name === model);
   if (!served) return offlineCapabilities(config);
-  const wordTimestamps = served.features?.word_timestamps ?? served.word_timestamps;
+  const wordTimestamps = served.word_timestamps; // merged over every processor serving the model
   const refused: Partial<Record<keyof DecodeOptions, string>> = served.decode_options
     ? served.decode_options.refused
     : wordTimestamps
@@ -81,8 +81,8 @@ function localDiarization(config: HarkConfig): { available: boolean; reason?: st
 /**
  * Why `option` cannot be changed from its default on this deployment, in the api's words: the
  * engine's reason (`unsupportedReason`), except that a refused `diarize` without a processor's
- * reason (`NO_DIARIZATION`) names the missing models (`diarizationUnavailableReason`), and
- * `num_speakers` and `diarization_threshold` are refused with it (they only apply with `diarize=true`).
+ * reason (`NO_DIARIZATION`) names the missing models (`diarizationUnavailableReason`).
+ * (`optionReason` refuses `num_speakers` and `diarization_threshold` with `diarize`.)
  * @param engineReason what `unsupportedReason(option, modelCapabilities(config, model))` says
  */
 export function deploymentReason(
@@ -92,10 +92,6 @@ export function deploymentReason(
 ): string | undefined {
   if (option === 'diarize' && engineReason === NO_DIARIZATION)
     return diarizationUnavailableReason(config) ?? engineReason;
-  if (option === 'num_speakers' || option === 'diarization_threshold') {
-    const reason = diarizationUnavailableReason(config);
-    if (reason) return `${option} only applies with diarize=true, which is not available: ${reason}`;
-  }
   return engineReason;
 }
 

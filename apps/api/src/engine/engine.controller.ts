@@ -167,7 +167,9 @@ export class EngineController {
   @ApiOkResponse({ type: EngineDto })
   async get(): Promise<EngineDto> {
     // Every fact about models comes from the processor registry (what the live processors announce).
-    const [live, installed] = await Promise.all([this.served.liveOrNull(), this.served.installedOrNull()]);
+    const registry = await this.served.registryOrNull();
+    const live = registry?.live ?? null;
+    const installed = registry?.installed ?? null;
     const capabilities = modelCapabilities(this.config, this.config.asrModel, live ?? []);
     const options = Object.fromEntries(
       Object.entries(DEFAULT_DECODE_OPTIONS).map(([name, value]) => {

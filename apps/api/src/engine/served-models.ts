@@ -1,6 +1,14 @@
 import type { ModelCapabilities } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
-import { DependencyMonitor, type InstalledModel, type LiveModel, ProcessorRegistry, within } from '@app/tasks';
+import {
+  DependencyMonitor,
+  type InstalledModel,
+  installedModels,
+  type LiveModel,
+  liveModels,
+  ProcessorRegistry,
+  within,
+} from '@app/tasks';
 import { Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { modelCapabilities } from './capabilities';
 
@@ -43,12 +51,13 @@ export class ServedModels {
   }
 
   /**
-   * The models installed in the live processors' MODELS_DIR (served or not), or null when Redis
-   * does not answer.
+   * What the live processors serve and what is installed in their MODELS_DIR (served or not), from
+   * one read of the registry; null when Redis does not answer.
    */
-  installedOrNull(): Promise<InstalledModel[] | null> {
-    if (this.monitor.down().includes('redis')) return Promise.resolve(null);
-    return within(this.registry.installedModels(), 'redis').catch(() => null);
+  async registryOrNull(): Promise<{ live: LiveModel[]; installed: InstalledModel[] } | null> {
+    if (this.monitor.down().includes('redis')) return null;
+    const processors = await within(this.registry.processors(), 'redis').catch(() => null);
+    return processors && { live: liveModels(processors), installed: installedModels(processors) };
   }
 
   /**

@@ -183,7 +183,7 @@ export class OpenAiService {
       // Not served now: OpenAI's 404 unless the model is at least installed on a processor (then the 422 stands).
       if (
         !(error instanceof UnprocessableEntityException) ||
-        ((await this.served.installedOrNull()) ?? []).some((model) => model.name === requested)
+        ((await this.served.registryOrNull())?.installed ?? []).some((model) => model.name === requested)
       )
         throw error;
       throw new HarkError(
