@@ -1,3 +1,4 @@
+import { answers } from './answers';
 import { HarkError } from '@app/errors';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -99,7 +100,7 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnApplicationS
 
   /** Whether a dependency answers a ping (`SELECT 1` outside the pool; a cheap queue read) within a second. */
   ping(dependency: Dependency): Promise<boolean> {
-    return dependency === 'postgres' ? this.postgres.answers() : answers(this.queue.ping());
+    return dependency === 'postgres' ? this.postgres.answers() : answers(this.queue.ping(), PING_TIMEOUT_MS);
   }
 
   /** Pings both dependencies once and updates the state. */
@@ -155,20 +156,4 @@ export function dependencyOf(error: unknown): Dependency {
   return /Connection is closed|Stream isn't writeable|max retries per request|redis/i.test(message)
     ? 'redis'
     : 'postgres';
-}
-
-/** Whether a ping settles successfully within `PING_TIMEOUT_MS`. */
-async function answers(ping: Promise<unknown>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      ping,
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS))),
-    ]);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
 }

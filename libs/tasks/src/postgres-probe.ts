@@ -1,4 +1,5 @@
 import { Client, type ClientConfig } from 'pg';
+import { answers } from './answers';
 
 /**
  * Pings Postgres over one connection of its own, outside TypeORM's pool, so that a pool whose
@@ -21,19 +22,12 @@ export class PostgresProbe {
   /** Whether Postgres answers `SELECT 1` within the time limit. Never throws. */
   async answers(): Promise<boolean> {
     const client = (this.client ??= this.connect());
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        client.then((connected) => connected.query('SELECT 1')),
-        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), this.timeoutMs))),
-      ]);
-      return true;
-    } catch {
-      this.drop(client);
-      return false;
-    } finally {
-      clearTimeout(timer);
-    }
+    const ok = await answers(
+      client.then((connected) => connected.query('SELECT 1')),
+      this.timeoutMs,
+    );
+    if (!ok) this.drop(client);
+    return ok;
   }
 
   /** Closes the connection, if one is open. */

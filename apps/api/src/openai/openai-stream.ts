@@ -1,6 +1,6 @@
 import { type Segment, separatorBefore } from '@app/asr-engine';
 import { HarkConfig } from '@app/config';
-import { FINAL_STATUSES, type TaskEntity, TaskEvents } from '@app/tasks';
+import { isFinal, type TaskEntity, TaskEvents } from '@app/tasks';
 import { GatewayTimeoutException, Injectable, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Principal } from '../auth/principal';
@@ -80,9 +80,7 @@ export class OpenAiTranscriptionStream {
     request.on('close', () => closed.abort());
     const deltas = new Deltas(response, task.languageRequested);
     try {
-      const done = FINAL_STATUSES.includes(task.status)
-        ? task
-        : await this.follow(task, deltas, response, closed.signal, principal);
+      const done = isFinal(task.status) ? task : await this.follow(task, deltas, response, closed.signal, principal);
       if (closed.signal.aborted) return;
       if (done.status !== 'completed') throw taskNotCompleted(done);
       const result = done.result!;
@@ -120,12 +118,12 @@ export class OpenAiTranscriptionStream {
     const keepaliveMs = Math.min(this.config.eventsKeepaliveMs, this.config.openAiWaitMs);
     const final = async () => {
       const current = await this.getTask.execute(TaskCommand.create({ id: task.id, principal }));
-      return FINAL_STATUSES.includes(current.status) ? current : null;
+      return isFinal(current.status) ? current : null;
     };
     try {
       for await (const stored of this.events.read(task.id, '0', keepaliveMs, signal)) {
         if (stored?.event.type === 'segment') deltas.send(stored.event.segment);
-        else if (stored?.event.type === 'status' && FINAL_STATUSES.includes(stored.event.status)) {
+        else if (stored?.event.type === 'status' && isFinal(stored.event.status)) {
           const done = await final();
           if (done) return done;
         } else if (!stored) {

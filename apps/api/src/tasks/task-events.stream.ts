@@ -1,5 +1,5 @@
 import { HarkConfig } from '@app/config';
-import { FINAL_STATUSES, isEntryId, statusEvent, type TaskEntity, TaskEvents, type TaskEvent } from '@app/tasks';
+import { isEntryId, isFinal, statusEvent, type TaskEntity, TaskEvents, type TaskEvent } from '@app/tasks';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Principal } from '../auth/principal';
@@ -10,7 +10,7 @@ function frame(id: string | undefined, event: TaskEvent): string {
   return `${id ? `id: ${id}\n` : ''}event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
-const isFinal = (event: TaskEvent) => event.type === 'status' && FINAL_STATUSES.includes(event.status);
+const endsStream = (event: TaskEvent) => event.type === 'status' && isFinal(event.status);
 
 /**
  * Serves a task's live events as server-sent events: a `status` snapshot from Postgres first (on a
@@ -52,7 +52,7 @@ export class TaskEventsStream {
     const closed = new AbortController();
     request.on('close', () => closed.abort());
     try {
-      if (FINAL_STATUSES.includes(task.status)) {
+      if (isFinal(task.status)) {
         // Finished: what is stored after the client's last event, then the end (nothing new will come).
         for (const { id, event } of await this.events.since(task.id, lastEventId ?? '0'))
           response.write(frame(id, event));
@@ -69,7 +69,7 @@ export class TaskEventsStream {
           continue;
         }
         response.write(frame(stored.id, stored.event));
-        if (isFinal(stored.event)) return;
+        if (endsStream(stored.event)) return;
       }
     } finally {
       closed.abort();

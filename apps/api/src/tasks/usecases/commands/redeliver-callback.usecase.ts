@@ -1,6 +1,6 @@
 import { HarkConfig } from '@app/config';
 import { HarkError } from '@app/errors';
-import { CallbackQueue, type TaskEntity, within } from '@app/tasks';
+import { CallbackQueue, isFinal, type TaskEntity, within } from '@app/tasks';
 import { Injectable } from '@nestjs/common';
 import { GetTask } from '../read/get-task.usecase';
 import type { TaskCommand } from '../task.command';
@@ -25,7 +25,7 @@ export class RedeliverCallback {
     const { id } = command;
     const task = await this.getTask.execute(command);
     if (!task.callbackUrl) throw new HarkError('callback_unavailable', `Task ${id} has no callback_url.`);
-    if (task.status === 'queued' || task.status === 'processing')
+    if (!isFinal(task.status))
       throw new HarkError(
         'task_state_conflict',
         `Task ${id} is ${task.status}; its callback is sent when it finishes.`,

@@ -1,6 +1,6 @@
 import { HarkConfig } from '@app/config';
 import { HarkError } from '@app/errors';
-import { type TaskEntity, TaskLifecycle } from '@app/tasks';
+import { type TaskEntity, TaskLifecycle, type TaskStatus, TRANSITIONS } from '@app/tasks';
 import { Injectable } from '@nestjs/common';
 import { GetTask } from '../read/get-task.usecase';
 import type { TaskCommand } from '../task.command';
@@ -29,10 +29,11 @@ export class RetryTask {
   async execute(command: TaskCommand): Promise<TaskEntity> {
     const { id } = command;
     const task = await this.getTask.execute(command);
-    if (task.status !== 'failed' && task.status !== 'cancelled') {
+    const retryable: readonly TaskStatus[] = TRANSITIONS.retry.from;
+    if (!retryable.includes(task.status)) {
       throw new HarkError(
         'task_state_conflict',
-        `Task ${id} is ${task.status}; only failed or cancelled tasks can be retried.`,
+        `Task ${id} is ${task.status}; only ${retryable.join(' or ')} tasks can be retried.`,
       );
     }
     if (task.source === 'upload' && task.mediaRemovedAt) throw this.mediaGone(id, task.mediaRemovedAt);
