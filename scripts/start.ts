@@ -58,10 +58,7 @@ interface App {
   name: (typeof APPS)[number]['name'];
   main: string;
   child?: ChildProcess;
-  /** Whether it has reported ready at least once (since this supervisor started). */
-  everReady: boolean;
-  /** When its current run reported ready (epoch ms), or null since its last start. */
-  readyAt: number | null;
+  /** Its restarts, and whether and since when it was ready. */
   backoff: RestartBackoff;
   restartTimer?: NodeJS.Timeout;
 }
@@ -70,7 +67,7 @@ interface App {
 function main(): void {
   const config = loadConfigOrExit();
   const env = childProcessEnv({ LOG_FORMAT: config.logFormat });
-  const apps: App[] = APPS.map((app) => ({ ...app, everReady: false, readyAt: null, backoff: new RestartBackoff() }));
+  const apps: App[] = APPS.map((app) => ({ ...app, backoff: new RestartBackoff() }));
   const sent = new Set<NodeJS.Signals>();
   let exitStatus: number | null = null;
   let stopping = false;
@@ -99,12 +96,11 @@ function main(): void {
       detached: true, // its own process group: a terminal's Ctrl-C reaches it through stopAll only
     });
     app.child = child;
-    app.readyAt = null;
+    app.backoff.started();
     child.on('message', (message: unknown) => {
       if (!isReadyMessage(message)) return;
-      app.everReady = true;
-      app.readyAt = Date.now();
-      if (!announced && !stopping && apps.every((each) => each.everReady)) {
+      app.backoff.ready();
+      if (!announced && !stopping && apps.every((each) => each.backoff.everReady)) {
         announced = true;
         announce(config);
       }
@@ -116,9 +112,9 @@ function main(): void {
     });
     child.on('exit', (code, signal) => {
       const byUs = signal !== null && sent.has(signal);
-      if (!stopping && app.everReady) {
+      if (!stopping && app.backoff.everReady) {
         // It ran before: a crash (or a kill) is started again, the other app goes on serving.
-        const delay = app.backoff.next(app.readyAt === null ? 0 : Date.now() - app.readyAt);
+        const delay = app.backoff.afterCrash();
         process.stderr.write(`The ${app.name} exited (${code ?? signal}); starting it again in ${delay} ms.\n`);
         app.restartTimer = setTimeout(() => start(app), delay);
         return;

@@ -15,4 +15,18 @@ describe('RestartBackoff', () => {
     const backoff = new RestartBackoff({ firstMs: 10, maxMs: 25, resetAfterMs: 100 });
     expect([backoff.next(0), backoff.next(0), backoff.next(0), backoff.next(100)]).toEqual([10, 20, 25, 10]);
   });
+
+  it('measures the run from ready: a crash before ready is not a long run, one after resetAfterMs is', async () => {
+    const backoff = new RestartBackoff({ firstMs: 10, maxMs: 1000, resetAfterMs: 50 });
+    expect(backoff.everReady).toBe(false);
+    backoff.started();
+    expect([backoff.afterCrash(), backoff.afterCrash()]).toEqual([10, 20]);
+    backoff.started();
+    backoff.ready();
+    expect(backoff.everReady).toBe(true);
+    await new Promise((done) => setTimeout(done, 60));
+    expect(backoff.afterCrash()).toBe(10);
+    backoff.started();
+    expect(backoff.afterCrash()).toBe(20);
+  });
 });

@@ -18,9 +18,33 @@ export const DEFAULT_RESTART_BACKOFF: RestartBackoffPolicy = { firstMs: 1000, ma
  */
 export class RestartBackoff {
   private delayMs: number;
+  /** When the current run became ready (ms since the epoch); null until it does. */
+  private readyAt: number | null = null;
+  private wasReady = false;
 
   constructor(readonly policy: RestartBackoffPolicy = DEFAULT_RESTART_BACKOFF) {
     this.delayMs = policy.firstMs;
+  }
+
+  /** Whether the process was ever ready (a crash before that is not retried by the supervisors). */
+  get everReady(): boolean {
+    return this.wasReady;
+  }
+
+  /** The process was (re)started: its run has not been ready yet. */
+  started(): void {
+    this.readyAt = null;
+  }
+
+  /** The process reported ready. */
+  ready(): void {
+    this.wasReady = true;
+    this.readyAt = Date.now();
+  }
+
+  /** The delay before the next start after a crash, in ms, from how long the run had been ready. */
+  afterCrash(): number {
+    return this.next(this.readyAt === null ? 0 : Date.now() - this.readyAt);
   }
 
   /**

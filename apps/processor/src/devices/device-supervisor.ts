@@ -35,9 +35,7 @@ class DeviceWorker {
   state: DeviceWorkerState['state'] = 'starting';
   restarts = 0;
   healthPort: number | null = null;
-  everReady = false;
-  /** When it last reported ready (epoch ms), or null since its last start. */
-  readyAt: number | null = null;
+  /** Its restarts, and whether and since when it was ready. */
   readonly backoff: RestartBackoff;
   timer?: NodeJS.Timeout;
   exited: Promise<void> = Promise.resolve();
@@ -115,15 +113,14 @@ export class DeviceSupervisor {
     worker.child = child;
     worker.state = 'starting';
     worker.healthPort = null;
-    worker.readyAt = null;
+    worker.backoff.started();
     worker.exited = new Promise((done) => child.once('exit', () => done()));
     child.on('message', (message: unknown) => {
       if (!isReadyMessage(message)) return;
       worker.state = 'ready';
-      worker.everReady = true;
-      worker.readyAt = Date.now();
+      worker.backoff.ready();
       worker.healthPort = message.healthPort ?? null;
-      if (!this.allReadyAnnounced && this.workers.every((each) => each.everReady)) {
+      if (!this.allReadyAnnounced && this.workers.every((each) => each.backoff.everReady)) {
         this.allReadyAnnounced = true;
         this.options.onAllReady();
       }
@@ -140,14 +137,14 @@ export class DeviceSupervisor {
     }
     const { device } = worker;
     const how = signal ? `signal ${signal}` : `status ${code}`;
-    if (!worker.everReady) {
+    if (!worker.backoff.everReady) {
       worker.state = 'stopped';
       this.options.onFatal(
         `The worker for ${device.label} exited (${how}) before it was ready (see its log above); the processor stops.`,
       );
       return;
     }
-    const delay = worker.backoff.next(worker.readyAt === null ? 0 : Date.now() - worker.readyAt);
+    const delay = worker.backoff.afterCrash();
     worker.state = 'restarting';
     this.options.logger.warn?.(
       `The worker for ${device.label} exited (${how}); starting it again in ${delay} ms (its job returns to the queue)`,
